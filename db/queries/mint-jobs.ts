@@ -1,0 +1,196 @@
+/**
+ * The mint poller's queries on meter_readings (the gateway owns inserts; these only move state).
+ *
+ * Claiming is per METER, never per reading: a meter's readings must reach the chain in timestamp
+ * order, so two pollers must never work on one meter at once. The claim transaction locks the
+ * meters' rows (FOR UPDATE SKIP LOCKED: a concurrent poller takes other meters), skips meters
+ * whose readings are still leased by another run, and leases all of the chosen meters' open
+ * readings (oldest first, up to `maxPerMeter`) until now() + lease. A crashed run's lease simply
+ * expires. PGlite runs the same SQL (one connection, so the locks never contend).
+ */
+import { count, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { meterReadings } from "../schema";
+
+async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+  const r: unknown = await db.execute(query);
+  return Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows;
+}
+
+export interface ClaimedReading {
+  id: number;
+  meterId: string;
+  productionWh: bigint;
+  consumptionWh: bigint;
+  /** Unix seconds. */
+  timestamp: bigint;
+  /** base58 of the meter's 64-byte signature. */
+  meterSignature: string;
+  state: "pending" | "submitted" | "confirmed";
+  txSignature: string | null;
+  attempts: number;
+}
+
+interface RawClaimed {
+  id: number;
+  meter_id: string;
+  p: string;
+  c: string;
+  t: string;
+  sig: string;
+  state: "pending" | "submitted" | "confirmed";
+  tx: string | null;
+  attempts: number;
+}
+
+export async function claimMintBatch(
+  db: Db,
+  params: { maxMeters: number; maxPerMeter: number; leaseMs: number },
+): Promise<ClaimedReading[]> {
+  const leaseSecs = Math.max(1, params.leaseMs) / 1000;
+  const rows = await db.transaction(async (tx) => {
+    const locked = await rowsOf<{ meter_id: string }>(
+      tx,
+      sql`select m.meter_id from meters m
+          join (select meter_id, min(received_at) as first_at from meter_readings
+                where ${OPEN} group by meter_id) p on p.meter_id = m.meter_id
+          where not exists (select 1 from meter_readings l
+                            where l.meter_id = m.meter_id and ${OPEN_L} and l.locked_until > now())
+          order by p.first_at
+          limit ${params.maxMeters}
+          for update of m skip locked`,
+    );
+    if (locked.length === 0) return [];
+    const ids = JSON.stringify(locked.map((r) => r.meter_id));
+    return rowsOf<RawClaimed>(
+      tx,
+      sql`update meter_readings r
+          set locked_until = now() + make_interval(secs => ${leaseSecs}), attempts = r.attempts + 1
+          where r.id in (
+            select id from (
+              select r2.id, row_number() over (partition by r2.meter_id order by r2.reading_at) as rn
+              from meter_readings r2
+              where r2.meter_id in (select jsonb_array_elements_text(${ids}::jsonb))
+                and ${OPEN_R2}) x
+            where x.rn <= ${params.maxPerMeter})
+          returning r.id::float8 as id, r.meter_id, r.production_wh::text as p, r.consumption_wh::text as c,
+                    extract(epoch from r.reading_at)::bigint::text as t, r.meter_signature as sig,
+                    r.state::text as state, r.tx_signature as tx, r.attempts`,
+    );
+  });
+  return rows
+    .map((r) => ({
+      id: Number(r.id),
+      meterId: r.meter_id,
+      productionWh: BigInt(r.p),
+      consumptionWh: BigInt(r.c),
+      timestamp: BigInt(r.t),
+      meterSignature: r.sig,
+      state: r.state,
+      txSignature: r.tx,
+      attempts: Number(r.attempts),
+    }))
+    .sort((a, b) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : Number(a.timestamp - b.timestamp)));
+}
+
+/**
+ * What the poller still owes a reading: sending it (pending/submitted), or settling it (confirmed
+ * but not yet covered by a settlement — e.g. a crash between the readings and the settle).
+ */
+const OPEN = sql.raw(`(state in ('pending', 'submitted') or (state = 'confirmed' and not minted))`);
+const OPEN_L = sql.raw(`(l.state in ('pending', 'submitted') or (l.state = 'confirmed' and not l.minted))`);
+const OPEN_R2 = sql.raw(`(r2.state in ('pending', 'submitted') or (r2.state = 'confirmed' and not r2.minted))`);
+
+const idList = (ids: number[]) => JSON.stringify(ids);
+
+/** Recorded BEFORE the send: after a crash the next run knows which transaction to look for. */
+export async function markSubmitted(db: Db, params: { ids: number[]; txSignature: string }): Promise<void> {
+  if (params.ids.length === 0) return;
+  await db.execute(
+    sql`update meter_readings set state = 'submitted', tx_signature = ${params.txSignature}, updated_at = now()
+        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+          and state in ('pending', 'submitted')`,
+  );
+}
+
+/**
+ * On chain (by our transaction, or already there: a duplicate keeps whatever signature it had).
+ * Also releases the lease.
+ */
+export async function markConfirmed(db: Db, params: { ids: number[]; txSignature?: string }): Promise<void> {
+  if (params.ids.length === 0) return;
+  await db.execute(
+    sql`update meter_readings
+        set state = 'confirmed', tx_signature = coalesce(${params.txSignature ?? null}, tx_signature),
+            failure_reason = null, locked_until = null, updated_at = now()
+        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+          and state <> 'confirmed'`,
+  );
+}
+
+/** A settlement covered every confirmed reading of the meter up to `upTo` (unix seconds). */
+export async function markMinted(db: Db, params: { meterId: string; upTo: bigint }): Promise<number> {
+  const rows = await rowsOf<{ id: number }>(
+    db,
+    sql`update meter_readings set minted = true, updated_at = now()
+        where meter_id = ${params.meterId} and state = 'confirmed' and not minted
+          and reading_at <= to_timestamp(${Number(params.upTo)})
+        returning id`,
+  );
+  return rows.length;
+}
+
+/** Leaves the readings open (pending/submitted) but untouchable for `delayMs`: retry with backoff. */
+export async function deferReadings(db: Db, params: { ids: number[]; delayMs: number; reason: string }): Promise<void> {
+  if (params.ids.length === 0) return;
+  await db.execute(
+    sql`update meter_readings
+        set locked_until = now() + make_interval(secs => ${Math.max(0, params.delayMs) / 1000}),
+            failure_reason = ${params.reason.slice(0, 500)}, updated_at = now()
+        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+          and state <> 'failed'`,
+  );
+}
+
+/** Ends the lease on finished rows (deferred rows keep their backoff). */
+export async function releaseLeases(db: Db, params: { ids: number[] }): Promise<void> {
+  if (params.ids.length === 0) return;
+  await db.execute(
+    sql`update meter_readings set locked_until = null
+        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+          and (state = 'failed' or (state = 'confirmed' and (minted or failure_reason is null)))`,
+  );
+}
+
+/** The chain refused this reading for good (never for a transient error). */
+export async function markFailed(db: Db, params: { ids: number[]; reason: string }): Promise<void> {
+  if (params.ids.length === 0) return;
+  await db.execute(
+    sql`update meter_readings
+        set state = 'failed', failure_reason = ${params.reason.slice(0, 500)}, locked_until = null, updated_at = now()
+        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+          and state in ('pending', 'submitted')`,
+  );
+}
+
+export interface MintQueueStats {
+  pending: number;
+  submitted: number;
+  confirmed: number;
+  failed: number;
+  minted: number;
+}
+
+/** Counts by state, for the admin console's job status. */
+export async function mintQueueStats(db: Db): Promise<MintQueueStats> {
+  const rows = await db
+    .select({ state: meterReadings.state, minted: meterReadings.minted, n: count() })
+    .from(meterReadings)
+    .groupBy(meterReadings.state, meterReadings.minted);
+  const out: MintQueueStats = { pending: 0, submitted: 0, confirmed: 0, failed: 0, minted: 0 };
+  for (const r of rows) {
+    out[r.state] += r.n;
+    if (r.minted) out.minted += r.n;
+  }
+  return out;
+}

@@ -1,0 +1,261 @@
+/**
+ * Meter readings. `storeReadings` is the gateway's only write: it decides every reading of a
+ * group against the meters' locked rows and commits the accepted ones in one transaction, so
+ * "strictly newer" holds however many requests race for one meter, and nothing is answered as
+ * stored before COMMIT returns.
+ *
+ * Per transaction (BEGIN, 2 round trips, COMMIT whatever the group size):
+ *  1. SELECT … FROM meters WHERE meter_id IN (…) ORDER BY meter_id FOR UPDATE — locks the
+ *     meters in one global order (no deadlocks between groups) and reads status, key, capacity,
+ *     last_reading_at (the row as of the lock: fresh even after waiting for another holder) and
+ *     the newest stored reading (snapshot of the statement: it can miss only rows whose writer
+ *     also raised last_reading_at under the lock, so max(both) is the meter's true newest);
+ *  2. only if some reading is not newer than that: the stored readings at the same
+ *     (meter, timestamp), to tell duplicates from conflicts — its own statement, so under READ
+ *     COMMITTED it sees what the previous lock holder committed;
+ *  3. decide in memory, per meter in timestamp order, with the Registry program's rules;
+ *  4. one multi-row INSERT … ON CONFLICT DO NOTHING and one UPDATE of meters.last_reading_at
+ *     (pipelined), then COMMIT.
+ * Rows go in through jsonb_to_recordset: a constant statement text with one parameter, whatever
+ * the group size.
+ */
+import { count, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { meterReadings } from "../schema";
+
+/** The Registry's rule for a meter's first reading: capacity is measured over one hour. */
+export const FIRST_READING_ELAPSED_SECS = 3_600;
+
+export interface ReadingToStore {
+  meterId: string;
+  productionWh: bigint;
+  consumptionWh: bigint;
+  /** Unix seconds. */
+  timestamp: number;
+  /** base58 of the meter's 64-byte signature. */
+  signature: string;
+  /** base58 public key the reading was verified with; must be the meter's registered key. */
+  publicKey: string;
+}
+
+export type StoreRefusal =
+  | "METER_UNKNOWN"
+  | "METER_INACTIVE"
+  | "METER_KEY_MISMATCH"
+  | "READING_NOT_NEWER"
+  | "READING_CONFLICT"
+  | "READING_OVER_CAPACITY";
+
+export type StoreOutcome =
+  | { kind: "stored"; id: number }
+  | { kind: "duplicate"; id: number }
+  | { kind: "refused"; code: StoreRefusal }
+  /** The row did not come back from the INSERT (a writer outside this path); retryable. */
+  | { kind: "lost_race" };
+
+interface LockedMeter {
+  meter_id: string;
+  status: string;
+  public_key: string;
+  rated_capacity_w: number;
+  last_at: number | null;
+  /** The meter's newest stored reading (as of the statement's snapshot). */
+  max_at: number | null;
+}
+
+interface StoredRow {
+  meter_id: string;
+  t: number;
+  id: number;
+  p: string;
+  c: string;
+}
+
+/** Both drivers' raw results as an array of rows (postgres-js: a RowList; PGlite: `.rows`). */
+async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+  const r: unknown = await db.execute(query);
+  return Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows;
+}
+
+/** The most Wh a meter may report for an interval: floor(capacity_w × elapsed / 3600). */
+export function maxProductionWh(ratedCapacityW: number, elapsedSecs: number): bigint {
+  return (BigInt(ratedCapacityW) * BigInt(elapsedSecs)) / 3_600n;
+}
+
+const keyOf = (meterId: string, t: number) => `${t}\u0000${meterId}`;
+
+export async function storeReadings(
+  db: Db,
+  params: { readings: ReadingToStore[] },
+): Promise<StoreOutcome[]> {
+  const items = params.readings;
+  if (items.length === 0) return [];
+  const meterIds = [...new Set(items.map((r) => r.meterId))];
+  const idsJson = JSON.stringify(meterIds);
+
+  return db.transaction(async (tx) => {
+    const locked = await rowsOf<LockedMeter>(
+      tx,
+      sql`select m.meter_id, m.status::text as status, m.public_key, m.rated_capacity_w,
+                 extract(epoch from m.last_reading_at)::float8 as last_at,
+                 (select extract(epoch from max(r.reading_at))::float8
+                  from meter_readings r where r.meter_id = m.meter_id) as max_at
+          from meters m
+          where m.meter_id in (select jsonb_array_elements_text(${idsJson}::jsonb))
+          order by m.meter_id
+          for update of m`,
+    );
+    const meterState = new Map<string, LockedMeter & { last: number | null }>();
+    for (const m of locked) {
+      // The newest stored reading bounds "strictly newer" too, whoever moved last_reading_at.
+      const last =
+        m.last_at === null
+          ? m.max_at
+          : m.max_at === null
+            ? m.last_at
+            : Math.max(m.last_at, m.max_at);
+      meterState.set(m.meter_id, { ...m, last });
+    }
+
+    // Only readings at or before their meter's newest can be duplicates or conflicts; look those
+    // up (a statement of its own, so it sees what the previous lock holder committed).
+    const older = items.filter((r) => {
+      const last = meterState.get(r.meterId)?.last;
+      return last !== undefined && last !== null && r.timestamp <= last;
+    });
+    type Existing = { id: number; p: string; c: string } | { pendingIndex: number };
+    const existing = new Map<string, Existing>();
+    if (older.length > 0) {
+      const keysJson = JSON.stringify(older.map((r) => ({ m: r.meterId, t: r.timestamp })));
+      const stored = await rowsOf<StoredRow>(
+        tx,
+        sql`select r.meter_id, extract(epoch from r.reading_at)::float8 as t, r.id::float8 as id,
+                   r.production_wh::text as p, r.consumption_wh::text as c
+            from meter_readings r
+            join jsonb_to_recordset(${keysJson}::jsonb) as k(m text, t float8)
+              on r.meter_id = k.m and r.reading_at = to_timestamp(k.t)`,
+      );
+      for (const row of stored)
+        existing.set(keyOf(row.meter_id, row.t), { id: row.id, p: row.p, c: row.c });
+    }
+
+    // Decide per meter in timestamp order (ties keep request order), as the chain will see them.
+    const order = items.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = items[a]!;
+      const y = items[b]!;
+      return x.meterId < y.meterId
+        ? -1
+        : x.meterId > y.meterId
+          ? 1
+          : x.timestamp - y.timestamp || a - b;
+    });
+    const outcomes: (StoreOutcome | { kind: "pending"; of: number })[] = new Array<StoreOutcome>(
+      items.length,
+    );
+    const accepted: number[] = [];
+    for (const i of order) {
+      const r = items[i]!;
+      const st = meterState.get(r.meterId);
+      if (!st) {
+        outcomes[i] = { kind: "refused", code: "METER_UNKNOWN" };
+        continue;
+      }
+      if (st.status !== "active") {
+        outcomes[i] = { kind: "refused", code: "METER_INACTIVE" };
+        continue;
+      }
+      if (st.public_key !== r.publicKey) {
+        outcomes[i] = { kind: "refused", code: "METER_KEY_MISMATCH" };
+        continue;
+      }
+      const key = keyOf(r.meterId, r.timestamp);
+      const prior = existing.get(key);
+      if (prior) {
+        const same =
+          "pendingIndex" in prior
+            ? items[prior.pendingIndex]!.productionWh === r.productionWh &&
+              items[prior.pendingIndex]!.consumptionWh === r.consumptionWh
+            : prior.p === r.productionWh.toString() && prior.c === r.consumptionWh.toString();
+        outcomes[i] = !same
+          ? { kind: "refused", code: "READING_CONFLICT" }
+          : "pendingIndex" in prior
+            ? { kind: "pending", of: prior.pendingIndex }
+            : { kind: "duplicate", id: prior.id };
+        continue;
+      }
+      if (st.last !== null && r.timestamp <= st.last) {
+        outcomes[i] = { kind: "refused", code: "READING_NOT_NEWER" };
+        continue;
+      }
+      const elapsed = st.last === null ? FIRST_READING_ELAPSED_SECS : r.timestamp - st.last;
+      if (r.productionWh > maxProductionWh(st.rated_capacity_w, elapsed)) {
+        outcomes[i] = { kind: "refused", code: "READING_OVER_CAPACITY" };
+        continue;
+      }
+      st.last = r.timestamp;
+      existing.set(key, { pendingIndex: i });
+      accepted.push(i);
+    }
+
+    if (accepted.length > 0) {
+      // `accepted` is in (meter, timestamp) order, so ids grow with time for each meter.
+      const rowsJson = JSON.stringify(
+        accepted.map((i, o) => {
+          const r = items[i]!;
+          return {
+            o,
+            m: r.meterId,
+            p: r.productionWh.toString(),
+            c: r.consumptionWh.toString(),
+            t: r.timestamp,
+            s: r.signature,
+          };
+        }),
+      );
+      const lastJson = JSON.stringify(
+        [...meterState.values()].flatMap((st) =>
+          accepted.some((i) => items[i]!.meterId === st.meter_id)
+            ? [{ m: st.meter_id, t: st.last }]
+            : [],
+        ),
+      );
+      const [inserted] = await Promise.all([
+        rowsOf<{ id: number; meter_id: string; t: number }>(
+          tx,
+          sql`insert into meter_readings (meter_id, production_wh, consumption_wh, reading_at, meter_signature)
+              select x.m, x.p::bigint, x.c::bigint, to_timestamp(x.t), x.s
+              from jsonb_to_recordset(${rowsJson}::jsonb) as x(o int, m text, p text, c text, t float8, s text)
+              order by x.o
+              on conflict (meter_id, reading_at) do nothing
+              returning id::float8 as id, meter_id, extract(epoch from reading_at)::float8 as t`,
+        ),
+        tx.execute(
+          sql`update meters set last_reading_at = to_timestamp(x.t), updated_at = now()
+              from jsonb_to_recordset(${lastJson}::jsonb) as x(m text, t float8)
+              where meters.meter_id = x.m
+                and (meters.last_reading_at is null or meters.last_reading_at < to_timestamp(x.t))`,
+        ),
+      ]);
+      const ids = new Map<string, number>();
+      for (const row of inserted) ids.set(keyOf(row.meter_id, row.t), row.id);
+      for (const i of accepted) {
+        const r = items[i]!;
+        const id = ids.get(keyOf(r.meterId, r.timestamp));
+        outcomes[i] = id === undefined ? { kind: "lost_race" } : { kind: "stored", id };
+      }
+    }
+
+    return outcomes.map((o): StoreOutcome => {
+      if (o.kind !== "pending") return o;
+      const first = outcomes[o.of]!;
+      return first.kind === "stored" ? { kind: "duplicate", id: first.id } : { kind: "lost_race" };
+    });
+  });
+}
+
+export async function countReadings(db: Db, params: { meterId?: string } = {}): Promise<number> {
+  const q = db.select({ n: count() }).from(meterReadings);
+  const [row] = await (params.meterId ? q.where(eq(meterReadings.meterId, params.meterId)) : q);
+  return row?.n ?? 0;
+}

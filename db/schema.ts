@@ -1,0 +1,430 @@
+/**
+ * The database schema (drizzle). PostgreSQL is a query cache and the off-chain system of record
+ * for what never goes on chain (sessions, readings before minting, API keys, the audit log); the
+ * chain stays the source of truth for balances, orders and certificates.
+ *
+ * Units, the same everywhere: energy in integer Wh, money in THBC base units (6 decimals), prices
+ * in THBC base units per kWh. Those columns are `bigint` read as JS `bigint` (mode "bigint") so no
+ * value above 2^53 is ever rounded. Migrations: `npm run db:generate` writes db/migrations/.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+// 1. ENUMS ------------------------------------------------------------------------------------
+
+export const userRole = pgEnum("user_role", ["prosumer", "consumer", "admin"]);
+export const userStatus = pgEnum("user_status", ["active", "suspended"]);
+export const meterType = pgEnum("meter_type", ["solar", "wind", "battery", "consumption"]);
+export const meterStatus = pgEnum("meter_status", ["pending", "active", "suspended"]);
+export const readingState = pgEnum("reading_state", ["pending", "submitted", "confirmed", "failed"]);
+export const orderSide = pgEnum("order_side", ["buy", "sell"]);
+/** pending: created, transaction not yet confirmed; open/partially_filled: on the book. */
+export const orderStatus = pgEnum("order_status", [
+  "pending",
+  "open",
+  "partially_filled",
+  "filled",
+  "cancelled",
+  "expired",
+  "failed",
+]);
+/** issued: awaiting admin validation; validated: tradable; retired/revoked: final. */
+export const ercStatus = pgEnum("erc_status", ["issued", "validated", "retired", "revoked"]);
+
+export type UserRole = (typeof userRole.enumValues)[number];
+export type UserStatus = (typeof userStatus.enumValues)[number];
+export type MeterType = (typeof meterType.enumValues)[number];
+export type MeterStatus = (typeof meterStatus.enumValues)[number];
+export type ReadingState = (typeof readingState.enumValues)[number];
+export type OrderSide = (typeof orderSide.enumValues)[number];
+export type OrderStatus = (typeof orderStatus.enumValues)[number];
+export type ErcStatus = (typeof ercStatus.enumValues)[number];
+
+// Column helpers: one place decides how times and amounts are stored.
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+const tstz = (name: string) => timestamp(name, { withTimezone: true });
+const wh = (name: string) => bigint(name, { mode: "bigint" });
+const thbc = (name: string) => bigint(name, { mode: "bigint" });
+
+// 2. USERS AND METERS -------------------------------------------------------------------------
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** base58 Ed25519 public key of the user's wallet. */
+    walletAddress: text("wallet_address").notNull().unique(),
+    role: userRole("role").notNull().default("consumer"),
+    name: text("name"),
+    status: userStatus("status").notNull().default("active"),
+    /** Registry `UserAccount` PDA once registered on chain. */
+    pdaAddress: text("pda_address").unique(),
+    lastSignInAt: tstz("last_sign_in_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("users_wallet_len", sql`char_length(${t.walletAddress}) between 32 and 44`),
+    check("users_name_len", sql`${t.name} is null or char_length(${t.name}) <= 80`),
+  ],
+);
+
+export const meters = pgTable(
+  "meters",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** The device's own id, as it appears in signed readings. */
+    meterId: text("meter_id").notNull().unique(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    /** base58 Ed25519 public key the meter signs readings with. One key, one meter. */
+    publicKey: text("public_key").notNull().unique(),
+    type: meterType("type").notNull(),
+    zone: text("zone").notNull(),
+    ratedCapacityW: integer("rated_capacity_w").notNull(),
+    status: meterStatus("status").notNull().default("pending"),
+    pdaAddress: text("pda_address").unique(),
+    /** Mirrors of the on-chain trackers (Wh minted as GRID, Wh certified as ERC). */
+    settledNetGenWh: wh("settled_net_gen_wh").notNull().default(sql`0`),
+    claimedErcGenWh: wh("claimed_erc_gen_wh").notNull().default(sql`0`),
+    lastReadingAt: tstz("last_reading_at"),
+    txSignature: text("tx_signature"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("meters_owner_idx").on(t.ownerId),
+    index("meters_zone_idx").on(t.zone),
+    check("meters_meter_id_len", sql`char_length(${t.meterId}) between 1 and 64`),
+    check("meters_capacity_pos", sql`${t.ratedCapacityW} > 0`),
+    check("meters_trackers_nonneg", sql`${t.settledNetGenWh} >= 0 and ${t.claimedErcGenWh} >= 0`),
+  ],
+);
+
+/**
+ * One signed reading per meter and timestamp. Stored `minted=false`, state `pending` by the
+ * gateway; the mint poller moves it to submitted → confirmed (or failed with a reason).
+ */
+export const meterReadings = pgTable(
+  "meter_readings",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** References meters.meter_id (the device id the reading is signed with). */
+    meterId: text("meter_id")
+      .notNull()
+      .references(() => meters.meterId, { onDelete: "restrict" }),
+    productionWh: wh("production_wh").notNull(),
+    consumptionWh: wh("consumption_wh").notNull(),
+    /** The reading's own timestamp (whole seconds, as signed by the meter). */
+    readingAt: tstz("reading_at").notNull(),
+    /** base58 of the meter's 64-byte Ed25519 signature over the canonical reading bytes. */
+    meterSignature: text("meter_signature").notNull(),
+    state: readingState("state").notNull().default("pending"),
+    minted: boolean("minted").notNull().default(false),
+    txSignature: text("tx_signature"),
+    failureReason: text("failure_reason"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Lease for the mint poller: a reading being worked on is skipped by other runs until then. */
+    lockedUntil: tstz("locked_until"),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("meter_readings_meter_ts_uq").on(t.meterId, t.readingAt),
+    index("meter_readings_state_idx").on(t.state, t.receivedAt),
+    index("meter_readings_reading_at_idx").on(t.readingAt),
+    check("meter_readings_amounts_nonneg", sql`${t.productionWh} >= 0 and ${t.consumptionWh} >= 0`),
+    check("meter_readings_attempts_nonneg", sql`${t.attempts} >= 0`),
+  ],
+);
+
+// 3. CERTIFICATES, ORDERS, TRADES ---------------------------------------------------------------
+
+export const ercCertificates = pgTable(
+  "erc_certificates",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** On-chain certificate id. */
+    certificateId: text("certificate_id").notNull().unique(),
+    meterId: text("meter_id")
+      .notNull()
+      .references(() => meters.meterId, { onDelete: "restrict" }),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    volumeWh: wh("volume_wh").notNull(),
+    retiredWh: wh("retired_wh").notNull().default(sql`0`),
+    /** Volume locked by open green sell orders. */
+    lockedWh: wh("locked_wh").notNull().default(sql`0`),
+    status: ercStatus("status").notNull().default("issued"),
+    beneficiary: text("beneficiary"),
+    generationStart: tstz("generation_start"),
+    generationEnd: tstz("generation_end"),
+    pdaAddress: text("pda_address").unique(),
+    txSignature: text("tx_signature"),
+    issuedAt: tstz("issued_at").notNull().defaultNow(),
+    validatedAt: tstz("validated_at"),
+    retiredAt: tstz("retired_at"),
+    revokedAt: tstz("revoked_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("erc_owner_idx").on(t.ownerId),
+    index("erc_meter_idx").on(t.meterId),
+    check("erc_volume_pos", sql`${t.volumeWh} > 0`),
+    check(
+      "erc_retired_range",
+      sql`${t.retiredWh} >= 0 and ${t.lockedWh} >= 0 and ${t.retiredWh} + ${t.lockedWh} <= ${t.volumeWh}`,
+    ),
+  ],
+);
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    side: orderSide("side").notNull(),
+    amountWh: wh("amount_wh").notNull(),
+    filledWh: wh("filled_wh").notNull().default(sql`0`),
+    /** Limit price, THBC base units per kWh. */
+    pricePerKwh: thbc("price_per_kwh").notNull(),
+    status: orderStatus("status").notNull().default("pending"),
+    expiresAt: tstz("expires_at"),
+    /** Sell: backed by an ERC; buy: accepts only green fills. */
+    green: boolean("green").notNull().default(false),
+    ercCertificateId: uuid("erc_certificate_id").references(() => ercCertificates.id, {
+      onDelete: "restrict",
+    }),
+    pdaAddress: text("pda_address").unique(),
+    txSignature: text("tx_signature"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The matcher's scan: open orders of one side by price, then time.
+    index("orders_book_idx").on(t.status, t.side, t.pricePerKwh, t.createdAt),
+    index("orders_user_idx").on(t.userId, t.createdAt),
+    check("orders_amount_pos", sql`${t.amountWh} > 0`),
+    check("orders_filled_range", sql`${t.filledWh} >= 0 and ${t.filledWh} <= ${t.amountWh}`),
+    check("orders_price_pos", sql`${t.pricePerKwh} > 0`),
+    check(
+      "orders_erc_only_green_sell",
+      sql`${t.ercCertificateId} is null or (${t.side} = 'sell' and ${t.green})`,
+    ),
+    check(
+      "orders_green_sell_has_erc",
+      sql`not (${t.side} = 'sell' and ${t.green}) or ${t.ercCertificateId} is not null`,
+    ),
+  ],
+);
+
+export const trades = pgTable(
+  "trades",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    buyOrderId: uuid("buy_order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "restrict" }),
+    sellOrderId: uuid("sell_order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "restrict" }),
+    buyerId: uuid("buyer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    sellerId: uuid("seller_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    amountWh: wh("amount_wh").notNull(),
+    /** Execution (maker) price, THBC base units per kWh. */
+    pricePerKwh: thbc("price_per_kwh").notNull(),
+    /** What the buyer paid for the energy, THBC base units: ceil(amount_wh × price / 1000). */
+    totalPrice: thbc("total_price").notNull(),
+    /** Platform fee, THBC base units. */
+    fee: thbc("fee").notNull().default(sql`0`),
+    green: boolean("green").notNull().default(false),
+    executedAt: tstz("executed_at").notNull().defaultNow(),
+    txSignature: text("tx_signature").notNull(),
+  },
+  (t) => [
+    // One match transaction fills one pair once: the indexer can insert idempotently.
+    uniqueIndex("trades_tx_pair_uq").on(t.txSignature, t.buyOrderId, t.sellOrderId),
+    index("trades_executed_idx").on(t.executedAt),
+    index("trades_buyer_idx").on(t.buyerId, t.executedAt),
+    index("trades_seller_idx").on(t.sellerId, t.executedAt),
+    check("trades_amount_pos", sql`${t.amountWh} > 0`),
+    check("trades_price_pos", sql`${t.pricePerKwh} > 0`),
+    check("trades_money_nonneg", sql`${t.totalPrice} >= 0 and ${t.fee} >= 0`),
+    check("trades_no_self_trade", sql`${t.buyerId} <> ${t.sellerId}`),
+    check("trades_distinct_orders", sql`${t.buyOrderId} <> ${t.sellOrderId}`),
+  ],
+);
+
+// 4. AUTH, API KEYS, AUDIT --------------------------------------------------------------------
+
+/**
+ * Sign-in challenges. A row is consumed (consumed_at set) exactly once by a conditional UPDATE;
+ * consumed rows are kept until they expire so a replay reports AUTH_NONCE_USED, not "unknown".
+ */
+export const authNonces = pgTable(
+  "auth_nonces",
+  {
+    nonce: text("nonce").primaryKey(),
+    walletAddress: text("wallet_address").notNull(),
+    issuedAt: tstz("issued_at").notNull(),
+    expiresAt: tstz("expires_at").notNull(),
+    consumedAt: tstz("consumed_at"),
+    ip: text("ip"),
+  },
+  (t) => [
+    index("auth_nonces_expires_idx").on(t.expiresAt),
+    check("auth_nonces_expiry_after_issue", sql`${t.expiresAt} > ${t.issuedAt}`),
+  ],
+);
+
+/** Server-side sessions: the cookie's JWT only names a row here, so revoking a row ends it. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: tstz("expires_at").notNull(),
+    revokedAt: tstz("revoked_at"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** B2B keys for grid operators. Only a SHA-256 of the secret is stored; `prefix` is displayable. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull().unique(),
+    keyHash: text("key_hash").notNull().unique(),
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: tstz("expires_at"),
+    revokedAt: tstz("revoked_at"),
+    lastUsedAt: tstz("last_used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [check("api_keys_hash_len", sql`char_length(${t.keyHash}) = 64`)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The signed-in user who acted; null for the system (crons) or an API key. */
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    /** Human-readable actor: a wallet, `system:<job>` or `api_key:<prefix>`. */
+    actor: text("actor").notNull(),
+    /** Dotted verb, e.g. `auth.sign_in`, `user.set_role`. */
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    ip: text("ip"),
+    at: tstz("at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorId, t.at),
+    index("audit_log_target_idx").on(t.targetType, t.targetId),
+  ],
+);
+
+// 5. CHAIN-DERIVED (the indexer fills these from program events; `npm run reindex` rebuilds them) ---
+
+/** The last transaction the indexer replayed, per program (catch-up resumes after it). */
+export const indexerCursors = pgTable("indexer_cursors", {
+  program: text("program").primaryKey(),
+  lastSignature: text("last_signature").notNull(),
+  lastSlot: bigint("last_slot", { mode: "number" }).notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Oracle PriceUpdated events: reference prices, THBC base units per kWh. One row per sequence. */
+export const prices = pgTable(
+  "prices",
+  {
+    sequence: bigint("sequence", { mode: "number" }).primaryKey(),
+    retailPrice: thbc("retail_price").notNull(),
+    feedInPrice: thbc("feed_in_price").notNull(),
+    feeder: text("feeder").notNull(),
+    /** Chain clock of the update. */
+    publishedAt: tstz("published_at").notNull(),
+    slot: bigint("slot", { mode: "number" }).notNull(),
+    txSignature: text("tx_signature").notNull(),
+  },
+  (t) => [index("prices_published_idx").on(t.publishedAt)],
+);
+
+/** Registry BalanceSettled events: GRID minted to a meter owner (1 base unit = 1 Wh). */
+export const mints = pgTable(
+  "mints",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    txSignature: text("tx_signature").notNull(),
+    /** The Meter PDA (base58); meter_id is resolved through meters.pda_address when known. */
+    meterPda: text("meter_pda").notNull(),
+    meterId: text("meter_id"),
+    ownerWallet: text("owner_wallet").notNull(),
+    destination: text("destination").notNull(),
+    amountWh: wh("amount_wh").notNull(),
+    /** The meter's settled_net_gen after this mint. */
+    settledNetGenWh: wh("settled_net_gen_wh").notNull(),
+    slot: bigint("slot", { mode: "number" }).notNull(),
+    mintedAt: tstz("minted_at"),
+  },
+  (t) => [
+    // One settle per meter per transaction: replaying a transaction inserts nothing.
+    uniqueIndex("mints_tx_meter_uq").on(t.txSignature, t.meterPda),
+    index("mints_owner_idx").on(t.ownerWallet, t.slot),
+    index("mints_meter_idx").on(t.meterId, t.slot),
+    check("mints_amount_pos", sql`${t.amountWh} > 0`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Meter = typeof meters.$inferSelect;
+export type MeterReading = typeof meterReadings.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type Trade = typeof trades.$inferSelect;
+export type ErcCertificate = typeof ercCertificates.$inferSelect;
+export type AuthNonce = typeof authNonces.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type AuditLogEntry = typeof auditLog.$inferSelect;
+export type IndexerCursor = typeof indexerCursors.$inferSelect;
+export type Price = typeof prices.$inferSelect;
+export type Mint = typeof mints.$inferSelect;

@@ -1,0 +1,187 @@
+/**
+ * The whole meter flow in the real app on the e2e run's own local chain (e2e/support/e2e-chain.ts):
+ * a prosumer signs in with the injected wallet and registers a meter from the Meters page (the
+ * wallet signs the Registry transaction, in Node); an admin in a separate browser activates it
+ * (operator key, server side); the meter's signed readings are POSTed to the gateway; the admin
+ * runs the mint poller; the prosumer's dashboard shows exactly the expected GRID.
+ *
+ * Playwright's plain `test` (not fixtures/app's): that one adds an X-Forwarded-For header to every
+ * request of the context, and the browser also sends it to the chain's JSON-RPC, whose CORS
+ * preflight (rightly) does not allow it. Each test here signs in a fresh wallet, so the shared
+ * client address never reaches a sign-in limit.
+ */
+import crypto from "node:crypto";
+import bs58 from "bs58";
+import { registryPda } from "~/components/meters/pdas";
+import { encodeReading } from "~/lib/meter-reading";
+import { expect, test } from "@playwright/test";
+import { accountButton, connectWallet, startSignIn } from "./fixtures/app";
+import { KEYS, publicKeyOf, testKey } from "./fixtures/keys";
+import { installTestWallet } from "./fixtures/wallet";
+
+function meterKeys() {
+  const { privateKey } = crypto.generateKeyPairSync("ed25519");
+  return { privateKey, publicKey: publicKeyOf(privateKey) };
+}
+
+test("a prosumer's registered meter, activated by an admin, turns signed readings into exactly the GRID expected", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const key = testKey(`meters-flow-${crypto.randomUUID()}`);
+  const wallet = await installTestWallet(page, { secretKey: key.secretKey });
+  const meterId = `e2e-${crypto.randomBytes(4).toString("hex")}`;
+  const meter = meterKeys();
+
+  // 1. The prosumer signs in on the Meters page; a fresh wallet has no SOL yet.
+  await page.goto("/meters");
+  await connectWallet(page);
+  await startSignIn(page, "Prosumer");
+  await expect(accountButton(page, key.address)).toBeVisible();
+  await expect(page.getByTestId("registration-hint")).toContainText("isn't registered on chain yet");
+  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
+  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+
+  // 2. Register the meter: one wallet signature covers register_user + register_meter.
+  await page.getByLabel("Meter id").fill(meterId);
+  await page.getByLabel("Meter public key (base58)").fill(bs58.encode(meter.publicKey));
+  await page.getByLabel("Rated capacity (W)").fill("5000");
+  await page.getByRole("button", { name: "Register meter" }).click();
+  const card = page.getByTestId(`meter-${meterId}`);
+  await expect(card.getByText("pending", { exact: true })).toBeVisible();
+  expect(wallet.signedTransactions).toHaveLength(1);
+  expect(wallet.signedTransactions[0]!.address).toBe(key.address);
+  await expect(page.getByTestId("registration-hint")).toContainText("is registered on chain");
+
+  // 3. The admin, in their own browser, activates it.
+  const adminContext = await browser.newContext();
+  try {
+    const admin = await adminContext.newPage();
+    await installTestWallet(admin, { secretKey: KEYS.admin.secretKey });
+    await admin.goto("/admin");
+    await connectWallet(admin);
+    await startSignIn(admin, "Consumer");
+    await expect(accountButton(admin, KEYS.admin.address)).toBeVisible();
+    const row = admin.getByTestId(`admin-meter-${meterId}`);
+    await row.getByRole("button", { name: "Activate" }).click();
+    // The pending list no longer holds it once the chain has it active.
+    await expect(row).toHaveCount(0);
+    // The prosumer's page picks it up on its next refresh (every 10 s).
+    await expect(card.getByText("active", { exact: true })).toBeVisible({ timeout: 20_000 });
+
+    // 4. The meter signs three readings; the gateway stores each one (201).
+    const now = Math.floor(Date.now() / 1000);
+    const readings = [
+      { production: 400n, consumption: 100n, timestamp: now - 125 },
+      { production: 70n, consumption: 20n, timestamp: now - 65 },
+      { production: 60n, consumption: 10n, timestamp: now - 5 },
+    ];
+    for (const r of readings) {
+      const message = encodeReading({ meterId, productionWh: r.production, consumptionWh: r.consumption, timestamp: r.timestamp });
+      const signature = crypto.sign(null, message, meter.privateKey);
+      const res = await page.request.post("/api/meters/submit", {
+        data: {
+          data: { meter_id: meterId, production: Number(r.production), consumption: Number(r.consumption), timestamp: r.timestamp },
+          signature: bs58.encode(signature),
+          public_key: bs58.encode(meter.publicKey),
+        },
+      });
+      expect(res.status(), await res.text()).toBe(201);
+    }
+    const expectedWh = readings.reduce((a, r) => a + r.production - r.consumption, 0n);
+    expect(expectedWh).toBe(400n);
+
+    // 5. The admin runs the mint poller now.
+    await admin.getByRole("button", { name: "Run now" }).click();
+    await expect(admin.getByTestId("poller-summary")).toContainText("3 readings confirmed");
+    await expect(admin.getByTestId("poller-summary")).toContainText("minted 0.4 GRID");
+  } finally {
+    await adminContext.close();
+  }
+
+  // 6. The prosumer's meter shows what was minted for it, and the dashboard's GRID balance (read
+  // from the chain in the browser) is exactly 400 Wh = 0.4 GRID.
+  await expect(card.getByTestId("meter-minted")).toHaveText("0.4 kWh", { timeout: 20_000 });
+  // Its readings: the chart, and the table newest first, each confirmed on chain.
+  await expect(page.getByRole("img", { name: "Production and consumption chart" })).toBeVisible();
+  const rows = page.getByTestId("readings-table").locator("tbody tr");
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText("60 Wh");
+  await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(3, { timeout: 20_000 });
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard", exact: true }).click();
+  await expect(page.getByTestId("grid-balance")).toHaveText("0.4 GRID", { timeout: 20_000 });
+  await expect(page.getByText("Registered in the Registry")).toBeVisible();
+  // The mint history comes from the indexer (started with the poller run): the same 0.4 GRID.
+  await expect(page.getByText("+0.4 GRID")).toBeVisible({ timeout: 30_000 });
+
+  // The display name is the app's own (users.updateProfile) and survives a reload.
+  await page.getByLabel("Display name").fill("Khun Somchai");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Name saved")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Display name")).toHaveValue("Khun Somchai");
+});
+
+test("declining the registration in the wallet says so and registers nothing", async ({ page }) => {
+  const key = testKey(`meters-reject-${crypto.randomUUID()}`);
+  const wallet = await installTestWallet(page, { secretKey: key.secretKey, behaviour: { rejectSignTransaction: true } });
+  await page.goto("/meters");
+  await connectWallet(page);
+  await startSignIn(page, "Prosumer");
+  await expect(accountButton(page, key.address)).toBeVisible();
+  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
+  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+
+  // A key generated in the browser: its secret is shown once, with a warning.
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page.getByText("Save this meter secret now")).toBeVisible();
+  const secret = await page.getByTestId("generated-secret").textContent();
+  expect(bs58.decode(secret ?? "")).toHaveLength(32);
+
+  await page.getByRole("button", { name: "Register meter" }).click();
+  await expect(page.getByTestId("register-error")).toHaveText(
+    "You declined the transaction in your wallet. Nothing was sent.",
+  );
+  expect(wallet.requests.filter((r) => r.kind === "signTransaction")).toHaveLength(1);
+  expect(wallet.signedTransactions).toHaveLength(0);
+  await expect(page.getByText("You have no meters yet.")).toBeVisible();
+  await expect(page.getByTestId("registration-hint")).toContainText("isn't registered on chain yet");
+});
+
+test("a key that is not an Ed25519 point is refused on chain, shown by the program's error name", async ({ page }) => {
+  const key = testKey(`meters-badkey-${crypto.randomUUID()}`);
+  const wallet = await installTestWallet(page, { secretKey: key.secretKey });
+  await page.goto("/meters");
+  await connectWallet(page);
+  await startSignIn(page, "Prosumer");
+  await expect(accountButton(page, key.address)).toBeVisible();
+  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
+  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+
+  // A program-derived address is 32 bytes of base58 but off the curve: no device can own it.
+  await page.getByLabel("Meter public key (base58)").fill(registryPda().toBase58());
+  await page.getByRole("button", { name: "Register meter" }).click();
+  await expect(page.getByTestId("register-error")).toContainText("The Registry refused it: InvalidMeterKey");
+  expect(wallet.signedTransactions).toHaveLength(1);
+  await expect(page.getByText("You have no meters yet.")).toBeVisible();
+});
+
+test.describe("phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("the dashboard and the meters page fit a phone screen without sideways scrolling", async ({ page }) => {
+    const key = testKey(`meters-phone-${crypto.randomUUID()}`);
+    await installTestWallet(page, { secretKey: key.secretKey });
+    await page.goto("/meters");
+    await connectWallet(page);
+    await startSignIn(page, "Prosumer");
+    await expect(page.getByRole("heading", { name: "Register a meter" })).toBeVisible();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: "Wallet balances" })).toBeVisible();
+    await expect(page.getByTestId("grid-balance")).toHaveText("0 GRID");
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  });
+});

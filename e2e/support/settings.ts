@@ -1,0 +1,19 @@
+/** Facts shared by playwright.config.ts, the app server script and the specs. */
+import crypto from "node:crypto";
+import bs58 from "bs58";
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_HOST = "127.0.0.1";
+export const E2E_BASE_URL = `http://${E2E_HOST}:${E2E_PORT}`;
+/** The domain sign-in messages name (APP_DOMAIN). */
+export const E2E_APP_DOMAIN = `${E2E_HOST}:${E2E_PORT}`;
+
+/**
+ * A fixed stand-in for the cluster's genesis hash (32 bytes, base58), so sign-in works without a
+ * running chain: the server writes it into every sign-in message instead of asking the RPC.
+ */
+export const E2E_GENESIS_HASH = bs58.encode(
+  crypto.createHash("sha256").update("gridtokenx-e2e-genesis").digest(),
+);
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -1,0 +1,275 @@
+/**
+ * Test fixture: a LiteSVM chain with the real Registry and Energy Token .so files, both
+ * initialised, plus helpers to register users and meters, activate meters, submit signed
+ * readings and settle. Shared by the registry, energy token, forgery and property tests.
+ */
+import anchor, { type Program } from "@coral-xyz/anchor";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { type Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { createAta, expectOk, TestChain, type SendOptions, type TxResult } from "../harness";
+import { generateMeterKeyPair, signReading, type MeterKeyPair, type MeterReading } from "../../lib/meter-reading";
+import { energyTokenIdl, type EnergyToken } from "../energy_token/idl/energy_token";
+import {
+  gridAccountAddress,
+  gridMintAddress,
+  meterAddress,
+  registryAddress,
+  settleBalanceInstruction,
+  submitReadingInstructions,
+  tokenConfigAddress,
+  userAddress,
+} from "./client";
+import { registryIdl, type Registry } from "./idl/registry";
+
+const { BN } = anchor;
+
+/** 2026-01-01T00:00:00Z: the chain clock at the start of every test. */
+export const T0 = 1_767_225_600;
+
+export type UserTypeArg = { prosumer: Record<string, never> } | { consumer: Record<string, never> };
+export type MeterTypeArg =
+  | { solar: Record<string, never> }
+  | { wind: Record<string, never> }
+  | { battery: Record<string, never> }
+  | { grid: Record<string, never> };
+export type MeterStatusArg = { pending: Record<string, never> } | { active: Record<string, never> } | { suspended: Record<string, never> };
+export type UserStatusArg = { active: Record<string, never> } | { suspended: Record<string, never> };
+
+export const PROSUMER: UserTypeArg = { prosumer: {} };
+export const CONSUMER: UserTypeArg = { consumer: {} };
+export const SOLAR: MeterTypeArg = { solar: {} };
+export const METER_ACTIVE: MeterStatusArg = { active: {} };
+export const METER_SUSPENDED: MeterStatusArg = { suspended: {} };
+export const METER_PENDING: MeterStatusArg = { pending: {} };
+export const USER_ACTIVE: UserStatusArg = { active: {} };
+export const USER_SUSPENDED: UserStatusArg = { suspended: {} };
+
+export interface MeterOptions {
+  capacityW?: bigint | number;
+  type?: MeterTypeArg;
+  zoneId?: number;
+  key?: MeterKeyPair;
+}
+
+export interface TestMeter {
+  owner: Keypair;
+  meterId: string;
+  meter: PublicKey;
+  key: MeterKeyPair;
+  /** The owner's GRID associated token account (created by activeMeter). */
+  ata: PublicKey;
+}
+
+/** Decoded Meter account with integers as bigint. */
+export interface MeterState {
+  owner: PublicKey;
+  meterPubkey: PublicKey;
+  meterId: string;
+  ratedCapacityW: bigint;
+  registeredAt: bigint;
+  lastReadingAt: bigint;
+  readingCount: bigint;
+  totalProduction: bigint;
+  totalConsumption: bigint;
+  settledNetGen: bigint;
+  claimedErcGen: bigint;
+  zoneId: number;
+  meterType: string;
+  status: string;
+  bump: number;
+}
+
+const big = (v: unknown) => BigInt(String(v));
+const enumName = (v: unknown) => Object.keys(v as object)[0] ?? "";
+
+export class GridFixture {
+  readonly chain: TestChain;
+  readonly registry: Program<Registry>;
+  readonly energyToken: Program<EnergyToken>;
+  readonly admin: Keypair;
+  private meterSeq = 0;
+
+  private constructor(chain: TestChain) {
+    this.chain = chain;
+    this.registry = chain.program(registryIdl);
+    this.energyToken = chain.program(energyTokenIdl);
+    this.admin = chain.newKeypair();
+  }
+
+  /** A chain with both programs; `initialize` (default true) initialises Energy Token and Registry. */
+  static async create(opts: { initialize?: boolean } = {}): Promise<GridFixture> {
+    const chain = TestChain.create({ programs: ["registry", "energy_token"] });
+    chain.setUnixTimestamp(T0);
+    const f = new GridFixture(chain);
+    if (opts.initialize !== false) {
+      expectOk(chain.send(await f.initEnergyTokenIx(chain.payer.publicKey)));
+      expectOk(chain.send(await f.initRegistryIx(f.admin.publicKey), [f.admin]));
+    }
+    return f;
+  }
+
+  // ---------- instruction builders ----------
+
+  initEnergyTokenIx(payer: PublicKey): Promise<TransactionInstruction> {
+    return this.energyToken.methods
+      .initialize()
+      .accountsStrict({
+        payer,
+        config: tokenConfigAddress(),
+        gridMint: gridMintAddress(),
+        tokenProgram: TOKEN_PROGRAM_ID,
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  initRegistryIx(authority: PublicKey): Promise<TransactionInstruction> {
+    return this.registry.methods
+      .initialize()
+      .accountsStrict({ authority, registry: registryAddress(), systemProgram: SystemProgram.programId })
+      .instruction();
+  }
+
+  registerUserIx(wallet: PublicKey, opts: { type?: UserTypeArg; name?: string; payer?: PublicKey; user?: PublicKey } = {}) {
+    return this.registry.methods
+      .registerUser(opts.type ?? PROSUMER, opts.name ?? "Somchai")
+      .accountsStrict({
+        payer: opts.payer ?? wallet,
+        wallet,
+        registry: registryAddress(),
+        user: opts.user ?? userAddress(wallet),
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  registerMeterIx(
+    owner: PublicKey,
+    meterId: string,
+    meterPubkey: Uint8Array,
+    opts: MeterOptions & { payer?: PublicKey; user?: PublicKey; meter?: PublicKey } = {},
+  ) {
+    return this.registry.methods
+      .registerMeter(meterId, new PublicKey(meterPubkey), opts.type ?? SOLAR, opts.zoneId ?? 7, new BN(String(opts.capacityW ?? 5_000)))
+      .accountsStrict({
+        payer: opts.payer ?? owner,
+        owner,
+        registry: registryAddress(),
+        user: opts.user ?? userAddress(owner),
+        meter: opts.meter ?? meterAddress(meterId),
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  setMeterStatusIx(meter: PublicKey, status: MeterStatusArg, authority = this.admin.publicKey) {
+    return this.registry.methods.setMeterStatus(status).accountsStrict({ authority, registry: registryAddress(), meter }).instruction();
+  }
+
+  setUserStatusIx(user: PublicKey, status: UserStatusArg, authority = this.admin.publicKey) {
+    return this.registry.methods.setUserStatus(status).accountsStrict({ authority, registry: registryAddress(), user }).instruction();
+  }
+
+  readingIxs(reading: MeterReading, key: MeterKeyPair): Promise<TransactionInstruction[]> {
+    return submitReadingInstructions(this.registry, reading, signReading(reading, key.privateKey), key.publicKey);
+  }
+
+  settleIx(meterId: string, owner: PublicKey): Promise<TransactionInstruction> {
+    return settleBalanceInstruction(this.registry, meterId, owner);
+  }
+
+  // ---------- actions (expect success) ----------
+
+  /** A funded wallet registered as a user. */
+  async user(opts: { type?: UserTypeArg; name?: string; wallet?: Keypair } = {}): Promise<Keypair> {
+    const wallet = opts.wallet ?? this.chain.newKeypair();
+    if (opts.wallet) this.chain.airdrop(wallet.publicKey, 10_000_000_000n);
+    expectOk(this.chain.send(await this.registerUserIx(wallet.publicKey, opts), [wallet]));
+    return wallet;
+  }
+
+  nextMeterId(): string {
+    return `MTR-${String(++this.meterSeq).padStart(4, "0")}`;
+  }
+
+  /** A registered (Pending) meter of `owner` (a new user when omitted). */
+  async pendingMeter(owner?: Keypair, opts: MeterOptions = {}): Promise<TestMeter> {
+    const o = owner ?? (await this.user());
+    const key = opts.key ?? generateMeterKeyPair();
+    const meterId = this.nextMeterId();
+    expectOk(this.chain.send(await this.registerMeterIx(o.publicKey, meterId, key.publicKey, opts), [o]));
+    return { owner: o, meterId, meter: meterAddress(meterId), key, ata: gridAccountAddress(o.publicKey) };
+  }
+
+  /** A registered, activated meter whose owner has a GRID associated token account. */
+  async activeMeter(owner?: Keypair, opts: MeterOptions = {}): Promise<TestMeter> {
+    const m = await this.pendingMeter(owner, opts);
+    expectOk(this.chain.send(await this.setMeterStatusIx(m.meter, METER_ACTIVE), [this.admin]));
+    createAta(this.chain, m.owner.publicKey, gridMintAddress());
+    return m;
+  }
+
+  /** Sends the attestation + submit_reading (fee payer: the chain's payer unless given). */
+  async submit(m: TestMeter, reading: Omit<MeterReading, "meterId">, opts: SendOptions = {}): Promise<TxResult> {
+    return this.chain.send(await this.readingIxs({ ...reading, meterId: m.meterId }, m.key), [], opts);
+  }
+
+  async settle(m: TestMeter, opts: SendOptions = {}): Promise<TxResult> {
+    return this.chain.send(await this.settleIx(m.meterId, m.owner.publicKey), [], opts);
+  }
+
+  // ---------- state ----------
+
+  meterState(meter: PublicKey): MeterState {
+    const a = this.chain.getAccount(meter);
+    if (!a) throw new Error(`meter ${meter.toBase58()} missing`);
+    const d = this.registry.coder.accounts.decode<Record<string, unknown>>("meter", a.data);
+    const len = Number(d.meterIdLen);
+    return {
+      owner: d.owner as PublicKey,
+      meterPubkey: d.meterPubkey as PublicKey,
+      meterId: Buffer.from((d.meterId as number[]).slice(0, len)).toString("utf8"),
+      ratedCapacityW: big(d.ratedCapacityW),
+      registeredAt: big(d.registeredAt),
+      lastReadingAt: big(d.lastReadingAt),
+      readingCount: big(d.readingCount),
+      totalProduction: big(d.totalProduction),
+      totalConsumption: big(d.totalConsumption),
+      settledNetGen: big(d.settledNetGen),
+      claimedErcGen: big(d.claimedErcGen),
+      zoneId: Number(d.zoneId),
+      meterType: enumName(d.meterType),
+      status: enumName(d.status),
+      bump: Number(d.bump),
+    };
+  }
+
+  userState(wallet: PublicKey) {
+    const a = this.chain.getAccount(userAddress(wallet));
+    if (!a) throw new Error(`user ${wallet.toBase58()} missing`);
+    const d = this.registry.coder.accounts.decode<Record<string, unknown>>("user", a.data);
+    const len = Number(d.nameLen);
+    return {
+      wallet: d.wallet as PublicKey,
+      name: Buffer.from((d.name as number[]).slice(0, len)).toString("utf8"),
+      registeredAt: big(d.registeredAt),
+      meterCount: big(d.meterCount),
+      userType: enumName(d.userType),
+      status: enumName(d.status),
+      bump: Number(d.bump),
+    };
+  }
+
+  registryState() {
+    const a = this.chain.getAccount(registryAddress());
+    if (!a) throw new Error("registry missing");
+    const d = this.registry.coder.accounts.decode<Record<string, unknown>>("registry", a.data);
+    return {
+      authority: d.authority as PublicKey,
+      userCount: big(d.userCount),
+      meterCount: big(d.meterCount),
+      activeMeterCount: big(d.activeMeterCount),
+      bump: Number(d.bump),
+    };
+  }
+}

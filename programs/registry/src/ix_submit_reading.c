@@ -1,0 +1,69 @@
+#include "registry.h"
+
+/// submit_reading(production_wh: u64, consumption_wh: u64, timestamp: i64): record one reading.
+///
+/// Who may send it: anyone (the app's poller pays the fee); what makes it valid is the meter's
+/// own Ed25519 signature over the reading's canonical encoding, in an Ed25519-program instruction
+/// placed immediately before this one (see registry_verify_reading_signature).
+///
+/// Rules: the meter is Active; timestamp > last_reading_at (so a replay is refused) and at most
+/// MAX_CLOCK_SKEW_SECS ahead of the cluster clock; production_wh <= rated_capacity_w * elapsed
+/// / 3600 (floor), where elapsed = timestamp - last_reading_at, or FIRST_READING_MAX_ELAPSED_SECS
+/// for the meter's first reading (there is no earlier reading to measure from); totals in
+/// checked u64 arithmetic.
+///
+/// Accounts:
+///   0. [writable] meter - PDA ["meter", meter_id]
+///   1. [] instructions - the instructions sysvar
+uint64_t registry_submit_reading(const GtxInput *in) {
+  RegistrySubmitReadingArgs args;
+  GTX_REQUIRE(registry_submit_reading_decode(in, &args), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
+  /* 1. account count */
+  GTX_REQUIRE(in->account_count >= REGISTRY_IX_SUBMIT_READING_ACCOUNTS, GTX_E_ACCOUNT_NOT_ENOUGH_KEYS);
+  const GtxAccountInfo *meter = &in->accounts[REGISTRY_IX_SUBMIT_READING_METER];
+  const GtxAccountInfo *ixs = &in->accounts[REGISTRY_IX_SUBMIT_READING_INSTRUCTIONS];
+  /* 2. no signer: the meter's signature is checked below. 3. writable */
+  GTX_REQUIRE(meter->is_writable, GTX_E_ACCOUNT_NOT_MUTABLE);
+  /* 4-7. the sysvar's address; the meter's owner, size, discriminator, PDA */
+  GTX_REQUIRE(gtx_pubkey_eq(ixs->key, &GTX_SYSVAR_INSTRUCTIONS_ID), GTX_E_ACCOUNT_SYSVAR_MISMATCH);
+  uint64_t err = registry_check_meter(in, meter);
+  if (err) return err;
+  uint8_t *d = meter->data;
+  /* The meter signed exactly this reading. */
+  uint64_t msg[(REGISTRY_CONST_READING_MESSAGE_LEN + 7) / 8];
+  registry_encode_reading((uint8_t *)msg, d, args.production_wh, args.consumption_wh, args.timestamp);
+  err = registry_verify_reading_signature(ixs, d, (const uint8_t *)msg);
+  if (err) return err;
+  /* 8. business rules and checked math */
+  GTX_REQUIRE(registry_meter_get_status(d) == REGISTRY_ENUM_METER_STATUS_ACTIVE, REGISTRY_ERR_METER_NOT_ACTIVE);
+  int64_t last = registry_meter_get_last_reading_at(d);
+  GTX_REQUIRE(args.timestamp > last, REGISTRY_ERR_STALE_READING);
+  GtxClock clock;
+  GTX_REQUIRE(gtx_get_clock(&clock), GTX_E_ACCOUNT_SYSVAR_MISMATCH);
+  int64_t ahead;
+  GTX_REQUIRE(gtx_sub_i64(args.timestamp, clock.unix_timestamp, &ahead) && ahead <= REGISTRY_CONST_MAX_CLOCK_SKEW_SECS,
+              REGISTRY_ERR_TIMESTAMP_IN_FUTURE);
+  /* last == 0 means no reading yet (timestamps are > last, so every stored one is > 0). The
+   * difference of two i64 with timestamp > last is positive and fits in a u64. */
+  uint64_t elapsed = last == 0 ? (uint64_t)REGISTRY_CONST_FIRST_READING_MAX_ELAPSED_SECS
+                               : (uint64_t)args.timestamp - (uint64_t)last;
+  uint64_t max_wh;
+  if (!gtx_mul_div(registry_meter_get_rated_capacity_w(d), elapsed, REGISTRY_SECONDS_PER_HOUR, GTX_ROUND_DOWN,
+                   &max_wh))
+    max_wh = UINT64_MAX; /* the bound itself exceeds u64: no u64 production can break it */
+  GTX_REQUIRE(args.production_wh <= max_wh, REGISTRY_ERR_PRODUCTION_EXCEEDS_CAPACITY);
+  uint64_t production, consumption, count;
+  GTX_REQUIRE(gtx_add(registry_meter_get_total_production(d), args.production_wh, &production) &&
+                  gtx_add(registry_meter_get_total_consumption(d), args.consumption_wh, &consumption) &&
+                  gtx_add(registry_meter_get_reading_count(d), 1, &count),
+              REGISTRY_ERR_OVERFLOW);
+  /* 9. write */
+  registry_meter_set_total_production(d, production);
+  registry_meter_set_total_consumption(d, consumption);
+  registry_meter_set_reading_count(d, count);
+  registry_meter_set_last_reading_at(d, args.timestamp);
+  /* 10. event */
+  registry_emit_reading_submitted(meter->key, registry_meter_owner(d), args.production_wh, args.consumption_wh,
+                                  args.timestamp, production, consumption);
+  return GTX_SUCCESS;
+}

@@ -1,0 +1,25 @@
+/**
+ * The app's root router. Add each domain router here.
+ * `createCaller` runs procedures in-process (server components, tests).
+ */
+import { adminRouter } from "./routers/admin";
+import { authRouter } from "./routers/auth";
+import { healthRouter } from "./routers/health";
+import { marketRouter } from "./routers/market";
+import { metersRouter } from "./routers/meters";
+import { usersRouter } from "./routers/users";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  health: healthRouter,
+  users: usersRouter,
+  meters: metersRouter,
+  market: marketRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** @example const caller = createCaller(await createTRPCContext({ headers })); */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,125 @@
+/**
+ * The admin console: meters by status with Activate/Suspend (executed on chain with the platform
+ * operator key, which is the Registry authority, after the admin check; then mirrored and
+ * audited), "run the mint poller now" with its summary, and the mint queue's job status.
+ */
+import { z } from "zod";
+import { writeAudit } from "~/db/queries/audit";
+import { listMetersForAdmin } from "~/db/queries/dashboard";
+import { getMeterByMeterId, setMeterStatus } from "~/db/queries/meters";
+import { mintQueueStats } from "~/db/queries/mint-jobs";
+import { AppError } from "~/server/errors";
+import { setMeterStatusOnChain } from "~/server/solana/registry-actions";
+import { adminProcedure, createTRPCRouter } from "../trpc";
+import { routerChainDeps } from "./chain-deps";
+import { chainFailure } from "./chain-errors";
+import { meterSummaryOutput } from "./meters";
+
+export const setStatusInput = z.object({
+  meterId: z.string().trim().min(1).max(64),
+  status: z.enum(["active", "suspended"]),
+});
+
+const pollerSummaryOutput = z.object({
+  meters: z.number(),
+  claimed: z.number(),
+  confirmed: z.number(),
+  duplicates: z.number(),
+  failed: z.number(),
+  deferred: z.number(),
+  settlements: z.number(),
+  mintedWh: z.string(),
+  transactions: z.number(),
+  errors: z.array(z.string()),
+  durationMs: z.number(),
+});
+
+export const adminRouter = createTRPCRouter({
+  meters: createTRPCRouter({
+    list: adminProcedure
+      .input(
+        z
+          .object({
+            status: z.enum(["pending", "active", "suspended"]).optional(),
+            limit: z.number().int().min(1).max(200).default(100),
+          })
+          .default({ limit: 100 }),
+      )
+      .output(z.array(meterSummaryOutput))
+      .query(({ ctx, input }) =>
+        listMetersForAdmin(ctx.db, { ...(input.status ? { status: input.status } : {}), limit: input.limit }),
+      ),
+
+    setStatus: adminProcedure
+      .input(setStatusInput)
+      .output(z.object({ meterId: z.string(), status: z.enum(["active", "suspended"]), txSignature: z.string() }))
+      .mutation(async ({ ctx, input }) => {
+        const meter = await getMeterByMeterId(ctx.db, { meterId: input.meterId });
+        if (!meter) throw new AppError("NOT_FOUND", `No meter ${input.meterId}`);
+        if (meter.status === input.status) {
+          throw new AppError("CONFLICT", `The meter is already ${input.status}`);
+        }
+        const { chain } = await routerChainDeps();
+        const c = chain();
+        let txSignature: string;
+        try {
+          txSignature = await setMeterStatusOnChain(c.programs, {
+            authority: c.operator,
+            meterId: input.meterId,
+            status: input.status,
+          });
+        } catch (err) {
+          throw chainFailure(err, `Setting meter ${input.meterId} ${input.status}`);
+        }
+        // The indexer mirrors it too; writing it now lets the console and the gateway see it at once.
+        await setMeterStatus(ctx.db, { meterId: input.meterId, status: input.status });
+        await writeAudit(ctx.db, {
+          actorId: ctx.session.userId,
+          actor: ctx.session.wallet,
+          action: input.status === "active" ? "meter.activate" : "meter.suspend",
+          targetType: "meter",
+          targetId: input.meterId,
+          details: { from: meter.status, to: input.status, txSignature },
+          ip: ctx.ip,
+        });
+        return { meterId: input.meterId, status: input.status, txSignature };
+      }),
+  }),
+
+  poller: createTRPCRouter({
+    run: adminProcedure.output(pollerSummaryOutput).mutation(async ({ ctx }) => {
+      const { runPoller, ensureIndexer } = await routerChainDeps();
+      // The indexer records what this run mints (history, prices); a failure to start it (it
+      // retries on the next call) must not stop the run itself.
+      await ensureIndexer?.().catch((err: unknown) => console.error("[admin] indexer not started:", err));
+      let summary;
+      try {
+        summary = await runPoller();
+      } catch (err) {
+        throw chainFailure(err, "The mint poller");
+      }
+      await writeAudit(ctx.db, {
+        actorId: ctx.session.userId,
+        actor: ctx.session.wallet,
+        action: "job.mint_poller.run",
+        targetType: "job",
+        targetId: "mint-poller",
+        details: { ...summary },
+        ip: ctx.ip,
+      });
+      return summary;
+    }),
+
+    status: adminProcedure
+      .output(
+        z.object({
+          pending: z.number(),
+          submitted: z.number(),
+          confirmed: z.number(),
+          failed: z.number(),
+          minted: z.number(),
+        }),
+      )
+      .query(({ ctx }) => mintQueueStats(ctx.db)),
+  }),
+});

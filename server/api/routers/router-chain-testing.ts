@@ -1,0 +1,47 @@
+/**
+ * Router tests against a real local chain: points the routers' chain dependencies at the test's
+ * chain and database (chain-deps.ts), and signs in with a Solana Keypair so the session wallet is
+ * the key that signs on chain.
+ */
+import crypto from "node:crypto";
+import { type Keypair } from "@solana/web3.js";
+import bs58 from "bs58";
+import { meterKeyPairFromSeed } from "~/lib/meter-reading";
+import type { AuthConfig } from "~/server/auth/config";
+import { runMintPoller } from "~/server/poller/mint-poller";
+import type { ChainEnv } from "~/server/poller/test-support";
+import { createBrowser, signInWith, testAuthConfig, type TestWallet } from "../testing";
+import { setRouterChainDeps } from "./chain-deps";
+
+export function useTestChain(env: ChainEnv): void {
+  setRouterChainDeps({
+    chain: () => env.chain,
+    runPoller: () =>
+      runMintPoller({
+        db: env.tdb.db,
+        connection: env.chain.connection,
+        operator: env.chain.operator,
+        programs: env.chain.programs,
+      }),
+  });
+}
+
+export function keypairWallet(kp: Keypair): TestWallet {
+  // A Solana secret key is the Ed25519 seed followed by the public key.
+  const { privateKey } = meterKeyPairFromSeed(kp.secretKey.slice(0, 32));
+  return {
+    publicKey: kp.publicKey.toBase58(),
+    sign: (message) => bs58.encode(crypto.sign(null, Buffer.from(message, "utf8"), privateKey)),
+  };
+}
+
+export function chainAuthConfig(admins: Keypair[] = []): AuthConfig {
+  return testAuthConfig({ adminWallets: new Set(admins.map((k) => k.publicKey.toBase58())) });
+}
+
+/** A browser signed in as `kp` (role prosumer unless the wallet is an admin). */
+export async function signedInBrowser(env: ChainEnv, auth: AuthConfig, kp: Keypair) {
+  const browser = createBrowser(env.tdb, auth);
+  await signInWith(browser, keypairWallet(kp), "prosumer");
+  return browser;
+}

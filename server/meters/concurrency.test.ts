@@ -1,0 +1,172 @@
+/**
+ * Races on one meter, on PostgreSQL (when it answers) and on PGlite: whatever order parallel
+ * submissions commit in, every accepted reading is strictly newer than the one accepted before
+ * it, and every acknowledged reading has its row. Two gateway instances (two caches, two
+ * group-commit writers) share the database, as two app instances would.
+ */
+import crypto from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbDriver } from "~/db/client";
+import { getMeterByMeterId } from "~/db/queries/meters";
+import type { MeterGateway } from "./gateway";
+import {
+  createGatewayFixture,
+  jsonRequest,
+  nowSecs,
+  readingCount,
+  signedBody,
+  type GatewayFixture,
+  type TestMeter,
+} from "./test-support";
+
+function shuffle<T>(xs: T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = crypto.randomInt(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+interface Answer {
+  status: number;
+  code?: string;
+  id?: number;
+  timestamp: number;
+}
+
+async function post(gw: MeterGateway, body: ReturnType<typeof signedBody>): Promise<Answer> {
+  const res = await gw.submit(jsonRequest("/api/meters/submit", body));
+  const json = (await res.json()) as { reading?: { id: number }; error?: { code: string } };
+  return {
+    status: res.status,
+    code: json.error?.code,
+    id: json.reading?.id,
+    timestamp: body.data.timestamp,
+  };
+}
+
+async function rowsOf(fx: GatewayFixture, meterId: string): Promise<{ id: number; t: number }[]> {
+  const r: unknown = await fx.tdb.db.execute(
+    sql`select id::float8 as id, extract(epoch from reading_at)::float8 as t from meter_readings where meter_id = ${meterId} order by id`,
+  );
+  return Array.isArray(r)
+    ? (r as { id: number; t: number }[])
+    : (r as { rows: { id: number; t: number }[] }).rows;
+}
+
+/** The invariants: ids and timestamps rise together; acks and rows are the same set. */
+async function checkMeter(fx: GatewayFixture, meter: TestMeter, answers: Answer[]) {
+  const rows = await rowsOf(fx, meter.meterId);
+  for (let k = 1; k < rows.length; k++) expect(rows[k]!.t).toBeGreaterThan(rows[k - 1]!.t);
+  const acked = answers.filter((a) => a.status === 201);
+  expect(rows.length).toBe(acked.length);
+  const byId = new Map(rows.map((r) => [r.id, r.t]));
+  for (const a of acked) expect(byId.get(a.id!)).toBe(a.timestamp);
+  for (const a of answers.filter((x) => x.status !== 201)) {
+    expect({ status: a.status, code: a.code }).toEqual({ status: 409, code: "READING_NOT_NEWER" });
+  }
+  const m = await getMeterByMeterId(fx.tdb.db, { meterId: meter.meterId });
+  expect(m?.lastReadingAt?.getTime()).toBe(Math.max(...acked.map((a) => a.timestamp)) * 1000);
+}
+
+for (const driver of ["postgres", "pglite"] as DbDriver[]) {
+  const available = driver === "pglite" || !!process.env.TEST_POSTGRES_URL;
+  describe.runIf(available)(`on ${driver}`, () => {
+    let fx: GatewayFixture;
+    let gateways: MeterGateway[];
+
+    beforeAll(async () => {
+      fx = await createGatewayFixture({ driver });
+      // One batching writer, and one that commits every request alone, so that rows race both
+      // inside a group and across transactions.
+      gateways = [fx.gateway(), fx.gateway({ writer: { maxConcurrent: 8, maxGroup: 1 } })];
+    });
+    afterAll(async () => {
+      await fx?.close();
+    });
+
+    it("50 parallel submissions in random order: accepted rows strictly increase, every 201 has its row", async () => {
+      for (let round = 0; round < 3; round++) {
+        const m = await fx.meter();
+        const base = nowSecs() - 20_000;
+        const bodies = shuffle(
+          Array.from({ length: 50 }, (_, i) => signedBody(m, { timestamp: base + i * 10 })),
+        );
+        const answers = await Promise.all(bodies.map((b, i) => post(gateways[i % 2]!, b)));
+        expect(answers.filter((a) => a.status === 201).length).toBeGreaterThan(0);
+        await checkMeter(fx, m, answers);
+      }
+    });
+
+    it("20 parallel copies of one reading: one 201, the rest 200 duplicates of the same id", async () => {
+      const m = await fx.meter();
+      const body = signedBody(m, { timestamp: nowSecs() - 100 });
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => post(gateways[i % 2]!, body)),
+      );
+      const statuses = answers.map((a) => a.status).sort((a, b) => a - b);
+      expect(statuses).toEqual([...Array<number>(19).fill(200), 201]);
+      expect(new Set(answers.map((a) => a.id)).size).toBe(1);
+      expect(await readingCount(fx.tdb, m.meterId)).toBe(1);
+    });
+
+    it("10 parallel different readings at one timestamp: one 201, the rest 409 READING_CONFLICT", async () => {
+      const m = await fx.meter();
+      const t = nowSecs() - 100;
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          post(gateways[i % 2]!, signedBody(m, { timestamp: t, production: i })),
+        ),
+      );
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+      for (const a of answers.filter((x) => x.status !== 201))
+        expect(a.code).toBe("READING_CONFLICT");
+      expect(await readingCount(fx.tdb, m.meterId)).toBe(1);
+    });
+
+    it("parallel batches over overlapping meters keep every meter strictly increasing", async () => {
+      const meters = await Promise.all(Array.from({ length: 4 }, () => fx.meter()));
+      const base = nowSecs() - 50_000;
+      // 6 batches; each holds 10 readings per meter at interleaved timestamps.
+      const batches = Array.from({ length: 6 }, (_, b) =>
+        shuffle(
+          meters.flatMap((m) =>
+            Array.from({ length: 10 }, (_, k) =>
+              signedBody(m, { timestamp: base + (k * 6 + b) * 10 }),
+            ),
+          ),
+        ),
+      );
+      const answers = await Promise.all(
+        batches.map(async (readings, b) => {
+          const res = await gateways[b % 2]!.submitBatch(
+            jsonRequest("/api/meters/submit-batch", { readings }),
+          );
+          expect(res.status).toBe(207);
+          const json = (await res.json()) as {
+            results: { status: number; id?: number; error?: { code: string } }[];
+          };
+          return json.results.map((r, i) => ({
+            meterId: readings[i]!.data.meter_id,
+            answer: {
+              status: r.status,
+              code: r.error?.code,
+              id: r.id,
+              timestamp: readings[i]!.data.timestamp,
+            },
+          }));
+        }),
+      );
+      const flat = answers.flat();
+      for (const m of meters) {
+        await checkMeter(
+          fx,
+          m,
+          flat.filter((x) => x.meterId === m.meterId).map((x) => x.answer),
+        );
+      }
+    });
+  });
+}

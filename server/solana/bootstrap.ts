@@ -1,0 +1,108 @@
+/**
+ * Idempotent chain set-up, run by the dev runner after the chain is up (scripts/bootstrap-chain.ts)
+ * and by tests: fund the operator (local chains only), then registry.initialize,
+ * energy_token.initialize, oracle.initialize + the operator as feeder + a first reference price —
+ * each only when the chain does not have it yet, so running it twice changes nothing.
+ */
+import { anchor } from "./anchor";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { LAMPORTS_PER_SOL, PublicKey, SystemProgram } from "@solana/web3.js";
+import { gridMintAddress, registryAddress, tokenConfigAddress } from "~/server/solana/registry-ix";
+import type { ServerChain } from "./connection";
+import { airdrop } from "./tx";
+
+const { BN } = anchor;
+
+/** Retail 4.20 THB/kWh and feed-in 2.20 THB/kWh in THBC base units (6 decimals) per kWh. */
+export const INITIAL_RETAIL_PRICE = 4_200_000n;
+export const INITIAL_FEED_IN_PRICE = 2_200_000n;
+
+/** 0.1–100 THB/kWh, stale after 15 min, at most ±20 % per update. */
+export const DEFAULT_ORACLE_LIMITS = {
+  minPrice: new BN(100_000),
+  maxPrice: new BN(100_000_000),
+  maxStalenessSecs: 900,
+  minUpdateIntervalSecs: 0,
+  maxJumpBps: 2_000,
+};
+
+export const oracleAddress = (programId: PublicKey) => PublicKey.findProgramAddressSync([Buffer.from("oracle")], programId)[0];
+
+export interface BootstrapResult {
+  /** What this run did (empty when everything was already there). */
+  done: string[];
+  warnings: string[];
+  operator: string;
+  gridMint: string;
+}
+
+export async function bootstrapChain(chain: ServerChain, log: (line: string) => void = () => undefined): Promise<BootstrapResult> {
+  const { connection, operator, programs } = chain;
+  const done: string[] = [];
+  const warnings: string[] = [];
+  const me = operator.publicKey;
+
+  if (chain.local) {
+    const balance = await connection.getBalance(me, "confirmed");
+    if (balance < 10 * LAMPORTS_PER_SOL) {
+      await airdrop(connection, me, 100 * LAMPORTS_PER_SOL);
+      done.push("airdropped 100 SOL to the operator");
+    }
+  }
+
+  const registry = await programs.registry.account.registry.fetchNullable(registryAddress(), "confirmed");
+  if (!registry) {
+    await programs.registry.methods
+      .initialize()
+      .accountsStrict({ authority: me, registry: registryAddress(), systemProgram: SystemProgram.programId })
+      .rpc();
+    done.push("registry.initialize (operator is the authority)");
+  } else if (!registry.authority.equals(me)) {
+    warnings.push(`the Registry authority is ${registry.authority.toBase58()}, not the operator: admin actions from the console will fail`);
+  }
+
+  if (!(await connection.getAccountInfo(tokenConfigAddress(), "confirmed"))) {
+    await programs.energyToken.methods
+      .initialize()
+      .accountsStrict({
+        payer: me,
+        config: tokenConfigAddress(),
+        gridMint: gridMintAddress(),
+        tokenProgram: TOKEN_PROGRAM_ID,
+        systemProgram: SystemProgram.programId,
+      })
+      .rpc();
+    done.push("energy_token.initialize (GRID mint)");
+  }
+
+  const oraclePda = oracleAddress(programs.oracle.programId);
+  let oracle = await programs.oracle.account.oracle.fetchNullable(oraclePda, "confirmed");
+  if (!oracle) {
+    await programs.oracle.methods
+      .initialize(DEFAULT_ORACLE_LIMITS)
+      .accountsStrict({ authority: me, oracle: oraclePda, systemProgram: SystemProgram.programId })
+      .rpc();
+    done.push("oracle.initialize");
+    oracle = await programs.oracle.account.oracle.fetch(oraclePda, "confirmed");
+  }
+  const feeders = oracle.feeders.slice(0, oracle.feederCount);
+  if (!feeders.some((f) => f.equals(me))) {
+    if (oracle.authority.equals(me)) {
+      await programs.oracle.methods.addFeeder(me).accountsStrict({ authority: me, oracle: oraclePda }).rpc();
+      done.push("oracle.add_feeder(operator)");
+    } else {
+      warnings.push(`the Oracle authority is ${oracle.authority.toBase58()}: cannot add the operator as feeder`);
+    }
+  }
+  if (oracle.updateCount.isZero() && (feeders.some((f) => f.equals(me)) || oracle.authority.equals(me))) {
+    await programs.oracle.methods
+      .updatePrice(new BN(INITIAL_RETAIL_PRICE.toString()), new BN(INITIAL_FEED_IN_PRICE.toString()))
+      .accountsStrict({ feeder: me, oracle: oraclePda })
+      .rpc();
+    done.push("oracle.update_price(4.20 / 2.20 THB/kWh)");
+  }
+
+  for (const line of done) log(`[bootstrap] ${line}`);
+  for (const line of warnings) log(`[bootstrap] warning: ${line}`);
+  return { done, warnings, operator: me.toBase58(), gridMint: gridMintAddress().toBase58() };
+}

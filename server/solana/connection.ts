@@ -1,0 +1,110 @@
+/**
+ * The server's view of the chain: one Connection (from SOLANA_RPC_URL unless given), the
+ * operator keypair, and Anchor `Program`s for registry, energy_token and oracle built from their
+ * IDLs. The operator pays the poller's fees and, locally, is the Registry and Oracle authority;
+ * it never signs user money actions (those are signed by the user's own wallet).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Program } from "@coral-xyz/anchor";
+import { anchor } from "./anchor";
+import { Connection, Keypair, type Transaction, type VersionedTransaction } from "@solana/web3.js";
+import { energyTokenIdl, type EnergyToken } from "~/programs/energy_token/idl/energy_token";
+import { oracleIdl, type Oracle } from "~/programs/oracle/idl/oracle";
+import { registryIdl, type Registry } from "~/programs/registry/idl/registry";
+
+export const DEFAULT_OPERATOR_KEYPAIR_PATH = ".data/operator-keypair.json";
+
+export function createConnection(rpcUrl: string, wsUrl?: string): Connection {
+  return new Connection(rpcUrl, { commitment: "confirmed", ...(wsUrl ? { wsEndpoint: wsUrl } : {}) });
+}
+
+/** True for an RPC on this machine (where creating a key and airdropping are allowed). */
+export function isLocalRpc(rpcUrl: string): boolean {
+  const host = new URL(rpcUrl).hostname;
+  return host === "127.0.0.1" || host === "localhost" || host === "::1" || host === "[::1]";
+}
+
+/**
+ * The operator keypair from a Solana CLI-style JSON file (64 numbers). Created when missing only
+ * if `createIfMissing` (localnet); elsewhere a missing key is an error, never a silent new key.
+ */
+export function loadOperatorKeypair(filePath: string, options: { createIfMissing: boolean }): Keypair {
+  const file = path.resolve(filePath);
+  if (!fs.existsSync(file)) {
+    if (!options.createIfMissing) throw new Error(`operator keypair ${file} does not exist (set OPERATOR_KEYPAIR_PATH)`);
+    const kp = Keypair.generate();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // wx: two processes starting at once must not overwrite each other's key.
+    try {
+      fs.writeFileSync(file, JSON.stringify(Array.from(kp.secretKey)), { mode: 0o600, flag: "wx" });
+      return kp;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
+  const raw: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (!Array.isArray(raw) || raw.length !== 64) throw new Error(`operator keypair ${file} is not a 64-byte JSON array`);
+  return Keypair.fromSecretKey(Uint8Array.from(raw as number[]));
+}
+
+/** A wallet for AnchorProvider backed by a keypair (anchor's own Wallet is not exported in ESM). */
+export function keypairWallet(kp: Keypair) {
+  return {
+    publicKey: kp.publicKey,
+    payer: kp,
+    signTransaction<T extends Transaction | VersionedTransaction>(tx: T): Promise<T> {
+      if ("version" in tx) tx.sign([kp]);
+      else tx.partialSign(kp);
+      return Promise.resolve(tx);
+    },
+    signAllTransactions<T extends Transaction | VersionedTransaction>(txs: T[]): Promise<T[]> {
+      for (const tx of txs) {
+        if ("version" in tx) tx.sign([kp]);
+        else tx.partialSign(kp);
+      }
+      return Promise.resolve(txs);
+    },
+  };
+}
+
+export interface ChainPrograms {
+  registry: Program<Registry>;
+  energyToken: Program<EnergyToken>;
+  oracle: Program<Oracle>;
+}
+
+/** Programs whose `.rpc()` is signed and paid by `signer` (the operator, or a test's wallet). */
+export function createPrograms(connection: Connection, signer: Keypair): ChainPrograms {
+  const provider = new anchor.AnchorProvider(connection, keypairWallet(signer), {
+    commitment: "confirmed",
+    preflightCommitment: "confirmed",
+  });
+  return {
+    registry: new anchor.Program<Registry>(registryIdl, provider),
+    energyToken: new anchor.Program<EnergyToken>(energyTokenIdl, provider),
+    oracle: new anchor.Program<Oracle>(oracleIdl, provider),
+  };
+}
+
+export interface ServerChain {
+  connection: Connection;
+  operator: Keypair;
+  programs: ChainPrograms;
+  rpcUrl: string;
+  local: boolean;
+}
+
+/** Connection + operator + programs from explicit settings (the env-backed one is in server-chain.ts). */
+export function openServerChain(options: { rpcUrl: string; wsUrl?: string; operatorKeypairPath: string }): ServerChain {
+  const local = isLocalRpc(options.rpcUrl);
+  const connection = createConnection(options.rpcUrl, options.wsUrl);
+  const operator = loadOperatorKeypair(options.operatorKeypairPath, { createIfMissing: local });
+  return { connection, operator, programs: createPrograms(connection, operator), rpcUrl: options.rpcUrl, local };
+}
+
+/** Closes a Connection's WebSocket so it stops reconnecting (tests, scripts on exit). */
+export function closeConnectionSocket(connection: Connection): void {
+  const ws = (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket;
+  ws?.close();
+}
