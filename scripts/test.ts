@@ -34,22 +34,64 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string> = {})
   });
 }
 
+/** Failed tests, named again under the summary. */
+const failures: string[] = [];
+
 /** Counts from vitest's JSON report (jest-compatible shape). */
 function vitestCounts(file: string): { passed: number; failed: number } {
   if (!existsSync(file)) return { passed: 0, failed: 0 };
   const report = JSON.parse(readFileSync(file, "utf8")) as {
     numPassedTests?: number;
     numFailedTests?: number;
+    testResults?: {
+      name?: string;
+      message?: string;
+      assertionResults?: { fullName?: string; status?: string; failureMessages?: string[] }[];
+    }[];
   };
+  // CI keeps only the tail of the log: repeat each failure, short, where the summary will show it.
+  for (const file of report.testResults ?? []) {
+    const where = path.relative(root, file.name ?? "");
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    for (const t of failedTests) {
+      const why = (t.failureMessages?.[0] ?? "").split("\n").slice(0, 3).join(" | ");
+      failures.push(`vitest ${where} > ${t.fullName ?? "?"}: ${why.slice(0, 400)}`);
+    }
+    if (failedTests.length === 0 && file.message) {
+      failures.push(
+        `vitest ${where}: ${file.message.split("\n").slice(0, 3).join(" | ").slice(0, 400)}`,
+      );
+    }
+  }
   return { passed: report.numPassedTests ?? 0, failed: report.numFailedTests ?? 0 };
+}
+
+interface PlaywrightSuite {
+  title?: string;
+  specs?: {
+    title?: string;
+    ok?: boolean;
+    tests?: { results?: { error?: { message?: string } }[] }[];
+  }[];
+  suites?: PlaywrightSuite[];
 }
 
 /** Counts from Playwright's JSON report. */
 function playwrightCounts(file: string): { passed: number; failed: number } {
   if (!existsSync(file)) return { passed: 0, failed: 0 };
-  const report = JSON.parse(readFileSync(file, "utf8")) as {
+  const report = JSON.parse(readFileSync(file, "utf8")) as PlaywrightSuite & {
     stats?: { expected?: number; unexpected?: number; flaky?: number };
   };
+  const walk = (suite: PlaywrightSuite, trail: string[]) => {
+    for (const spec of suite.specs ?? []) {
+      if (spec.ok !== false) continue;
+      const error = spec.tests?.flatMap((t) => t.results ?? []).find((r) => r.error)?.error;
+      const why = (error?.message ?? "").split("\n").slice(0, 3).join(" | ").slice(0, 400);
+      failures.push(`e2e ${[...trail, spec.title ?? "?"].join(" > ")}: ${why}`);
+    }
+    for (const child of suite.suites ?? []) walk(child, [...trail, child.title ?? ""]);
+  };
+  walk(report, []);
   const s = report.stats ?? {};
   return { passed: (s.expected ?? 0) + (s.flaky ?? 0), failed: s.unexpected ?? 0 };
 }
@@ -129,5 +171,6 @@ for (const r of results) {
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed + (r.ok ? 0 : r.failed ? 0 : 1), 0);
+for (const f of failures) console.log(`failed: ${f}`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
