@@ -15,11 +15,18 @@ async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
 }
 
 export async function getCursor(db: Db, program: string): Promise<IndexerCursor | undefined> {
-  const [row] = await db.select().from(indexerCursors).where(eq(indexerCursors.program, program)).limit(1);
+  const [row] = await db
+    .select()
+    .from(indexerCursors)
+    .where(eq(indexerCursors.program, program))
+    .limit(1);
   return row;
 }
 
-export async function setCursor(db: Db, params: { program: string; signature: string; slot: number }): Promise<void> {
+export async function setCursor(
+  db: Db,
+  params: { program: string; signature: string; slot: number },
+): Promise<void> {
   await db
     .insert(indexerCursors)
     .values({ program: params.program, lastSignature: params.signature, lastSlot: params.slot })
@@ -41,8 +48,13 @@ export async function upsertChainUser(
   );
 }
 
-export async function setChainUserStatus(db: Db, p: { wallet: string; status: "active" | "suspended" }): Promise<void> {
-  await db.execute(sql`update users set status = ${p.status}::user_status, updated_at = now() where wallet_address = ${p.wallet}`);
+export async function setChainUserStatus(
+  db: Db,
+  p: { wallet: string; status: "active" | "suspended" },
+): Promise<void> {
+  await db.execute(
+    sql`update users set status = ${p.status}::user_status, updated_at = now() where wallet_address = ${p.wallet}`,
+  );
 }
 
 export async function upsertChainMeter(
@@ -73,12 +85,20 @@ export async function upsertChainMeter(
   );
 }
 
-export async function setChainMeterStatus(db: Db, p: { pda: string; status: "pending" | "active" | "suspended" }): Promise<void> {
-  await db.execute(sql`update meters set status = ${p.status}::meter_status, updated_at = now() where pda_address = ${p.pda}`);
+export async function setChainMeterStatus(
+  db: Db,
+  p: { pda: string; status: "pending" | "active" | "suspended" },
+): Promise<void> {
+  await db.execute(
+    sql`update meters set status = ${p.status}::meter_status, updated_at = now() where pda_address = ${p.pda}`,
+  );
 }
 
 /** ReadingSubmitted: the gateway's row for (meter, timestamp) is on chain, in this transaction. */
-export async function confirmChainReading(db: Db, p: { meterPda: string; timestamp: number; txSignature: string }): Promise<number> {
+export async function confirmChainReading(
+  db: Db,
+  p: { meterPda: string; timestamp: number; txSignature: string },
+): Promise<number> {
   const rows = await rowsOf<{ id: number }>(
     db,
     sql`update meter_readings r
@@ -106,7 +126,10 @@ export async function recordChainMint(
     mintedAt: number | null;
   },
 ): Promise<{ inserted: boolean; meterId: string | null }> {
-  const [meter] = await rowsOf<{ meter_id: string }>(db, sql`select meter_id from meters where pda_address = ${p.meterPda}`);
+  const [meter] = await rowsOf<{ meter_id: string }>(
+    db,
+    sql`select meter_id from meters where pda_address = ${p.meterPda}`,
+  );
   const meterId = meter?.meter_id ?? null;
   const inserted = await rowsOf<{ id: boolean }>(
     db,
@@ -125,7 +148,8 @@ export async function recordChainMint(
     // Replay is in chain order, so the confirmed readings are exactly those recorded before this settle.
     await db.execute(
       sql`update meter_readings set minted = true, updated_at = now()
-          where meter_id = ${meterId} and state = 'confirmed' and not minted`,
+          where id in (select id from meter_readings where meter_id = ${meterId} and state = 'confirmed' and not minted
+                       order by id for update)`,
     );
   }
   return { inserted: inserted[0]?.id === true, meterId };
@@ -133,7 +157,15 @@ export async function recordChainMint(
 
 export async function recordChainPrice(
   db: Db,
-  p: { sequence: number; retail: bigint; feedIn: bigint; feeder: string; /** unix seconds */ publishedAt: number; slot: number; txSignature: string },
+  p: {
+    sequence: number;
+    retail: bigint;
+    feedIn: bigint;
+    feeder: string;
+    /** unix seconds */ publishedAt: number;
+    slot: number;
+    txSignature: string;
+  },
 ): Promise<boolean> {
   const rows = await rowsOf<{ sequence: number }>(
     db,

@@ -43,22 +43,32 @@ interface RawClaimed {
   attempts: number;
 }
 
+/** Advisory-lock namespace of mint claims (the key is hashtext(meter_id); a collision only delays a meter). */
+const MINT_LOCK_CLASS = 0x4d494e54; // "MINT"
+
 export async function claimMintBatch(
   db: Db,
   params: { maxMeters: number; maxPerMeter: number; leaseMs: number },
 ): Promise<ClaimedReading[]> {
   const leaseSecs = Math.max(1, params.leaseMs) / 1000;
   const rows = await db.transaction(async (tx) => {
+    // One poller per meter: a transaction-scoped advisory lock, not a lock on the meters row, which
+    // the indexer updates at any moment (SKIP LOCKED would pass over a meter it happens to touch).
     const locked = await rowsOf<{ meter_id: string }>(
       tx,
-      sql`select m.meter_id from meters m
-          join (select meter_id, min(received_at) as first_at from meter_readings
-                where ${OPEN} group by meter_id) p on p.meter_id = m.meter_id
-          where not exists (select 1 from meter_readings l
-                            where l.meter_id = m.meter_id and ${OPEN_L} and l.locked_until > now())
-          order by p.first_at
-          limit ${params.maxMeters}
-          for update of m skip locked`,
+      sql`with candidates as materialized (
+            select m.meter_id, p.first_at from meters m
+            join (select meter_id, min(received_at) as first_at from meter_readings
+                  where ${OPEN} group by meter_id) p on p.meter_id = m.meter_id
+            where not exists (select 1 from meter_readings l
+                              where l.meter_id = m.meter_id and ${OPEN_L} and l.locked_until > now())
+            order by p.first_at
+            limit ${params.maxMeters * 8})
+          -- The filter runs row by row as the limit pulls, oldest first: it locks only what it
+          -- returns (plus what another poller holds, skipped), like SKIP LOCKED.
+          select meter_id from candidates
+          where pg_try_advisory_xact_lock(${MINT_LOCK_CLASS}, hashtext(meter_id))
+          limit ${params.maxMeters}`,
     );
     if (locked.length === 0) return [];
     const ids = JSON.stringify(locked.map((r) => r.meter_id));
@@ -71,7 +81,11 @@ export async function claimMintBatch(
               select r2.id, row_number() over (partition by r2.meter_id order by r2.reading_at) as rn
               from meter_readings r2
               where r2.meter_id in (select jsonb_array_elements_text(${ids}::jsonb))
-                and ${OPEN_R2}) x
+                and ${OPEN_R2}
+                -- A fresh snapshot, under the advisory lock: a poller that claimed the meter and
+                -- committed since the first statement's snapshot is seen here, and we back off.
+                and not exists (select 1 from meter_readings l
+                                where l.meter_id = r2.meter_id and ${OPEN_L} and l.locked_until > now())) x
             where x.rn <= ${params.maxPerMeter})
           returning r.id::float8 as id, r.meter_id, r.production_wh::text as p, r.consumption_wh::text as c,
                     extract(epoch from r.reading_at)::bigint::text as t, r.meter_signature as sig,
@@ -90,7 +104,9 @@ export async function claimMintBatch(
       txSignature: r.tx,
       attempts: Number(r.attempts),
     }))
-    .sort((a, b) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : Number(a.timestamp - b.timestamp)));
+    .sort((a, b) =>
+      a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : Number(a.timestamp - b.timestamp),
+    );
 }
 
 /**
@@ -98,17 +114,31 @@ export async function claimMintBatch(
  * but not yet covered by a settlement — e.g. a crash between the readings and the settle).
  */
 const OPEN = sql.raw(`(state in ('pending', 'submitted') or (state = 'confirmed' and not minted))`);
-const OPEN_L = sql.raw(`(l.state in ('pending', 'submitted') or (l.state = 'confirmed' and not l.minted))`);
-const OPEN_R2 = sql.raw(`(r2.state in ('pending', 'submitted') or (r2.state = 'confirmed' and not r2.minted))`);
+const OPEN_L = sql.raw(
+  `(l.state in ('pending', 'submitted') or (l.state = 'confirmed' and not l.minted))`,
+);
+const OPEN_R2 = sql.raw(
+  `(r2.state in ('pending', 'submitted') or (r2.state = 'confirmed' and not r2.minted))`,
+);
 
 const idList = (ids: number[]) => JSON.stringify(ids);
 
+/**
+ * The rows, locked in id order before the update touches them: every writer of several reading
+ * rows (these, the indexer) takes its locks in the same order, so they queue instead of deadlocking.
+ */
+const inIdOrder = (ids: number[]) =>
+  sql`(select id from meter_readings where id in (select (jsonb_array_elements_text(${idList(ids)}::jsonb))::bigint) order by id for update)`;
+
 /** Recorded BEFORE the send: after a crash the next run knows which transaction to look for. */
-export async function markSubmitted(db: Db, params: { ids: number[]; txSignature: string }): Promise<void> {
+export async function markSubmitted(
+  db: Db,
+  params: { ids: number[]; txSignature: string },
+): Promise<void> {
   if (params.ids.length === 0) return;
   await db.execute(
     sql`update meter_readings set state = 'submitted', tx_signature = ${params.txSignature}, updated_at = now()
-        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+        where id in ${inIdOrder(params.ids)}
           and state in ('pending', 'submitted')`,
   );
 }
@@ -117,37 +147,48 @@ export async function markSubmitted(db: Db, params: { ids: number[]; txSignature
  * On chain (by our transaction, or already there: a duplicate keeps whatever signature it had).
  * Also releases the lease.
  */
-export async function markConfirmed(db: Db, params: { ids: number[]; txSignature?: string }): Promise<void> {
+export async function markConfirmed(
+  db: Db,
+  params: { ids: number[]; txSignature?: string },
+): Promise<void> {
   if (params.ids.length === 0) return;
   await db.execute(
     sql`update meter_readings
         set state = 'confirmed', tx_signature = coalesce(${params.txSignature ?? null}, tx_signature),
             failure_reason = null, locked_until = null, updated_at = now()
-        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+        where id in ${inIdOrder(params.ids)}
           and state <> 'confirmed'`,
   );
 }
 
 /** A settlement covered every confirmed reading of the meter up to `upTo` (unix seconds). */
-export async function markMinted(db: Db, params: { meterId: string; upTo: bigint }): Promise<number> {
+export async function markMinted(
+  db: Db,
+  params: { meterId: string; upTo: bigint },
+): Promise<number> {
   const rows = await rowsOf<{ id: number }>(
     db,
     sql`update meter_readings set minted = true, updated_at = now()
-        where meter_id = ${params.meterId} and state = 'confirmed' and not minted
-          and reading_at <= to_timestamp(${Number(params.upTo)})
+        where id in (select id from meter_readings
+                     where meter_id = ${params.meterId} and state = 'confirmed' and not minted
+                       and reading_at <= to_timestamp(${Number(params.upTo)})
+                     order by id for update)
         returning id`,
   );
   return rows.length;
 }
 
 /** Leaves the readings open (pending/submitted) but untouchable for `delayMs`: retry with backoff. */
-export async function deferReadings(db: Db, params: { ids: number[]; delayMs: number; reason: string }): Promise<void> {
+export async function deferReadings(
+  db: Db,
+  params: { ids: number[]; delayMs: number; reason: string },
+): Promise<void> {
   if (params.ids.length === 0) return;
   await db.execute(
     sql`update meter_readings
         set locked_until = now() + make_interval(secs => ${Math.max(0, params.delayMs) / 1000}),
             failure_reason = ${params.reason.slice(0, 500)}, updated_at = now()
-        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+        where id in ${inIdOrder(params.ids)}
           and state <> 'failed'`,
   );
 }
@@ -157,7 +198,7 @@ export async function releaseLeases(db: Db, params: { ids: number[] }): Promise<
   if (params.ids.length === 0) return;
   await db.execute(
     sql`update meter_readings set locked_until = null
-        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+        where id in ${inIdOrder(params.ids)}
           and (state = 'failed' or (state = 'confirmed' and (minted or failure_reason is null)))`,
   );
 }
@@ -168,7 +209,7 @@ export async function markFailed(db: Db, params: { ids: number[]; reason: string
   await db.execute(
     sql`update meter_readings
         set state = 'failed', failure_reason = ${params.reason.slice(0, 500)}, locked_until = null, updated_at = now()
-        where id in (select (jsonb_array_elements_text(${idList(params.ids)}::jsonb))::bigint)
+        where id in ${inIdOrder(params.ids)}
           and state in ('pending', 'submitted')`,
   );
 }

@@ -16,6 +16,7 @@ import type { BorshCoder } from "@coral-xyz/anchor";
 import { anchor } from "~/server/solana/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import type { Db } from "~/db/client";
+import { retryOnConflict } from "~/db/retry";
 import {
   confirmChainReading,
   getCursor,
@@ -48,7 +49,8 @@ const pk = (x: unknown) => (x as PublicKey).toBase58();
 const big = (x: unknown) => BigInt((x as { toString(): string }).toString());
 const num = (x: unknown) => Number((x as { toString(): string }).toString());
 const variantOf = (x: unknown) => Object.keys(x as object)[0] ?? "";
-const utf8 = (bytes: unknown, len: unknown) => Buffer.from((bytes as number[]).slice(0, Number(len))).toString("utf8");
+const utf8 = (bytes: unknown, len: unknown) =>
+  Buffer.from((bytes as number[]).slice(0, Number(len))).toString("utf8");
 const METER_TYPES: Record<string, "solar" | "wind" | "battery" | "consumption"> = {
   solar: "solar",
   wind: "wind",
@@ -63,7 +65,8 @@ export function createEventParsers(programs: ChainPrograms) {
   return (logs: readonly string[]): ParsedEvent[] => {
     const out: ParsedEvent[] = [];
     for (const parser of list) {
-      for (const ev of parser.parseLogs([...logs])) out.push({ name: ev.name, data: ev.data as Record<string, unknown> });
+      for (const ev of parser.parseLogs([...logs]))
+        out.push({ name: ev.name, data: ev.data as Record<string, unknown> });
     }
     return out;
   };
@@ -78,97 +81,141 @@ export async function applyChainTx(
 ): Promise<{ channel: IndexerChannel; payload: Record<string, unknown> }[]> {
   const events = parse(tx.logs);
   const notes: { channel: IndexerChannel; payload: Record<string, unknown> }[] = [];
-  await db.transaction(async (t) => {
-    for (const { name, data: d } of events) {
-      const base = { signature: tx.signature, slot: tx.slot };
-      switch (name) {
-        case "userRegistered":
-          await upsertChainUser(t, {
-            wallet: pk(d.wallet),
-            pda: pk(d.user),
-            name: utf8(d.name, d.nameLen),
-            role: variantOf(d.userType) === "consumer" ? "consumer" : "prosumer",
-          });
-          notes.push({ channel: "users", payload: { ...base, kind: "registered", wallet: pk(d.wallet) } });
-          break;
-        case "userStatusChanged":
-          await setChainUserStatus(t, { wallet: pk(d.wallet), status: variantOf(d.newStatus) === "suspended" ? "suspended" : "active" });
-          notes.push({ channel: "users", payload: { ...base, kind: "status", wallet: pk(d.wallet), status: variantOf(d.newStatus) } });
-          break;
-        case "meterRegistered": {
-          const meterId = utf8(d.meterId, d.meterIdLen);
-          await upsertChainMeter(t, {
-            meterId,
-            pda: pk(d.meter),
-            ownerWallet: pk(d.owner),
-            publicKey: pk(d.meterPubkey),
-            type: METER_TYPES[variantOf(d.meterType)] ?? "solar",
-            zone: String(num(d.zoneId)),
-            ratedCapacityW: num(d.ratedCapacityW),
-            txSignature: tx.signature,
-          });
-          notes.push({ channel: "meters", payload: { ...base, kind: "registered", meterId, owner: pk(d.owner) } });
-          break;
-        }
-        case "meterStatusChanged": {
-          const status = variantOf(d.newStatus);
-          await setChainMeterStatus(t, { pda: pk(d.meter), status: status === "active" ? "active" : status === "suspended" ? "suspended" : "pending" });
-          notes.push({ channel: "meters", payload: { ...base, kind: "status", meter: pk(d.meter), owner: pk(d.owner), status } });
-          break;
-        }
-        case "readingSubmitted":
-          await confirmChainReading(t, { meterPda: pk(d.meter), timestamp: num(d.timestamp), txSignature: tx.signature });
-          notes.push({
-            channel: "readings",
-            payload: {
-              ...base,
-              kind: "submitted",
-              meter: pk(d.meter),
-              owner: pk(d.owner),
+  // The poller marks the same reading rows; a deadlock rolls this transaction back whole, so run it again.
+  await retryOnConflict(() => {
+    notes.length = 0;
+    return db.transaction(async (t) => {
+      for (const { name, data: d } of events) {
+        const base = { signature: tx.signature, slot: tx.slot };
+        switch (name) {
+          case "userRegistered":
+            await upsertChainUser(t, {
+              wallet: pk(d.wallet),
+              pda: pk(d.user),
+              name: utf8(d.name, d.nameLen),
+              role: variantOf(d.userType) === "consumer" ? "consumer" : "prosumer",
+            });
+            notes.push({
+              channel: "users",
+              payload: { ...base, kind: "registered", wallet: pk(d.wallet) },
+            });
+            break;
+          case "userStatusChanged":
+            await setChainUserStatus(t, {
+              wallet: pk(d.wallet),
+              status: variantOf(d.newStatus) === "suspended" ? "suspended" : "active",
+            });
+            notes.push({
+              channel: "users",
+              payload: {
+                ...base,
+                kind: "status",
+                wallet: pk(d.wallet),
+                status: variantOf(d.newStatus),
+              },
+            });
+            break;
+          case "meterRegistered": {
+            const meterId = utf8(d.meterId, d.meterIdLen);
+            await upsertChainMeter(t, {
+              meterId,
+              pda: pk(d.meter),
+              ownerWallet: pk(d.owner),
+              publicKey: pk(d.meterPubkey),
+              type: METER_TYPES[variantOf(d.meterType)] ?? "solar",
+              zone: String(num(d.zoneId)),
+              ratedCapacityW: num(d.ratedCapacityW),
+              txSignature: tx.signature,
+            });
+            notes.push({
+              channel: "meters",
+              payload: { ...base, kind: "registered", meterId, owner: pk(d.owner) },
+            });
+            break;
+          }
+          case "meterStatusChanged": {
+            const status = variantOf(d.newStatus);
+            await setChainMeterStatus(t, {
+              pda: pk(d.meter),
+              status:
+                status === "active" ? "active" : status === "suspended" ? "suspended" : "pending",
+            });
+            notes.push({
+              channel: "meters",
+              payload: { ...base, kind: "status", meter: pk(d.meter), owner: pk(d.owner), status },
+            });
+            break;
+          }
+          case "readingSubmitted":
+            await confirmChainReading(t, {
+              meterPda: pk(d.meter),
               timestamp: num(d.timestamp),
-              productionWh: big(d.productionWh).toString(),
-              consumptionWh: big(d.consumptionWh).toString(),
-            },
-          });
-          break;
-        case "balanceSettled": {
-          const { meterId } = await recordChainMint(t, {
-            txSignature: tx.signature,
-            meterPda: pk(d.meter),
-            ownerWallet: pk(d.owner),
-            destination: pk(d.destination),
-            amountWh: big(d.amount),
-            settledNetGenWh: big(d.settledNetGen),
-            slot: tx.slot,
-            mintedAt: tx.blockTime,
-          });
-          notes.push({
-            channel: "mints",
-            payload: { ...base, meterId, meter: pk(d.meter), owner: pk(d.owner), amountWh: big(d.amount).toString() },
-          });
-          break;
+              txSignature: tx.signature,
+            });
+            notes.push({
+              channel: "readings",
+              payload: {
+                ...base,
+                kind: "submitted",
+                meter: pk(d.meter),
+                owner: pk(d.owner),
+                timestamp: num(d.timestamp),
+                productionWh: big(d.productionWh).toString(),
+                consumptionWh: big(d.consumptionWh).toString(),
+              },
+            });
+            break;
+          case "balanceSettled": {
+            const { meterId } = await recordChainMint(t, {
+              txSignature: tx.signature,
+              meterPda: pk(d.meter),
+              ownerWallet: pk(d.owner),
+              destination: pk(d.destination),
+              amountWh: big(d.amount),
+              settledNetGenWh: big(d.settledNetGen),
+              slot: tx.slot,
+              mintedAt: tx.blockTime,
+            });
+            notes.push({
+              channel: "mints",
+              payload: {
+                ...base,
+                meterId,
+                meter: pk(d.meter),
+                owner: pk(d.owner),
+                amountWh: big(d.amount).toString(),
+              },
+            });
+            break;
+          }
+          case "priceUpdated":
+            await recordChainPrice(t, {
+              sequence: num(d.sequence),
+              retail: big(d.retailPrice),
+              feedIn: big(d.feedInPrice),
+              feeder: pk(d.feeder),
+              publishedAt: num(d.updatedAt),
+              slot: num(d.slot),
+              txSignature: tx.signature,
+            });
+            notes.push({
+              channel: "prices",
+              payload: {
+                ...base,
+                retail: big(d.retailPrice).toString(),
+                feedIn: big(d.feedInPrice).toString(),
+                sequence: num(d.sequence),
+              },
+            });
+            break;
+          default:
+            // GridMinted (the same mint as BalanceSettled), GridBurned, initialisations, oracle admin: not cached.
+            break;
         }
-        case "priceUpdated":
-          await recordChainPrice(t, {
-            sequence: num(d.sequence),
-            retail: big(d.retailPrice),
-            feedIn: big(d.feedInPrice),
-            feeder: pk(d.feeder),
-            publishedAt: num(d.updatedAt),
-            slot: num(d.slot),
-            txSignature: tx.signature,
-          });
-          notes.push({
-            channel: "prices",
-            payload: { ...base, retail: big(d.retailPrice).toString(), feedIn: big(d.feedInPrice).toString(), sequence: num(d.sequence) },
-          });
-          break;
-        default:
-          // GridMinted (the same mint as BalanceSettled), GridBurned, initialisations, oracle admin: not cached.
-          break;
       }
-    }
-    if (cursor) await setCursor(t, { program: cursor.program, signature: tx.signature, slot: tx.slot });
+      if (cursor)
+        await setCursor(t, { program: cursor.program, signature: tx.signature, slot: tx.slot });
+    });
   });
   return notes;
 }
@@ -219,7 +266,10 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
   }
 
   async function announce(notes: { channel: IndexerChannel; payload: Record<string, unknown> }[]) {
-    for (const n of notes) await publish(n.channel, n.payload).catch((err: unknown) => log(`[indexer] publish failed: ${String(err)}`));
+    for (const n of notes)
+      await publish(n.channel, n.payload).catch((err: unknown) =>
+        log(`[indexer] publish failed: ${String(err)}`),
+      );
   }
 
   async function catchUpProgram(name: string, id: PublicKey): Promise<number> {
@@ -227,7 +277,11 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
     const sigs: { signature: string; slot: number; err: unknown }[] = [];
     let before: string | undefined;
     for (;;) {
-      const page = await connection.getSignaturesForAddress(id, { until: cursor?.lastSignature, before, limit: PAGE }, "confirmed");
+      const page = await connection.getSignaturesForAddress(
+        id,
+        { until: cursor?.lastSignature, before, limit: PAGE },
+        "confirmed",
+      );
       sigs.push(...page);
       if (page.length < PAGE) break;
       before = page.at(-1)!.signature;
@@ -240,12 +294,20 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
         await setCursor(db, { program: name, signature: s.signature, slot: s.slot });
         continue;
       }
-      const tx = await connection.getTransaction(s.signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+      const tx = await connection.getTransaction(s.signature, {
+        commitment: "confirmed",
+        maxSupportedTransactionVersion: 0,
+      });
       if (!tx) throw new Error(`getTransaction(${s.signature}) returned nothing`);
       const notes = await applyChainTx(
         db,
         parse,
-        { signature: s.signature, slot: tx.slot, blockTime: tx.blockTime ?? null, logs: tx.meta?.logMessages ?? [] },
+        {
+          signature: s.signature,
+          slot: tx.slot,
+          blockTime: tx.blockTime ?? null,
+          logs: tx.meta?.logMessages ?? [],
+        },
         { program: name },
       );
       applied += 1;
@@ -278,7 +340,14 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
             p.id,
             (l, ctx) => {
               if (l.err || stopped) return;
-              void enqueue(() => applyChainTx(db, parse, { signature: l.signature, slot: ctx.slot, blockTime: null, logs: l.logs }))
+              void enqueue(() =>
+                applyChainTx(db, parse, {
+                  signature: l.signature,
+                  slot: ctx.slot,
+                  blockTime: null,
+                  logs: l.logs,
+                }),
+              )
                 .then(announce)
                 .catch((err: unknown) => log(`[indexer] live apply failed: ${String(err)}`));
               scheduleCatchUp();

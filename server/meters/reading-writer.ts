@@ -9,6 +9,7 @@
  * (the database is down) fails the group's readings as `failed`, and nothing is acknowledged.
  */
 import type { Db } from "~/db/client";
+import { isConflictError, isDataError } from "~/db/retry";
 import { storeReadings, type ReadingToStore, type StoreOutcome } from "~/db/queries/readings";
 
 export type WriteOutcome = StoreOutcome | { kind: "failed"; error: unknown };
@@ -26,19 +27,6 @@ export interface ReadingWriterOptions {
   /** Attempts of one group on deadlock/serialization failures. */
   maxAttempts?: number;
 }
-
-function sqlState(err: unknown): string | undefined {
-  for (let cur = err, depth = 0; cur && depth < 5; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-const isRetryable = (err: unknown) => ["40P01", "40001"].includes(sqlState(err) ?? "");
-/** Class 22 (data exception) and 23 (integrity constraint): the data, not the database. */
-const isDataError = (err: unknown) => /^2[23]/.test(sqlState(err) ?? "");
 
 export class ReadingWriter {
   private readonly queue: Unit[] = [];
@@ -95,7 +83,7 @@ export class ReadingWriter {
         this.stats.readings += items.length;
         return outcomes;
       } catch (err) {
-        if (isRetryable(err) && attempt < maxAttempts) continue;
+        if (isConflictError(err) && attempt < maxAttempts) continue;
         if (isDataError(err) && items.length > 1) {
           const out: WriteOutcome[] = [];
           for (const item of items) out.push(...(await this.attempt([item])));

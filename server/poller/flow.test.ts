@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { meters } from "~/db/schema";
+import { meterReadings, meters } from "~/db/schema";
 import { createIndexer, type ChainIndexer } from "~/server/indexer/indexer";
 import { createMeterGateway } from "~/server/meters/gateway";
 import { TEST_CONFIG } from "~/server/meters/test-support";
@@ -25,7 +25,12 @@ let indexer: ChainIndexer;
 beforeAll(async () => {
   env = await startChainEnv();
   rest = await startTestRestServer();
-  indexer = createIndexer({ db: env.tdb.db, connection: env.chain.connection, programs: env.chain.programs, catchUpIntervalMs: 0 });
+  indexer = createIndexer({
+    db: env.tdb.db,
+    connection: env.chain.connection,
+    programs: env.chain.programs,
+    catchUpIntervalMs: 0,
+  });
   await indexer.start();
 }, 60_000);
 
@@ -37,9 +42,17 @@ afterAll(async () => {
 
 describe("simulator → gateway → poller → GRID", () => {
   it("mints exactly the net generation of every simulated meter", async () => {
-    const fleet = await Promise.all([0, 1, 2].map(() => createChainMeter(env, { mirror: false, capacityW: 6_000 })));
+    const fleet = await Promise.all(
+      [0, 1, 2].map(() => createChainMeter(env, { mirror: false, capacityW: 6_000 })),
+    );
     for (const m of fleet) {
-      await until(async () => (await env.tdb.db.select().from(meters).where(eq(meters.meterId, m.meterId)))[0]?.status === "active", 10_000, `indexer: ${m.meterId} active`);
+      await until(
+        async () =>
+          (await env.tdb.db.select().from(meters).where(eq(meters.meterId, m.meterId)))[0]
+            ?.status === "active",
+        10_000,
+        `indexer: ${m.meterId} active`,
+      );
     }
     const run = Math.random().toString(36).slice(2);
     const limiter = createRateLimiter({
@@ -49,12 +62,24 @@ describe("simulator → gateway → poller → GRID", () => {
         "meter:submit": { limit: 10_000, window: "60 s", prefix: `t:flow:${run}:m` },
       },
     });
-    const gateway = createMeterGateway({ db: env.tdb.db, config: TEST_CONFIG, rateLimit: (p, id) => limiter.limit(p, id) });
+    const gateway = createMeterGateway({
+      db: env.tdb.db,
+      config: TEST_CONFIG,
+      rateLimit: (p, id) => limiter.limit(p, id),
+    });
 
     // Ten minutes of readings, one a minute, at local noon (tz chosen so the sun is up).
     const now = Math.floor(Date.now() / 1000) - 5;
     const tz = 12 - ((now / 3600) % 24);
-    const sims: SimMeterState[] = fleet.map((m, i) => ({ meterId: m.meterId, capacityW: m.capacityW, baseLoadW: 300 + 500 * i, cloud: 0.1 * i, lastTs: null, carryP: 0, carryC: 0 }));
+    const sims: SimMeterState[] = fleet.map((m, i) => ({
+      meterId: m.meterId,
+      capacityW: m.capacityW,
+      baseLoadW: 300 + 500 * i,
+      cloud: 0.1 * i,
+      lastTs: null,
+      carryP: 0,
+      carryC: 0,
+    }));
     const expected = fleet.map(() => ({ p: 0n, c: 0n }));
     for (let k = 9; k >= 0; k--) {
       const ts = now - k * 60;
@@ -75,9 +100,38 @@ describe("simulator → gateway → poller → GRID", () => {
       expect(out).toMatchObject({ stored: 3, rejected: 0 });
     }
 
-    const s = await runMintPoller({ db: env.tdb.db, connection: env.chain.connection, operator: env.chain.operator, programs: env.chain.programs });
-    expect(s.errors).toEqual([]);
-    expect(s.confirmed).toBe(30);
+    const s = await runMintPoller({
+      db: env.tdb.db,
+      connection: env.chain.connection,
+      operator: env.chain.operator,
+      programs: env.chain.programs,
+    });
+    // One assertion over the whole outcome, so a failure shows why (deferred readings keep their reason).
+    const rows = await env.tdb.db
+      .select({ state: meterReadings.state, reason: meterReadings.failureReason })
+      .from(meterReadings);
+    const reasons = [
+      ...new Set(
+        rows.filter((r) => r.state !== "confirmed").map((r) => `${r.state}: ${r.reason ?? "-"}`),
+      ),
+    ];
+    expect({
+      errors: s.errors,
+      confirmed: s.confirmed,
+      deferred: s.deferred,
+      claimed: s.claimed,
+      meters: s.meters,
+      failed: s.failed,
+      reasons,
+    }).toEqual({
+      errors: [],
+      confirmed: 30,
+      deferred: 0,
+      claimed: 30,
+      meters: 3,
+      failed: 0,
+      reasons: [],
+    });
     for (let i = 0; i < fleet.length; i++) {
       const { p, c } = expected[i]!;
       expect(await gridBalance(env.chain.connection, fleet[i]!.owner)).toBe(p > c ? p - c : 0n);

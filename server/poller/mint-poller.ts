@@ -16,6 +16,7 @@ import { createAssociatedTokenAccountIdempotentInstruction } from "@solana/spl-t
 import bs58 from "bs58";
 import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import type { Db } from "~/db/client";
+import { describeError, retryOnConflict } from "~/db/retry";
 import {
   claimMintBatch,
   deferReadings,
@@ -35,11 +36,22 @@ import {
   userAddress,
 } from "~/server/solana/registry-ix";
 import { createPrograms, type ChainPrograms } from "~/server/solana/connection";
-import { buildTx, MAX_TX_BYTES, sendAndConfirm, toChainTxError, txSize, type ChainTxError } from "~/server/solana/tx";
+import {
+  buildTx,
+  MAX_TX_BYTES,
+  sendAndConfirm,
+  toChainTxError,
+  txSize,
+  type ChainTxError,
+} from "~/server/solana/tx";
 
 export interface MintPollerHooks {
   /** Called after a transaction was sent and confirmed, before the database hears of it (tests: throw to "crash"). */
-  afterSend?: (info: { signature: string; readingIds: number[]; settles: boolean }) => void | Promise<void>;
+  afterSend?: (info: {
+    signature: string;
+    readingIds: number[];
+    settles: boolean;
+  }) => void | Promise<void>;
 }
 
 export interface MintPollerOptions {
@@ -92,7 +104,14 @@ const PERMANENT_READING_ERRORS = new Set([
   "InvalidMeterId",
 ]);
 /** The settlement cannot happen now; the readings themselves are fine. */
-const SETTLE_ERRORS = new Set(["NothingToSettle", "UserNotActive", "InvalidOwnerTokenAccount", "OwnerMismatch", "InvalidGridMint", "InvalidMintAuthority"]);
+const SETTLE_ERRORS = new Set([
+  "NothingToSettle",
+  "UserNotActive",
+  "InvalidOwnerTokenAccount",
+  "OwnerMismatch",
+  "InvalidGridMint",
+  "InvalidMintAuthority",
+]);
 
 const backoffMs = (attempts: number) => Math.min(60_000, 500 * 2 ** Math.min(attempts, 7));
 
@@ -127,7 +146,11 @@ async function ownerActive(programs: ChainPrograms, owner: PublicKey): Promise<b
   return !!u && "active" in u.status;
 }
 
-async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: T[],
+  concurrency: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) await run(items[next++]!);
@@ -156,11 +179,13 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
   };
   let minted = 0n;
 
-  const claimed = await claimMintBatch(db, {
-    maxMeters: options.batchSize ?? 64,
-    maxPerMeter: options.maxPerMeter ?? 32,
-    leaseMs: options.leaseMs ?? 30_000,
-  });
+  const claimed = await retryOnConflict(() =>
+    claimMintBatch(db, {
+      maxMeters: options.batchSize ?? 64,
+      maxPerMeter: options.maxPerMeter ?? 32,
+      leaseMs: options.leaseMs ?? 30_000,
+    }),
+  );
   summary.claimed = claimed.length;
   if (claimed.length === 0) {
     summary.durationMs = Date.now() - started;
@@ -191,7 +216,9 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
     let onePerTx = false;
     const defer = async (reason: string, rs = open) => {
       const attempts = Math.max(...rs.map((r) => r.attempts), 1);
-      await deferReadings(db, { ids: rs.map((r) => r.id), delayMs: backoffMs(attempts), reason });
+      await retryOnConflict(() =>
+        deferReadings(db, { ids: rs.map((r) => r.id), delayMs: backoffMs(attempts), reason }),
+      );
       summary.deferred += rs.length;
       open = [];
     };
@@ -200,9 +227,11 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
     for (let pass = 0; pass < readings.length + 4; pass++) {
       const state = await meterState(programs, meterId);
       if (!state) return defer("MeterNotOnChain");
-      const onChain = open.filter((r) => r.timestamp <= state.lastReadingAt && r.state !== "confirmed");
+      const onChain = open.filter(
+        (r) => r.timestamp <= state.lastReadingAt && r.state !== "confirmed",
+      );
       if (onChain.length > 0) {
-        await markConfirmed(db, { ids: onChain.map((r) => r.id) });
+        await retryOnConflict(() => markConfirmed(db, { ids: onChain.map((r) => r.id) }));
         summary.duplicates += onChain.length;
         for (const r of onChain) r.state = "confirmed";
       }
@@ -222,10 +251,13 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
       if (todo.length === 0 && !settle) {
         if (mintable === 0n) {
           // Everything on chain is settled (or in deficit): no reading up to here is owed GRID.
-          await markMinted(db, { meterId, upTo: state.lastReadingAt });
+          await retryOnConflict(() => markMinted(db, { meterId, upTo: state.lastReadingAt }));
         } else {
           // Owed GRID but cannot settle now (owner suspended, …): try again later.
-          await defer(settleAllowed ? "SettlementDeferred: owner not active" : "SettlementDeferred", readings.filter((r) => r.state === "confirmed"));
+          await defer(
+            settleAllowed ? "SettlementDeferred: owner not active" : "SettlementDeferred",
+            readings.filter((r) => r.state === "confirmed"),
+          );
         }
         return;
       }
@@ -235,21 +267,42 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
       const bh = await freshBlockhash();
       const settleIxs: TransactionInstruction[] = settle
         ? [
-            createAssociatedTokenAccountIdempotentInstruction(operator.publicKey, gridAccountAddress(state.owner), state.owner, gridMintAddress()),
+            createAssociatedTokenAccountIdempotentInstruction(
+              operator.publicKey,
+              gridAccountAddress(state.owner),
+              state.owner,
+              gridMintAddress(),
+            ),
             await settleBalanceInstruction(programs.registry, meterId, state.owner),
           ]
         : [];
-      const groups: { readings: ClaimedReading[]; ixs: TransactionInstruction[]; settles: boolean }[] = [];
-      let cur: { readings: ClaimedReading[]; ixs: TransactionInstruction[]; settles: boolean } = { readings: [], ixs: [], settles: false };
+      const groups: {
+        readings: ClaimedReading[];
+        ixs: TransactionInstruction[];
+        settles: boolean;
+      }[] = [];
+      let cur: { readings: ClaimedReading[]; ixs: TransactionInstruction[]; settles: boolean } = {
+        readings: [],
+        ixs: [],
+        settles: false,
+      };
       for (const r of todo) {
         const pair = await submitReadingInstructions(
           programs.registry,
-          { meterId, productionWh: r.productionWh, consumptionWh: r.consumptionWh, timestamp: r.timestamp },
+          {
+            meterId,
+            productionWh: r.productionWh,
+            consumptionWh: r.consumptionWh,
+            timestamp: r.timestamp,
+          },
           bs58.decode(r.meterSignature),
           state.meterPubkey,
         );
         const full = onePerTx && cur.readings.length >= 1;
-        if (cur.readings.length > 0 && (full || txSize(operator, [...cur.ixs, ...pair], bh.blockhash) > MAX_TX_BYTES)) {
+        if (
+          cur.readings.length > 0 &&
+          (full || txSize(operator, [...cur.ixs, ...pair], bh.blockhash) > MAX_TX_BYTES)
+        ) {
           groups.push(cur);
           cur = { readings: [], ixs: [], settles: false };
         }
@@ -257,7 +310,10 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
         cur.ixs.push(...pair);
       }
       if (settle) {
-        if (cur.readings.length > 0 && txSize(operator, [...cur.ixs, ...settleIxs], bh.blockhash) > MAX_TX_BYTES) {
+        if (
+          cur.readings.length > 0 &&
+          txSize(operator, [...cur.ixs, ...settleIxs], bh.blockhash) > MAX_TX_BYTES
+        ) {
           groups.push(cur);
           cur = { readings: [], ixs: [], settles: false };
         }
@@ -270,7 +326,7 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
       for (const g of groups) {
         const signed = buildTx(operator, g.ixs, bh);
         const ids = g.readings.map((r) => r.id);
-        await markSubmitted(db, { ids, txSignature: signed.signature });
+        await retryOnConflict(() => markSubmitted(db, { ids, txSignature: signed.signature }));
         summary.transactions += 1;
         try {
           await sendAndConfirm(connection, signed);
@@ -290,7 +346,7 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
             if (g.readings.length > 1) {
               onePerTx = true; // find which one
             } else if (g.readings.length === 1) {
-              await markFailed(db, { ids, reason: name });
+              await retryOnConflict(() => markFailed(db, { ids, reason: name }));
               summary.failed += 1;
               open = open.filter((r) => r.id !== g.readings[0]!.id);
             } else {
@@ -304,14 +360,21 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
           }
           break;
         }
-        await hooks?.afterSend?.({ signature: signed.signature, readingIds: ids, settles: g.settles });
-        await markConfirmed(db, { ids, txSignature: signed.signature });
+        await hooks?.afterSend?.({
+          signature: signed.signature,
+          readingIds: ids,
+          settles: g.settles,
+        });
+        await retryOnConflict(() => markConfirmed(db, { ids, txSignature: signed.signature }));
         summary.confirmed += ids.length;
         const sent = new Set(ids);
         open = open.filter((r) => !sent.has(r.id));
         if (g.settles) {
-          const upTo = todo.reduce((m, r) => (r.timestamp > m ? r.timestamp : m), state.lastReadingAt);
-          await markMinted(db, { meterId, upTo });
+          const upTo = todo.reduce(
+            (m, r) => (r.timestamp > m ? r.timestamp : m),
+            state.lastReadingAt,
+          );
+          await retryOnConflict(() => markMinted(db, { meterId, upTo }));
           summary.settlements += 1;
           minted += mintable;
         }
@@ -319,7 +382,12 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
       if (!again) {
         if (!settle && mintable === 0n && todo.length > 0) {
           // Recorded in deficit (or already settled): these readings are owed no GRID.
-          await markMinted(db, { meterId, upTo: todo.reduce((m, r) => (r.timestamp > m ? r.timestamp : m), 0n) });
+          await retryOnConflict(() =>
+            markMinted(db, {
+              meterId,
+              upTo: todo.reduce((m, r) => (r.timestamp > m ? r.timestamp : m), 0n),
+            }),
+          );
         }
         return;
       }
@@ -330,10 +398,10 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
   await pool([...byMeter.entries()], options.concurrency ?? 8, async ([meterId, rs]) => {
     try {
       await processMeter(meterId, rs);
-      await releaseLeases(db, { ids: rs.map((r) => r.id) });
+      await retryOnConflict(() => releaseLeases(db, { ids: rs.map((r) => r.id) }));
     } catch (err) {
       // Database or RPC trouble outside a send: the lease expires and a later run continues.
-      summary.errors.push(`${meterId}: ${(err as Error).message.slice(0, 200)}`);
+      summary.errors.push(`${meterId}: ${describeError(err).slice(0, 300)}`);
       log(`[mint-poller] ${meterId}: ${(err as Error).stack ?? String(err)}`);
     }
   });
