@@ -98,7 +98,9 @@ describe("transactions", () => {
       const r = await rpc(net.rpcUrl, "sendTransaction", [raw.toString("base64"), { encoding: "base64", skipPreflight }]);
       expect(r.error).toEqual({ code: -32003, message: "Transaction signature verification failure" });
     }
-    expect(await rpcOk(net.rpcUrl, "getBalance", [from.publicKey.toBase58()])).toEqual(before);
+    // The value only: the context slot moves on with the slot timer.
+    const after = await rpcOk<{ value: number }>(net.rpcUrl, "getBalance", [from.publicKey.toBase58()]);
+    expect(after.value).toBe(before.value);
   });
 
   it("refuses malformed and oversized transactions with -32602", async () => {
