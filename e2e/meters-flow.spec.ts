@@ -39,7 +39,11 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   await connectWallet(page);
   await startSignIn(page, "Prosumer");
   await expect(accountButton(page, key.address)).toBeVisible();
-  await expect(page.getByTestId("registration-hint")).toContainText("isn't registered on chain yet");
+  // Signed in: the live-updates stream (tRPC subscription over SSE) is open.
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
+  await expect(page.getByTestId("registration-hint")).toContainText(
+    "isn't registered on chain yet",
+  );
   await page.getByRole("button", { name: "Get 1 test SOL" }).click();
   await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
 
@@ -78,11 +82,21 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
       { production: 60n, consumption: 10n, timestamp: now - 5 },
     ];
     for (const r of readings) {
-      const message = encodeReading({ meterId, productionWh: r.production, consumptionWh: r.consumption, timestamp: r.timestamp });
+      const message = encodeReading({
+        meterId,
+        productionWh: r.production,
+        consumptionWh: r.consumption,
+        timestamp: r.timestamp,
+      });
       const signature = crypto.sign(null, message, meter.privateKey);
       const res = await page.request.post("/api/meters/submit", {
         data: {
-          data: { meter_id: meterId, production: Number(r.production), consumption: Number(r.consumption), timestamp: r.timestamp },
+          data: {
+            meter_id: meterId,
+            production: Number(r.production),
+            consumption: Number(r.consumption),
+            timestamp: r.timestamp,
+          },
           signature: bs58.encode(signature),
           public_key: bs58.encode(meter.publicKey),
         },
@@ -96,6 +110,8 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
     await admin.getByRole("button", { name: "Run now" }).click();
     await expect(admin.getByTestId("poller-summary")).toContainText("3 readings confirmed");
     await expect(admin.getByTestId("poller-summary")).toContainText("minted 0.4 GRID");
+    // The prosumer hears of the mint live (indexer → event bus → SSE), without reloading.
+    await expect(page.getByText("0.4 GRID minted")).toBeVisible({ timeout: 20_000 });
   } finally {
     await adminContext.close();
   }
@@ -109,7 +125,10 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   await expect(rows).toHaveCount(3);
   await expect(rows.first()).toContainText("60 Wh");
   await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(3, { timeout: 20_000 });
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard", exact: true }).click();
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Dashboard", exact: true })
+    .click();
   await expect(page.getByTestId("grid-balance")).toHaveText("0.4 GRID", { timeout: 20_000 });
   await expect(page.getByText("Registered in the Registry")).toBeVisible();
   // The mint history comes from the indexer (started with the poller run): the same 0.4 GRID.
@@ -125,7 +144,10 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
 
 test("declining the registration in the wallet says so and registers nothing", async ({ page }) => {
   const key = testKey(`meters-reject-${crypto.randomUUID()}`);
-  const wallet = await installTestWallet(page, { secretKey: key.secretKey, behaviour: { rejectSignTransaction: true } });
+  const wallet = await installTestWallet(page, {
+    secretKey: key.secretKey,
+    behaviour: { rejectSignTransaction: true },
+  });
   await page.goto("/meters");
   await connectWallet(page);
   await startSignIn(page, "Prosumer");
@@ -146,10 +168,14 @@ test("declining the registration in the wallet says so and registers nothing", a
   expect(wallet.requests.filter((r) => r.kind === "signTransaction")).toHaveLength(1);
   expect(wallet.signedTransactions).toHaveLength(0);
   await expect(page.getByText("You have no meters yet.")).toBeVisible();
-  await expect(page.getByTestId("registration-hint")).toContainText("isn't registered on chain yet");
+  await expect(page.getByTestId("registration-hint")).toContainText(
+    "isn't registered on chain yet",
+  );
 });
 
-test("a key that is not an Ed25519 point is refused on chain, shown by the program's error name", async ({ page }) => {
+test("a key that is not an Ed25519 point is refused on chain, shown by the program's error name", async ({
+  page,
+}) => {
   const key = testKey(`meters-badkey-${crypto.randomUUID()}`);
   const wallet = await installTestWallet(page, { secretKey: key.secretKey });
   await page.goto("/meters");
@@ -162,7 +188,9 @@ test("a key that is not an Ed25519 point is refused on chain, shown by the progr
   // A program-derived address is 32 bytes of base58 but off the curve: no device can own it.
   await page.getByLabel("Meter public key (base58)").fill(registryPda().toBase58());
   await page.getByRole("button", { name: "Register meter" }).click();
-  await expect(page.getByTestId("register-error")).toContainText("The Registry refused it: InvalidMeterKey");
+  await expect(page.getByTestId("register-error")).toContainText(
+    "The Registry refused it: InvalidMeterKey",
+  );
   expect(wallet.signedTransactions).toHaveLength(1);
   await expect(page.getByText("You have no meters yet.")).toBeVisible();
 });
@@ -170,14 +198,19 @@ test("a key that is not an Ed25519 point is refused on chain, shown by the progr
 test.describe("phone", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
-  test("the dashboard and the meters page fit a phone screen without sideways scrolling", async ({ page }) => {
+  test("the dashboard and the meters page fit a phone screen without sideways scrolling", async ({
+    page,
+  }) => {
     const key = testKey(`meters-phone-${crypto.randomUUID()}`);
     await installTestWallet(page, { secretKey: key.secretKey });
     await page.goto("/meters");
     await connectWallet(page);
     await startSignIn(page, "Prosumer");
     await expect(page.getByRole("heading", { name: "Register a meter" })).toBeVisible();
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () =>
+      page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
     expect(await overflow()).toBeLessThanOrEqual(0);
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "Wallet balances" })).toBeVisible();

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AccountControl } from "~/components/auth/account-control";
+import { LiveIndicator } from "~/components/providers/live-updates";
 import { ThemeToggle } from "~/components/theme/theme-toggle";
 import { LogoMark } from "~/components/ui/icons";
 import { env } from "~/env.js";
@@ -35,6 +36,7 @@ export function SiteHeader() {
             />
             {CLUSTER_LABELS[cluster]}
           </span>
+          <LiveIndicator />
           <ThemeToggle className="hidden sm:grid" />
           <AccountControl />
         </div>

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { AuthProvider } from "~/components/auth/auth-provider";
 import { ToastProvider } from "~/components/ui/toast";
 import { TRPCReactProvider } from "~/lib/trpc/react";
+import { LiveUpdatesProvider } from "./live-updates";
 import { SolanaProvider } from "./solana-provider";
 
 /** Every client-side context the pages rely on, outermost first. */
@@ -12,7 +13,9 @@ export function AppProviders({ children }: { children: ReactNode }) {
     <ToastProvider>
       <TRPCReactProvider>
         <SolanaProvider>
-          <AuthProvider>{children}</AuthProvider>
+          <AuthProvider>
+            <LiveUpdatesProvider>{children}</LiveUpdatesProvider>
+          </AuthProvider>
         </SolanaProvider>
       </TRPCReactProvider>
     </ToastProvider>

@@ -8,6 +8,7 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "~/db/testing";
 import { parseAppError } from "~/lib/app-error-codes";
+import { createEventBus } from "~/server/redis/event-bus";
 import { createTrpcRequestHandler } from "./http-handler";
 import type { AppRouter } from "./root";
 import { createWallet, randomIp, testAuthConfig } from "./testing";
@@ -50,6 +51,44 @@ function httpClient(handler: (req: Request) => Promise<Response>) {
     ],
   });
   return { client, state };
+}
+
+/** The `data:` payloads of a server-sent-events response, one at a time (connection pings skipped). */
+function sseReader(res: Response) {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return {
+    async next(): Promise<string> {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = frame
+            .split("\n")
+            .filter((l) => l.startsWith("data:"))
+            .map((l) => l.slice(5).trim());
+          const event = frame
+            .split("\n")
+            .find((l) => l.startsWith("event:"))
+            ?.slice(6)
+            .trim();
+          if (data.length > 0 && event !== "connected" && event !== "ping") return data.join("\n");
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffer += value;
+      }
+    },
+  };
+}
+
+async function readSse(res: Response, n: number): Promise<string[]> {
+  const r = sseReader(res);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(await r.next());
+  return out;
 }
 
 async function failure(p: Promise<unknown>) {
@@ -109,6 +148,47 @@ describe("tRPC over HTTP", () => {
     await client.auth.signOut.mutate();
     expect(state.setCookies.at(-1)).toMatch(/^gtx_session=; .*Max-Age=0/);
     expect(await client.auth.me.query()).toBeNull();
+  });
+
+  it("live.events streams server-sent events to a signed-in browser, and refuses others", async () => {
+    const auth = testAuthConfig();
+    const bus = createEventBus({ mode: "memory" });
+    const handler = createTrpcRequestHandler({ database: tdb, auth, eventBus: bus });
+    const { client, state } = httpClient(handler);
+    const url = "http://gridtokenx.test:3000/api/trpc/live.events";
+
+    const anonymous = await handler(new Request(url, { headers: { accept: "text/event-stream" } }));
+    expect(await readSse(anonymous, 1)).toEqual([expect.stringContaining("UNAUTHENTICATED")]);
+
+    const w = createWallet();
+    const ch = await client.auth.challenge.mutate({ publicKey: w.publicKey });
+    await client.auth.signIn.mutate({
+      publicKey: w.publicKey,
+      message: ch.message,
+      signature: w.sign(ch.message),
+      role: "prosumer",
+    });
+    const abort = new AbortController();
+    const res = await handler(
+      new Request(url, {
+        headers: { accept: "text/event-stream", cookie: state.cookie! },
+        signal: abort.signal,
+      }),
+    );
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const stream = sseReader(res);
+    expect(await stream.next()).toContain('"kind":"ready"');
+    await bus.publish("mints", {
+      signature: "sig-1",
+      owner: w.publicKey,
+      meterId: "roof",
+      amountWh: "400",
+    });
+    expect(JSON.parse(await stream.next())).toMatchObject({
+      json: { channel: "mints", amountWh: "400", meterId: "roof" },
+    });
+    abort.abort();
+    bus.close();
   });
 
   it("unknown procedures answer NOT_FOUND with an appError code", async () => {

@@ -5,6 +5,7 @@
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { healthRouter } from "./routers/health";
+import { liveRouter } from "./routers/live";
 import { marketRouter } from "./routers/market";
 import { metersRouter } from "./routers/meters";
 import { usersRouter } from "./routers/users";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   meters: metersRouter,
   market: marketRouter,
   admin: adminRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

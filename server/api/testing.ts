@@ -8,6 +8,7 @@ import bs58 from "bs58";
 import type { TestDb } from "~/db/testing";
 import { SIWS_STATEMENT } from "~/lib/siws";
 import type { AuthConfig } from "~/server/auth/config";
+import type { EventBus } from "~/server/redis/event-bus";
 import { fixedGenesisHash } from "~/server/auth/genesis-hash";
 import { SESSION_COOKIE } from "~/server/auth/session-cookie";
 import { createCaller } from "./root";
@@ -71,14 +72,25 @@ export function randomIp(): string {
  * A caller as one browser: it keeps the session cookie the server sets and sends it back, and
  * exposes the last response headers.
  */
-export function createBrowser(testDb: TestDb, auth: AuthConfig, ip = randomIp()) {
+export function createBrowser(
+  testDb: TestDb,
+  auth: AuthConfig,
+  ip = randomIp(),
+  options: { eventBus?: EventBus } = {},
+) {
   let cookie: string | undefined;
   let lastResHeaders = new Headers();
   async function caller() {
     const headers = new Headers({ "x-forwarded-for": ip, "user-agent": "vitest" });
     if (cookie) headers.set("cookie", `${SESSION_COOKIE}=${cookie}`);
     lastResHeaders = new Headers();
-    const ctx = await createTRPCContext({ headers, resHeaders: lastResHeaders, database: testDb, auth });
+    const ctx = await createTRPCContext({
+      headers,
+      resHeaders: lastResHeaders,
+      database: testDb,
+      auth,
+      eventBus: options.eventBus,
+    });
     return createCaller(ctx);
   }
   function absorbCookies() {

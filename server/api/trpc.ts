@@ -1,7 +1,7 @@
 /**
  * tRPC setup: context, error shape, procedures. Routers import only what this file exports.
  *
- * 1. CONTEXT: `{ db, dbDriver, headers, resHeaders, session, ip, auth }`, built per request by the route
+ * 1. CONTEXT: `{ db, dbDriver, headers, resHeaders, session, ip, auth, eventBus }`, built per request by the route
  *    handler and by tests (which pass their own `db` and `auth` config).
  * 2. INITIALIZATION: superjson (Date and bigint survive the wire) and an errorFormatter that adds
  *    `data.appError = { code, message }` (stable codes, lib/app-error-codes.ts) and
@@ -17,6 +17,7 @@ import type { AppErrorCode, AppErrorPayload } from "~/lib/app-error-codes";
 import { getAuthConfig, type AuthConfig } from "~/server/auth/config";
 import { resolveSession, type SessionInfo } from "~/server/auth/sign-in";
 import { AppError, findAppError } from "~/server/errors";
+import type { EventBus } from "~/server/redis/event-bus";
 import { rateLimit, type RateLimitPolicyName } from "~/server/redis/rate-limit";
 
 // 1. CONTEXT -----------------------------------------------------------------------------------
@@ -29,6 +30,8 @@ export interface CreateContextOptions {
   database?: { db: Db; driver: DbDriver };
   /** Defaults to the config from the environment. */
   auth?: AuthConfig;
+  /** Live notices (live.events); defaults to the process's bus. Tests pass an in-memory one. */
+  eventBus?: EventBus;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function createTRPCContext(opts: CreateContextOptions) {
     session,
     ip: clientIp(opts.headers),
     auth,
+    eventBus: opts.eventBus ?? null,
   };
 }
 

@@ -1,0 +1,120 @@
+"use client";
+
+/**
+ * Live updates for the signed-in user: one server-sent-events stream (tRPC `live.events`), and
+ * each notice marks the queries it makes stale, so the page refetches them at once instead of
+ * waiting for its next poll. The polls stay as the fallback when the stream is down.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode } from "react";
+import { useAuth } from "~/components/auth/auth-provider";
+import { formatGrid } from "~/components/dashboard/units";
+import { useToast } from "~/components/ui/toast";
+import { useTRPC } from "~/lib/trpc/react";
+import type { LiveEvent } from "~/server/api/live-events";
+
+/** off: signed out · connecting: opening or reopening the stream · live · error: polling only. */
+export type LiveStatus = "off" | "connecting" | "live" | "error";
+
+const LiveStatusContext = createContext<LiveStatus>("off");
+
+/** The live stream's state, for an indicator. */
+export function useLiveStatus(): LiveStatus {
+  return useContext(LiveStatusContext);
+}
+
+export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const connectedOnce = useRef(false);
+
+  const onData = useCallback(
+    (event: LiveEvent) => {
+      const stale = (filter: { queryKey: readonly unknown[] }) =>
+        void queryClient.invalidateQueries(filter);
+      switch (event.channel) {
+        case "live":
+          // The first marker comes right after the page's own fetches; later ones follow a gap
+          // (reconnect, or the server dropped us for falling behind): refetch everything then.
+          if (connectedOnce.current) void queryClient.invalidateQueries();
+          connectedOnce.current = true;
+          break;
+        case "readings":
+          stale(trpc.meters.pathFilter());
+          break;
+        case "mints":
+          stale({ queryKey: ["wallet-balances"] });
+          stale(trpc.meters.pathFilter());
+          if (event.amountWh && event.amountWh !== "0") {
+            notify({
+              tone: "success",
+              title: `${formatGrid(BigInt(event.amountWh))} minted`,
+              description: event.meterId ? `From meter ${event.meterId}'s surplus.` : undefined,
+            });
+          }
+          break;
+        case "meters":
+          stale(trpc.meters.pathFilter());
+          stale(trpc.admin.pathFilter());
+          break;
+        case "users":
+          stale(trpc.users.pathFilter());
+          stale(trpc.admin.pathFilter());
+          break;
+        case "prices":
+          stale(trpc.market.pathFilter());
+          break;
+      }
+    },
+    [queryClient, trpc, notify],
+  );
+
+  const subscription = useSubscription(
+    trpc.live.events.subscriptionOptions(undefined, {
+      enabled: user !== null,
+      onData,
+    }),
+  );
+
+  const status: LiveStatus = useMemo(() => {
+    if (!user) return "off";
+    if (subscription.status === "pending") return "live";
+    if (subscription.status === "error") return "error";
+    return "connecting";
+  }, [user, subscription.status]);
+
+  return <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>;
+}
+
+const LABELS: Record<Exclude<LiveStatus, "off">, string> = {
+  connecting: "Connecting live updates…",
+  live: "Live: new readings and mints appear as they happen",
+  error: "Live updates unavailable; refreshing every few seconds instead",
+};
+
+/** A small dot in the header: green when live, amber while connecting, grey when polling. */
+export function LiveIndicator() {
+  const status = useLiveStatus();
+  if (status === "off") return null;
+  const color =
+    status === "live" ? "bg-energy" : status === "connecting" ? "bg-amber-500" : "bg-fg-muted";
+  return (
+    <span
+      className="text-fg-muted hidden items-center gap-1.5 px-1 text-xs md:inline-flex"
+      title={LABELS[status]}
+      data-testid="live-status"
+      data-status={status}
+    >
+      <span
+        aria-hidden="true"
+        className={`size-1.5 rounded-full ${color} ${status === "live" ? "animate-pulse" : ""}`}
+      />
+      <span className="sr-only sm:not-sr-only">
+        {status === "live" ? "Live" : status === "connecting" ? "Connecting" : "Polling"}
+      </span>
+    </span>
+  );
+}
