@@ -45,6 +45,11 @@ export const env = createEnv({
     OPERATOR_KEYPAIR_PATH: z.string().default(".data/operator-keypair.json"),
     /** Dev runner: mint poller interval (0 disables the timer). */
     MINT_POLLER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+    /** Start the chain indexer when the server starts (else on the first cron call). */
+    INDEXER_AUTOSTART: z
+      .enum(["true", "false", "1", "0"])
+      .default("true")
+      .transform((v) => v === "true" || v === "1"),
     /** The domain sign-in messages must name (host[:port]). */
     APP_DOMAIN: z.string().min(1).default("localhost:3000"),
     /** Meter gateway: how far ahead of server time a reading may be (≤ the Registry's 300 s). */
@@ -79,6 +84,7 @@ export const env = createEnv({
     CRON_SECRET: process.env.CRON_SECRET,
     OPERATOR_KEYPAIR_PATH: process.env.OPERATOR_KEYPAIR_PATH,
     MINT_POLLER_INTERVAL_MS: process.env.MINT_POLLER_INTERVAL_MS,
+    INDEXER_AUTOSTART: process.env.INDEXER_AUTOSTART,
     APP_DOMAIN: process.env.APP_DOMAIN,
     METER_MAX_FUTURE_SECS: process.env.METER_MAX_FUTURE_SECS,
     METER_MAX_AGE_SECS: process.env.METER_MAX_AGE_SECS,

@@ -1,7 +1,8 @@
 /**
  * Next.js start-up hook (runs once per server process, before the first request). It applies
  * pending database migrations and says, in one line each, which database the app uses and whether
- * Redis answers — and, when it does not, exactly what degrades.
+ * Redis answers — and, when it does not, exactly what degrades. Then it starts the chain indexer
+ * (INDEXER_AUTOSTART), retrying quietly until the chain answers.
  * @see https://nextjs.org/docs/app/guides/instrumentation
  */
 export async function register() {
@@ -19,4 +20,11 @@ export async function register() {
     console.error("[db] could not open or migrate the database:", err);
   }
   await checkRedisAtStartup();
+  // The indexer feeds the database's chain mirror and the live updates: run it from the start
+  // (not during `next build`, which also loads this file).
+  const { env } = await import("~/env.js");
+  if (env.INDEXER_AUTOSTART && process.env.NEXT_PHASE !== "phase-production-build") {
+    const { startIndexerWithRetry } = await import("~/server/indexer/background");
+    startIndexerWithRetry();
+  }
 }

@@ -477,6 +477,8 @@ async function main() {
       DATABASE_URL: databaseUrl,
       NODE_ENV: "production" as const,
       NEXT_TELEMETRY_DISABLED: "1",
+      // No chain runs here: only the gateway is measured.
+      INDEXER_AUTOSTART: "false",
     };
 
     // Timestamps: every scenario continues each meter's sequence, inside the 72 h window.

@@ -67,6 +67,8 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
     await connectWallet(admin);
     await startSignIn(admin, "Consumer");
     await expect(accountButton(admin, KEYS.admin.address)).toBeVisible();
+    // The server started its indexer itself (INDEXER_AUTOSTART); nothing has called a cron route yet.
+    await expect(admin.getByTestId("health-indexer")).toContainText("ok · running");
     const row = admin.getByTestId(`admin-meter-${meterId}`);
     await row.getByRole("button", { name: "Activate" }).click();
     // The pending list no longer holds it once the chain has it active.
@@ -131,7 +133,7 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
     .click();
   await expect(page.getByTestId("grid-balance")).toHaveText("0.4 GRID", { timeout: 20_000 });
   await expect(page.getByText("Registered in the Registry")).toBeVisible();
-  // The mint history comes from the indexer (started with the poller run): the same 0.4 GRID.
+  // The mint history comes from the indexer (started with the server): the same 0.4 GRID.
   await expect(page.getByText("+0.4 GRID")).toBeVisible({ timeout: 30_000 });
 
   // The display name is the app's own (users.updateProfile) and survives a reload.

@@ -29,16 +29,27 @@ function MeterActivation() {
   const { notify } = useToast();
   const [filter, setFilter] = useState<Filter>("pending");
   const list = useQuery({
-    ...trpc.admin.meters.list.queryOptions(filter === "all" ? { limit: 100 } : { status: filter, limit: 100 }),
+    ...trpc.admin.meters.list.queryOptions(
+      filter === "all" ? { limit: 100 } : { status: filter, limit: 100 },
+    ),
     refetchInterval: 10_000,
   });
   const setStatus = useMutation(
     trpc.admin.meters.setStatus.mutationOptions({
       onSuccess: (r) => {
-        notify({ tone: "success", title: `Meter ${r.meterId} is ${r.status}`, description: `Transaction ${shortAddress(r.txSignature, 6)}` });
+        notify({
+          tone: "success",
+          title: `Meter ${r.meterId} is ${r.status}`,
+          description: `Transaction ${shortAddress(r.txSignature, 6)}`,
+        });
         void queryClient.invalidateQueries({ queryKey: trpc.admin.meters.list.queryKey() });
       },
-      onError: (e) => notify({ tone: "error", title: "The meter's status did not change", description: adminErrorText(e) }),
+      onError: (e) =>
+        notify({
+          tone: "error",
+          title: "The meter's status did not change",
+          description: adminErrorText(e),
+        }),
     }),
   );
   const pendingId = setStatus.isPending ? setStatus.variables.meterId : null;
@@ -50,7 +61,13 @@ function MeterActivation() {
       action={
         <div className="flex flex-wrap gap-1" role="group" aria-label="Filter meters">
           {FILTERS.map((f) => (
-            <Button key={f} size="sm" variant={filter === f ? "secondary" : "ghost"} onClick={() => setFilter(f)} aria-pressed={filter === f}>
+            <Button
+              key={f}
+              size="sm"
+              variant={filter === f ? "secondary" : "ghost"}
+              onClick={() => setFilter(f)}
+              aria-pressed={filter === f}
+            >
               <span className="capitalize">{f}</span>
             </Button>
           ))}
@@ -62,19 +79,28 @@ function MeterActivation() {
       ) : list.isError ? (
         <ErrorBlock error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.length === 0 ? (
-        <EmptyBlock>{filter === "pending" ? "No meters waiting for activation." : `No ${filter === "all" ? "" : filter + " "}meters.`}</EmptyBlock>
+        <EmptyBlock>
+          {filter === "pending"
+            ? "No meters waiting for activation."
+            : `No ${filter === "all" ? "" : filter + " "}meters.`}
+        </EmptyBlock>
       ) : (
         <ul className="flex flex-col gap-3" data-testid="admin-meter-list">
           {list.data.map((m: RouterOutputs["admin"]["meters"]["list"][number]) => (
-            <li key={m.meterId} className="border-line flex flex-col gap-2 rounded-xl border p-3 sm:flex-row sm:items-center" data-testid={`admin-meter-${m.meterId}`}>
+            <li
+              key={m.meterId}
+              className="border-line flex flex-col gap-2 rounded-xl border p-3 sm:flex-row sm:items-center"
+              data-testid={`admin-meter-${m.meterId}`}
+            >
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-center gap-2">
                   <span className="font-medium break-all">{m.meterId}</span>
                   <StatusBadge status={m.status} />
                 </div>
                 <div className="text-fg-muted mt-1 text-xs">
-                  owner {shortAddress(m.ownerWallet, 5)} · {m.type} · zone {m.zone} · {(m.ratedCapacityW / 1000).toLocaleString("en-US")} kW ·
-                  minted {formatKwh(m.mintedWh)} · registered {formatDateTime(m.createdAt)}
+                  owner {shortAddress(m.ownerWallet, 5)} · {m.type} · zone {m.zone} ·{" "}
+                  {(m.ratedCapacityW / 1000).toLocaleString("en-US")} kW · minted{" "}
+                  {formatKwh(m.mintedWh)} · registered {formatDateTime(m.createdAt)}
                 </div>
               </div>
               <div className="flex gap-2">
@@ -114,7 +140,8 @@ function MintPollerJob() {
   const status = useQuery({ ...trpc.admin.poller.status.queryOptions(), refetchInterval: 5_000 });
   const run = useMutation(
     trpc.admin.poller.run.mutationOptions({
-      onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.admin.poller.status.queryKey() }),
+      onSettled: () =>
+        void queryClient.invalidateQueries({ queryKey: trpc.admin.poller.status.queryKey() }),
     }),
   );
   const s = run.data;
@@ -136,20 +163,31 @@ function MintPollerJob() {
           {(["pending", "submitted", "confirmed", "failed", "minted"] as const).map((k) => (
             <div key={k} className="bg-surface-muted rounded-lg p-2">
               <dt className="text-fg-muted text-xs capitalize">{k}</dt>
-              <dd className="font-semibold tabular-nums">{status.data[k].toLocaleString("en-US")}</dd>
+              <dd className="font-semibold tabular-nums">
+                {status.data[k].toLocaleString("en-US")}
+              </dd>
             </div>
           ))}
         </dl>
       )}
-      {run.isError ? <p role="alert" className="bg-danger-soft text-danger rounded-xl p-3 text-sm">{adminErrorText(run.error)}</p> : null}
+      {run.isError ? (
+        <p role="alert" className="bg-danger-soft text-danger rounded-xl p-3 text-sm">
+          {adminErrorText(run.error)}
+        </p>
+      ) : null}
       {s ? (
-        <div className="bg-surface-muted rounded-xl p-3 text-sm" data-testid="poller-summary" aria-live="polite">
+        <div
+          className="bg-surface-muted rounded-xl p-3 text-sm"
+          data-testid="poller-summary"
+          aria-live="polite"
+        >
           <p className="font-medium">
-            Last run: {s.confirmed} readings confirmed, {s.settlements} settlements, minted {formatGrid(BigInt(s.mintedWh))} in {s.durationMs} ms
+            Last run: {s.confirmed} readings confirmed, {s.settlements} settlements, minted{" "}
+            {formatGrid(BigInt(s.mintedWh))} in {s.durationMs} ms
           </p>
           <p className="text-fg-muted text-xs">
-            {s.meters} meters · {s.claimed} claimed · {s.duplicates} already on chain · {s.deferred} deferred · {s.failed} failed ·{" "}
-            {s.transactions} transactions
+            {s.meters} meters · {s.claimed} claimed · {s.duplicates} already on chain · {s.deferred}{" "}
+            deferred · {s.failed} failed · {s.transactions} transactions
           </p>
           {s.errors.length ? (
             <ul className="text-danger mt-2 list-disc pl-5 text-xs">
@@ -168,9 +206,14 @@ function Health() {
   const trpc = useTRPC();
   const health = useQuery({ ...trpc.health.status.queryOptions(), refetchInterval: 10_000 });
   const item = (label: string, ok: boolean, extra?: string) => (
-    <li className="flex items-center justify-between gap-2">
+    <li
+      className="flex items-center justify-between gap-2"
+      data-testid={`health-${label.toLowerCase().replace(/\W+/g, "-")}`}
+    >
       <span>{label}</span>
-      <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${ok ? "bg-emerald-500/15 text-emerald-700 dark:text-emerald-300" : "bg-danger/15 text-danger"}`}>
+      <span
+        className={`rounded-full px-2 py-0.5 text-xs font-medium ${ok ? "bg-emerald-500/15 text-emerald-700 dark:text-emerald-300" : "bg-danger/15 text-danger"}`}
+      >
         {ok ? "ok" : "down"}
         {extra ? ` · ${extra}` : ""}
       </span>
@@ -186,7 +229,12 @@ function Health() {
         <ul className="flex flex-col gap-2 text-sm">
           {item("Database", health.data.db.ok, health.data.db.driver)}
           {item("Redis", health.data.redis.ok)}
-          {item("Solana RPC", health.data.chain.ok, health.data.chain.slot !== undefined ? `slot ${health.data.chain.slot}` : undefined)}
+          {item(
+            "Solana RPC",
+            health.data.chain.ok,
+            health.data.chain.slot !== undefined ? `slot ${health.data.chain.slot}` : undefined,
+          )}
+          {item("Indexer", health.data.indexer.ok, health.data.indexer.state)}
         </ul>
       )}
     </Panel>

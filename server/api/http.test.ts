@@ -199,7 +199,7 @@ describe("tRPC over HTTP", () => {
     expect(body.error.json.data.appError).toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("health.status reports the database and driver, Redis and chain reachability", async () => {
+  it("health.status reports the database and driver, Redis and chain reachability, and the indexer", async () => {
     const { client } = httpClient(
       createTrpcRequestHandler({ database: tdb, auth: testAuthConfig() }),
     );
@@ -207,5 +207,7 @@ describe("tRPC over HTTP", () => {
     expect(h.db).toEqual({ ok: true, driver: tdb.driver });
     expect(typeof h.redis.ok).toBe("boolean");
     expect(typeof h.chain.ok).toBe("boolean");
+    // No indexer was started in this test process.
+    expect(h.indexer).toEqual({ ok: false, state: "stopped" });
   });
 });

@@ -4,7 +4,7 @@
  * instances: the poller claims per meter and the indexer's writes are idempotent.
  */
 import { env } from "~/env.js";
-import { ensureIndexerStarted } from "~/server/indexer/background";
+import { startIndexerWithRetry } from "~/server/indexer/background";
 import { runMintPollerNow } from "./run";
 
 const store = globalThis as unknown as { __gtxJobsTimer?: NodeJS.Timeout };
@@ -12,12 +12,7 @@ const store = globalThis as unknown as { __gtxJobsTimer?: NodeJS.Timeout };
 export function startBackgroundJobs(options: { mintIntervalMs?: number } = {}): void {
   if (store.__gtxJobsTimer) return;
   const every = options.mintIntervalMs ?? env.MINT_POLLER_INTERVAL_MS;
-  const indexerRetry = () =>
-    ensureIndexerStarted().catch((err: unknown) => {
-      console.error(`[indexer] not started (${(err as Error).message}); retrying in 5 s`);
-      setTimeout(() => void indexerRetry(), 5_000).unref();
-    });
-  void indexerRetry();
+  startIndexerWithRetry();
   if (every <= 0) return;
   let running = false;
   store.__gtxJobsTimer = setInterval(() => {
@@ -25,7 +20,10 @@ export function startBackgroundJobs(options: { mintIntervalMs?: number } = {}): 
     running = true;
     runMintPollerNow()
       .then((s) => {
-        if (s.claimed > 0) console.info(`[mint-poller] ${s.confirmed} confirmed, ${s.duplicates} already on chain, ${s.settlements} settled (${s.mintedWh} Wh) in ${s.durationMs} ms`);
+        if (s.claimed > 0)
+          console.info(
+            `[mint-poller] ${s.confirmed} confirmed, ${s.duplicates} already on chain, ${s.settlements} settled (${s.mintedWh} Wh) in ${s.durationMs} ms`,
+          );
       })
       .catch((err: unknown) => console.error("[mint-poller]", (err as Error).message))
       .finally(() => {

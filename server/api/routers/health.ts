@@ -1,11 +1,12 @@
 /**
- * health.status: can the app reach its database, Redis and the Solana RPC? Public (no secrets in
+ * health.status: can the app reach its database, Redis and the Solana RPC, and does its indexer run? Public (no secrets in
  * the answer) so load balancers and the admin console can poll it. Never throws.
  */
 import { sql } from "drizzle-orm";
 import { env } from "~/env.js";
 import type { Db } from "~/db/client";
 import { solanaRpc } from "~/server/auth/solana-rpc";
+import { indexerState } from "~/server/indexer/state";
 import { redisHealth } from "~/server/redis/client";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
@@ -34,6 +35,8 @@ export const healthRouter = createTRPCRouter({
       db: { ok: db, driver: ctx.dbDriver },
       redis: { ok: redis.ok },
       chain,
+      // This process's indexer (chain → database mirror, live updates).
+      indexer: { ok: indexerState() === "running", state: indexerState() },
     };
   }),
 });
