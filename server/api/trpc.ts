@@ -99,6 +99,12 @@ function toAppErrorPayload(error: TRPCError): AppErrorPayload {
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Live-update streams: a ping every 15 s keeps idle proxies from closing them, and a browser
+  // that hears nothing for 40 s reconnects (then refetches, see live-events.ts).
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
   errorFormatter({ shape, error }) {
     const appError = toAppErrorPayload(error);
     return {
