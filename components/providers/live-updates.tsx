@@ -100,7 +100,7 @@ export function LiveIndicator() {
   const status = useLiveStatus();
   if (status === "off") return null;
   const color =
-    status === "live" ? "bg-energy" : status === "connecting" ? "bg-amber-500" : "bg-fg-muted";
+    status === "live" ? "bg-emerald-500" : status === "connecting" ? "bg-amber-500" : "bg-fg-muted";
   return (
     <span
       className="text-fg-muted hidden items-center gap-1.5 px-1 text-xs md:inline-flex"
