@@ -79,9 +79,14 @@ if (!args.has("--no-chain")) {
 
 // Idempotent chain set-up with the operator key (registry, GRID mint, oracle + first price).
 {
-  const boot = spawn("npx", ["tsx", "scripts/bootstrap-chain.ts"], { cwd: root, stdio: "inherit", env: process.env });
+  const boot = spawn("npx", ["tsx", "scripts/bootstrap-chain.ts"], {
+    cwd: root,
+    stdio: "inherit",
+    env: process.env,
+  });
   const code = await new Promise<number>((r) => boot.on("exit", (c) => r(c ?? 1)));
-  if (code !== 0) console.error("[dev] chain bootstrap failed; the mint poller and indexer will report errors");
+  if (code !== 0)
+    console.error("[dev] chain bootstrap failed; the mint poller and indexer will report errors");
 }
 
 if (args.has("--prod")) {
@@ -95,13 +100,16 @@ if (args.has("--prod")) {
 await waitForPort(3000, "the Next.js app");
 console.log("[dev] GridTokenX is up: http://localhost:3000");
 
-// Background jobs run INSIDE the app process (PGlite allows one process per data dir): the first
-// cron call starts its indexer, then the mint poller runs every MINT_POLLER_INTERVAL_MS (default 1 s).
+// Background jobs run INSIDE the app process (PGlite allows one process per data dir): the app
+// starts its indexer (the index call waits for it to be up, or starts it when INDEXER_AUTOSTART is
+// false), then the mint poller runs every MINT_POLLER_INTERVAL_MS (default 1 s).
 {
   const cron = (route: string) =>
     fetch(`http://127.0.0.1:3000/api/cron/${route}`, {
       method: "POST",
-      headers: { Authorization: `Bearer ${process.env.CRON_SECRET ?? "gridtokenx-local-cron-secret"}` },
+      headers: {
+        Authorization: `Bearer ${process.env.CRON_SECRET ?? "gridtokenx-local-cron-secret"}`,
+      },
     });
   await cron("index").catch((err: unknown) => console.error("[dev] indexer start failed:", err));
   const every = Number(process.env.MINT_POLLER_INTERVAL_MS ?? 1_000);
@@ -112,7 +120,8 @@ console.log("[dev] GridTokenX is up: http://localhost:3000");
       busy = true;
       cron("mint")
         .then(async (res) => {
-          if (!res.ok) console.error(`[dev] mint poller: ${res.status} ${(await res.text()).slice(0, 200)}`);
+          if (!res.ok)
+            console.error(`[dev] mint poller: ${res.status} ${(await res.text()).slice(0, 200)}`);
         })
         .catch(() => undefined)
         .finally(() => (busy = false));

@@ -2,7 +2,7 @@
  * The app process's indexer: started once (kept on globalThis across dev reloads and route
  * bundles), on the configured database and chain, publishing to the event bus. It must live in
  * the process that owns the database when that is PGlite (single-process), so the app starts it
- * itself: from `startBackgroundJobs()` (instrumentation) or lazily from the cron routes.
+ * itself: from instrumentation.ts (`startIndexerWithRetry`) or lazily from the cron routes.
  */
 import { getDb } from "~/db/client";
 import { publish } from "~/server/redis/event-bus";
