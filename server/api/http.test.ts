@@ -8,17 +8,22 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "~/db/testing";
 import { parseAppError } from "~/lib/app-error-codes";
-import { createEventBus } from "~/server/redis/event-bus";
+import type { RedisRestServer } from "~/server/redis/rest-server";
+import { createTestEventBus } from "~/server/redis/test-event-bus";
+import { startTestRestServer } from "~/server/redis/test-support";
 import { createTrpcRequestHandler } from "./http-handler";
 import type { AppRouter } from "./root";
 import { createWallet, randomIp, testAuthConfig } from "./testing";
 
 let tdb: TestDb;
+let redisRest: RedisRestServer;
 beforeAll(async () => {
   tdb = await createTestDb();
+  redisRest = await startTestRestServer();
 });
 afterAll(async () => {
   await tdb.close();
+  await redisRest?.close();
 });
 
 /** A client whose fetch goes straight into the handler, remembering cookies and statuses. */
@@ -152,7 +157,7 @@ describe("tRPC over HTTP", () => {
 
   it("live.events streams server-sent events to a signed-in browser, and refuses others", async () => {
     const auth = testAuthConfig();
-    const bus = createEventBus({ mode: "memory" });
+    const bus = createTestEventBus(redisRest.url);
     const handler = createTrpcRequestHandler({ database: tdb, auth, eventBus: bus });
     const { client, state } = httpClient(handler);
     const url = "http://gridtokenx.test:3000/api/trpc/live.events";

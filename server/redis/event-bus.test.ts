@@ -4,10 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createRedisClient } from "./client";
-import { createEventBus, EventBusError, type EventBus, type EventBusOptions } from "./event-bus";
+import { EventBusError, type EventBus, type EventBusOptions } from "./event-bus";
 import type { RedisRestServer } from "./rest-server";
-import { TEST_TOKEN, freePort, recordingOutage, startTestRestServer } from "./test-support";
+import { createTestEventBus } from "./test-event-bus";
+import { freePort, recordingOutage, startTestRestServer } from "./test-support";
 
 let server: RedisRestServer;
 const buses: EventBus[] = [];
@@ -23,17 +23,7 @@ afterAll(async () => {
 });
 
 function bus(url: string, extra: Partial<EventBusOptions> = {}): EventBus {
-  const b = createEventBus({
-    restUrl: url,
-    token: TEST_TOKEN,
-    redis: createRedisClient({ url, token: TEST_TOKEN }),
-    namespace: `t-bus-${randomUUID()}:`,
-    outage: recordingOutage(url).outage,
-    reconnectMinMs: 50,
-    reconnectMaxMs: 200,
-    retryRedisAfterMs: 100,
-    ...extra,
-  });
+  const b = createTestEventBus(url, extra);
   buses.push(b);
   return b;
 }

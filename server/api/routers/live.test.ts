@@ -1,7 +1,13 @@
-/** live.events: who hears which chain notice, the `live` marker, and resubscription after overflow. */
+/**
+ * live.events: who hears which chain notice, the `live` marker, and resubscription after overflow,
+ * through the production event bus (our REST endpoint in front of the real Redis).
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "~/db/testing";
-import { createEventBus, type EventBus } from "~/server/redis/event-bus";
+import type { EventBus } from "~/server/redis/event-bus";
+import type { RedisRestServer } from "~/server/redis/rest-server";
+import { createTestEventBus } from "~/server/redis/test-event-bus";
+import { startTestRestServer } from "~/server/redis/test-support";
 import { liveEventFor, type LiveEvent } from "../live-events";
 import {
   createBrowser,
@@ -12,14 +18,17 @@ import {
 } from "../testing";
 
 let tdb: TestDb;
+let redisRest: RedisRestServer;
 const adminWallet = createWallet();
 const auth = testAuthConfig({ adminWallets: new Set([adminWallet.publicKey]) });
 
 beforeAll(async () => {
   tdb = await createTestDb();
+  redisRest = await startTestRestServer();
 });
 afterAll(async () => {
   await tdb?.close();
+  await redisRest?.close();
 });
 
 const alice = "AliceWa11et1111111111111111111111111111111";
@@ -96,7 +105,7 @@ async function subscribeAs(
 describe("live.events", () => {
   it("refuses without a session", async () => {
     const browser = createBrowser(tdb, auth, undefined, {
-      eventBus: createEventBus({ mode: "memory" }),
+      eventBus: createTestEventBus(redisRest.url),
     });
     await expect(
       browser.call(async (c) => (await c.live.events())[Symbol.asyncIterator]().next()),
@@ -106,7 +115,7 @@ describe("live.events", () => {
   });
 
   it("starts with a live marker, then delivers only the viewer's notices, in order per channel", async () => {
-    const bus = createEventBus({ mode: "memory" });
+    const bus = createTestEventBus(redisRest.url);
     const me = createWallet();
     const sub = await subscribeAs(bus, me);
     expect(await sub.next()).toMatchObject({ channel: "live", kind: "ready" });
@@ -143,7 +152,7 @@ describe("live.events", () => {
   });
 
   it("an admin also hears every meter change (the console's list)", async () => {
-    const bus = createEventBus({ mode: "memory" });
+    const bus = createTestEventBus(redisRest.url);
     const sub = await subscribeAs(bus, adminWallet);
     expect(await sub.next()).toMatchObject({ channel: "live" });
     await bus.publish("meters", {
@@ -162,7 +171,7 @@ describe("live.events", () => {
   });
 
   it("a subscriber that falls behind is resubscribed with a new live marker, not dropped", async () => {
-    const bus = createEventBus({ mode: "memory", bufferSize: 2 });
+    const bus = createTestEventBus(redisRest.url, { bufferSize: 2 });
     const me = createWallet();
     const sub = await subscribeAs(bus, me);
     expect(await sub.next()).toMatchObject({ channel: "live" });
