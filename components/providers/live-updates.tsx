@@ -81,6 +81,7 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
 
   const status: LiveStatus = useMemo(() => {
     if (!user) return "off";
+    // tRPC's subscription states: "pending" is connected and waiting for the next notice.
     if (subscription.status === "pending") return "live";
     if (subscription.status === "error") return "error";
     return "connecting";
