@@ -29,7 +29,8 @@ export const userRole = pgEnum("user_role", ["prosumer", "consumer", "admin"]);
 export const userStatus = pgEnum("user_status", ["active", "suspended"]);
 export const meterType = pgEnum("meter_type", ["solar", "wind", "battery", "consumption"]);
 export const meterStatus = pgEnum("meter_status", ["pending", "active", "suspended"]);
-export const readingState = pgEnum("reading_state", ["pending", "submitted", "confirmed", "failed"]);
+/** `covered`: a delayed reading older than one already accepted; the newer register covers its energy. */
+export const readingState = pgEnum("reading_state", ["pending", "submitted", "confirmed", "failed", "covered"]);
 export const orderSide = pgEnum("order_side", ["buy", "sell"]);
 /** pending: created, transaction not yet confirmed; open/partially_filled: on the book. */
 export const orderStatus = pgEnum("order_status", [
@@ -107,6 +108,8 @@ export const meters = pgTable(
     settledNetGenWh: wh("settled_net_gen_wh").notNull().default(sql`0`),
     claimedErcGenWh: wh("claimed_erc_gen_wh").notNull().default(sql`0`),
     lastReadingAt: tstz("last_reading_at"),
+    /** Chain clock when the Registry last activated the meter: its first reading may not be older. */
+    activatedAt: tstz("activated_at"),
     txSignature: text("tx_signature"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -132,6 +135,13 @@ export const meterReadings = pgTable(
     meterId: text("meter_id")
       .notNull()
       .references(() => meters.meterId, { onDelete: "restrict" }),
+    /** The meter's cumulative registers (Wh) as signed: what the chain takes differences of. */
+    productionRegisterWh: wh("production_register_wh").notNull(),
+    consumptionRegisterWh: wh("consumption_register_wh").notNull(),
+    /**
+     * Energy of the interval ending at this reading: its registers minus the previous stored
+     * reading's. 0 for the meter's first reading (the baseline) and for a covered reading.
+     */
     productionWh: wh("production_wh").notNull(),
     consumptionWh: wh("consumption_wh").notNull(),
     /** The reading's own timestamp (whole seconds, as signed by the meter). */
@@ -153,6 +163,10 @@ export const meterReadings = pgTable(
     index("meter_readings_state_idx").on(t.state, t.receivedAt),
     index("meter_readings_reading_at_idx").on(t.readingAt),
     check("meter_readings_amounts_nonneg", sql`${t.productionWh} >= 0 and ${t.consumptionWh} >= 0`),
+    check(
+      "meter_readings_registers_nonneg",
+      sql`${t.productionRegisterWh} >= 0 and ${t.consumptionRegisterWh} >= 0`,
+    ),
     check("meter_readings_attempts_nonneg", sql`${t.attempts} >= 0`),
   ],
 );
@@ -372,6 +386,31 @@ export const indexerCursors = pgTable("indexer_cursors", {
   updatedAt: updatedAt(),
 });
 
+/**
+ * Chain transactions the indexer could not apply. Indexing goes on past them; the admin console
+ * lists them with *Retry*. One row per (signature, program).
+ */
+export const indexerDeadLetters = pgTable(
+  "indexer_dead_letters",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    signature: text("signature").notNull(),
+    program: text("program").notNull(),
+    slot: bigint("slot", { mode: "number" }).notNull(),
+    error: text("error").notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    firstFailedAt: tstz("first_failed_at").notNull().defaultNow(),
+    lastFailedAt: tstz("last_failed_at").notNull().defaultNow(),
+    /** Set when a retry applied it; resolved rows stay for the record. */
+    resolvedAt: tstz("resolved_at"),
+  },
+  (t) => [
+    uniqueIndex("indexer_dead_letters_sig_program_uq").on(t.signature, t.program),
+    index("indexer_dead_letters_open_idx").on(t.resolvedAt, t.lastFailedAt),
+    check("indexer_dead_letters_attempts_pos", sql`${t.attempts} >= 1`),
+  ],
+);
+
 /** Oracle PriceUpdated events: reference prices, THBC base units per kWh. One row per sequence. */
 export const prices = pgTable(
   "prices",
@@ -426,5 +465,6 @@ export type Session = typeof sessions.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type AuditLogEntry = typeof auditLog.$inferSelect;
 export type IndexerCursor = typeof indexerCursors.$inferSelect;
+export type IndexerDeadLetter = typeof indexerDeadLetters.$inferSelect;
 export type Price = typeof prices.$inferSelect;
 export type Mint = typeof mints.$inferSelect;
