@@ -81,6 +81,19 @@ export const APP_ERROR_CODES = {
     meaning: "The nonce was never issued to this account (request a new challenge).",
   },
   AUTH_NONCE_USED: { ...UNAUTHORIZED, meaning: "The nonce was already used to sign in." },
+  // auth.signIn with newAccount: "ask", for a wallet without an account. The signature was valid
+  // and nothing was written (the nonce is still unused): send the same message and signature
+  // again with what is missing.
+  AUTH_SIGN_UP_REQUIRED: {
+    trpcCode: "UNPROCESSABLE_CONTENT",
+    httpStatus: 422,
+    meaning: "This wallet has no account yet: choose a role and a display name to create it.",
+  },
+  AUTH_SIGN_UP_NAME_REQUIRED: {
+    trpcCode: "UNPROCESSABLE_CONTENT",
+    httpStatus: 422,
+    meaning: "This wallet has no account yet: choose a display name to create it (its role is set by the platform).",
+  },
   CHAIN_UNAVAILABLE: {
     trpcCode: "SERVICE_UNAVAILABLE",
     httpStatus: 503,

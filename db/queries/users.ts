@@ -17,18 +17,18 @@ export async function getUserById(db: Db, params: { id: string }): Promise<User 
 }
 
 /**
- * Creates the user on first sign-in (with `role`) or touches last_sign_in_at. An existing user's
- * role is kept (admins change it in the console), except that `forceAdmin` (the wallet is in
- * ADMIN_WALLETS) always makes it admin.
+ * Creates the user on first sign-in (with `role` and `name`) or touches last_sign_in_at. An
+ * existing user's role and name are kept (admins change roles in the console, users their name
+ * in the profile), except that `forceAdmin` (the wallet is in ADMIN_WALLETS) always makes it admin.
  */
 export async function upsertUserOnSignIn(
   db: Db,
-  params: { wallet: string; role: UserRole; forceAdmin: boolean; at: Date },
+  params: { wallet: string; role: UserRole; name?: string | null; forceAdmin: boolean; at: Date },
 ): Promise<{ user: User; created: boolean }> {
   const role: UserRole = params.forceAdmin ? "admin" : params.role;
   const [row] = await db
     .insert(users)
-    .values({ walletAddress: params.wallet, role, lastSignInAt: params.at })
+    .values({ walletAddress: params.wallet, role, name: params.name ?? null, lastSignInAt: params.at })
     .onConflictDoUpdate({
       target: users.walletAddress,
       set: {

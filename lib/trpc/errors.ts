@@ -34,6 +34,8 @@ const APP_ERROR_TEXT: Record<AppErrorCode, string> = {
     "The signature doesn't match this wallet's address, so you were not signed in. Try again.",
   AUTH_NONCE_UNKNOWN: "This sign-in request is no longer valid. Start sign-in again.",
   AUTH_NONCE_USED: "This sign-in request was already used. Start sign-in again.",
+  AUTH_SIGN_UP_REQUIRED: "Welcome! Choose how you'll use GridTokenX and a display name to create your account.",
+  AUTH_SIGN_UP_NAME_REQUIRED: "Welcome! Choose a display name to create your account.",
   CHAIN_UNAVAILABLE: "The Solana network can't be reached right now. Try again in a moment.",
   // Meter gateway codes (meters post readings directly; the UI rarely shows these).
   MALFORMED_JSON: "The request was not well-formed JSON.",

@@ -6,7 +6,8 @@
  *    domain, statement, chain id, genesis hash, times). Cheap, no writes.
  * 2. verify the Ed25519 signature.
  * 3. only then consume the nonce, create/update the user, the session and the audit row, in ONE
- *    transaction. Any failure rolls all of it back.
+ *    transaction. Any failure rolls all of it back (so does "this new account needs its role and
+ *    name first", for callers that ask: the same signature then creates it).
  * The nonce is consumed only after the signature verifies: a nonce is not secret (it is in the
  * message the wallet shows), so letting a bad signature burn it would let anyone cancel another
  * person's sign-in. A valid signature is single-use: the conditional UPDATE lets exactly one of
@@ -25,7 +26,7 @@ import {
   revokeSession,
 } from "~/db/queries/auth";
 import { writeAudit } from "~/db/queries/audit";
-import { upsertUserOnSignIn } from "~/db/queries/users";
+import { getUserByWallet, upsertUserOnSignIn } from "~/db/queries/users";
 import type { UserRole } from "~/db/schema";
 import { buildSiwsMessage, parseSiwsMessage } from "~/lib/siws";
 import { AppError } from "~/server/errors";
@@ -91,6 +92,10 @@ export interface SignInParams {
   message: string;
   signature: string;
   role?: "prosumer" | "consumer";
+  /** The new account's display name (already validated); ignored for an existing account. */
+  name?: string;
+  /** See auth.signIn: "ask" refuses to create an account without its role and name. */
+  newAccount?: "create" | "ask";
   ip: string | null;
   userAgent: string | null;
 }
@@ -145,10 +150,18 @@ export async function signIn(db: Db, cfg: AuthConfig, p: SignInParams): Promise<
       if (row.consumedAt) throw new AppError("AUTH_NONCE_USED");
       throw new AppError("AUTH_MESSAGE_EXPIRED", "The sign-in challenge has expired");
     }
+    const forceAdmin = cfg.adminWallets.has(p.publicKey);
+    if (p.newAccount === "ask" && !(await getUserByWallet(tx, { wallet: p.publicKey }))) {
+      // A new account, and the caller wants to ask its user first. Throwing rolls back the
+      // nonce: the same signed message creates the account once the answers are sent.
+      if (forceAdmin && !p.name) throw new AppError("AUTH_SIGN_UP_NAME_REQUIRED");
+      if (!forceAdmin && (!p.name || !p.role)) throw new AppError("AUTH_SIGN_UP_REQUIRED");
+    }
     const { user, created } = await upsertUserOnSignIn(tx, {
       wallet: p.publicKey,
       role: p.role ?? "consumer",
-      forceAdmin: cfg.adminWallets.has(p.publicKey),
+      name: p.name ?? null,
+      forceAdmin,
       at: now,
     });
     if (user.status !== "active") throw new AppError("ACCOUNT_SUSPENDED");

@@ -172,6 +172,122 @@ describe("auth.signIn happy path", () => {
     expect((await b.call((x) => x.auth.me()))?.role).toBe("admin");
   });
 
+  it("stores a new account's display name, trimmed; an existing account keeps its own", async () => {
+    const auth = testAuthConfig();
+    const w = createWallet();
+    const b = createBrowser(tdb, auth);
+    const first = await b.call(async (x) => {
+      const ch = await x.auth.challenge({ publicKey: w.publicKey });
+      return x.auth.signIn({
+        publicKey: w.publicKey,
+        message: ch.message,
+        signature: w.sign(ch.message),
+        role: "prosumer",
+        name: "  Khun Malee ",
+      });
+    });
+    expect(first.user).toEqual({ wallet: w.publicKey, role: "prosumer", name: "Khun Malee" });
+    const again = await b.call(async (x) => {
+      const ch = await x.auth.challenge({ publicKey: w.publicKey });
+      return x.auth.signIn({
+        publicKey: w.publicKey,
+        message: ch.message,
+        signature: w.sign(ch.message),
+        name: "Someone else",
+      });
+    });
+    expect(again.user.name).toBe("Khun Malee");
+  });
+});
+
+describe('auth.signIn with newAccount: "ask"', () => {
+  async function ask(
+    b: ReturnType<typeof createBrowser>,
+    w: ReturnType<typeof createWallet>,
+    ch: { message: string },
+    extra: { role?: "prosumer" | "consumer"; name?: string } = {},
+  ) {
+    return b.call((x) =>
+      x.auth.signIn({
+        publicKey: w.publicKey,
+        message: ch.message,
+        signature: w.sign(ch.message),
+        newAccount: "ask",
+        ...extra,
+      }),
+    );
+  }
+
+  it("a new wallet is asked for role and name; nothing is written; the same signature then creates it", async () => {
+    const auth = testAuthConfig();
+    const b = createBrowser(tdb, auth);
+    const w = createWallet();
+    const ch = await b.call((x) => x.auth.challenge({ publicKey: w.publicKey }));
+    const before = await tableCounts();
+    await expectAppError(ask(b, w, ch), "AUTH_SIGN_UP_REQUIRED");
+    await expectAppError(ask(b, w, ch, { role: "prosumer" }), "AUTH_SIGN_UP_REQUIRED");
+    await expectAppError(ask(b, w, ch, { name: "Malee" }), "AUTH_SIGN_UP_REQUIRED");
+    expect(await tableCounts()).toEqual(before);
+    expect(b.cookie).toBeUndefined();
+    expect((await getNonce(tdb.db, { nonce: ch.nonce }))?.consumedAt).toBeNull();
+
+    const res = await ask(b, w, ch, { role: "prosumer", name: "Malee" });
+    expect(res.user).toEqual({ wallet: w.publicKey, role: "prosumer", name: "Malee" });
+    expect(await b.call((x) => x.auth.me())).toEqual(res.user);
+  });
+
+  it("an existing account signs in without being asked anything, keeping its role and name", async () => {
+    const auth = testAuthConfig();
+    const w = createWallet();
+    await signInWith(createBrowser(tdb, auth), w, "prosumer");
+    const b = createBrowser(tdb, auth);
+    const ch = await b.call((x) => x.auth.challenge({ publicKey: w.publicKey }));
+    const res = await ask(b, w, ch);
+    expect(res.user).toEqual({ wallet: w.publicKey, role: "prosumer", name: null });
+  });
+
+  it("a new admin wallet is asked only for a name, and becomes admin whatever role is sent", async () => {
+    const w = createWallet();
+    const auth = testAuthConfig({ adminWallets: new Set([w.publicKey]) });
+    const b = createBrowser(tdb, auth);
+    const ch = await b.call((x) => x.auth.challenge({ publicKey: w.publicKey }));
+    await expectAppError(ask(b, w, ch), "AUTH_SIGN_UP_NAME_REQUIRED");
+    await expectAppError(ask(b, w, ch, { role: "consumer" }), "AUTH_SIGN_UP_NAME_REQUIRED");
+    const res = await ask(b, w, ch, { name: "Operator" });
+    expect(res.user).toEqual({ wallet: w.publicKey, role: "admin", name: "Operator" });
+  });
+
+  it("validates the name with the profile's rules (required here, at most 80 characters)", async () => {
+    const auth = testAuthConfig();
+    const b = createBrowser(tdb, auth);
+    const w = createWallet();
+    const ch = await b.call((x) => x.auth.challenge({ publicKey: w.publicKey }));
+    const before = await tableCounts();
+    const blank = await expectAppError(ask(b, w, ch, { role: "consumer", name: "   " }), "VALIDATION_FAILED");
+    expect(parseAppError(blank).fieldErrors?.name).toEqual(["enter a display name"]);
+    const long = await expectAppError(
+      ask(b, w, ch, { role: "consumer", name: "x".repeat(81) }),
+      "VALIDATION_FAILED",
+    );
+    expect(parseAppError(long).fieldErrors?.name).toEqual(["at most 80 characters"]);
+    expect(await tableCounts()).toEqual(before);
+    const ok = await ask(b, w, ch, { role: "consumer", name: "x".repeat(80) });
+    expect(ok.user.name).toHaveLength(80);
+  });
+
+  it("a suspended account is still refused (ACCOUNT_SUSPENDED), not asked to sign up", async () => {
+    const auth = testAuthConfig();
+    const w = createWallet();
+    await signInWith(createBrowser(tdb, auth), w, "consumer");
+    const [user] = await tdb.db.select().from(users).where(eq(users.walletAddress, w.publicKey));
+    await setUserStatus(tdb.db, { userId: user!.id, status: "suspended", at: new Date() });
+    const b = createBrowser(tdb, auth);
+    const ch = await b.call((x) => x.auth.challenge({ publicKey: w.publicKey }));
+    await expectAppError(ask(b, w, ch), "ACCOUNT_SUSPENDED");
+  });
+});
+
+describe("auth.signIn across clusters", () => {
   it("accepts signatures from a cluster whose genesis hash is fetched over RPC", async () => {
     // The source is injectable; here a real HTTP JSON-RPC endpoint answers getGenesisHash.
     const hash = randomBase58(32);

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { updateUserName } from "~/db/queries/dashboard";
 import { getUserById } from "~/db/queries/users";
+import { displayNameSchema } from "~/lib/display-name";
 import { AppError } from "~/server/errors";
 import { createTRPCRouter, signedInProcedure } from "../trpc";
 
@@ -18,13 +19,7 @@ export const profileOutput = z.object({
   createdAt: z.date(),
 });
 
-export const updateProfileInput = z.object({
-  name: z
-    .string()
-    .trim()
-    .max(80, "at most 80 characters")
-    .transform((s) => (s.length === 0 ? null : s)),
-});
+export const updateProfileInput = z.object({ name: displayNameSchema });
 
 function toProfile(user: NonNullable<Awaited<ReturnType<typeof getUserById>>>): z.infer<typeof profileOutput> {
   return {
