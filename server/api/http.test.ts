@@ -212,7 +212,8 @@ describe("tRPC over HTTP", () => {
     expect(h.db).toEqual({ ok: true, driver: tdb.driver });
     expect(typeof h.redis.ok).toBe("boolean");
     expect(typeof h.chain.ok).toBe("boolean");
-    // No indexer was started in this test process.
-    expect(h.indexer).toEqual({ ok: false, state: "stopped" });
+    // No indexer was started in this test process: red, and says why.
+    expect(h.indexer).toMatchObject({ ok: false, level: "error", state: "stopped", lagSlots: null, consecutiveFailures: 0 });
+    expect(h.indexer.reasons).toContain("not running");
   });
 });

@@ -5,18 +5,36 @@
  * itself: from instrumentation.ts (`startIndexerWithRetry`) or lazily from the cron routes.
  */
 import { getDb } from "~/db/client";
+import { describeError } from "~/db/retry";
 import { publish } from "~/server/redis/event-bus";
 import { getServerChain } from "~/server/solana/server-chain";
 import { createIndexer, type ChainIndexer } from "./indexer";
-import { setIndexerState } from "./state";
+import { newIndexerStatus, setProcessIndexer, type IndexerStatus } from "./state";
 
-const store = globalThis as unknown as { __gtxIndexer?: Promise<ChainIndexer> };
+const store = globalThis as unknown as { __gtxIndexer?: Promise<ChainIndexer>; __gtxIndexerStatus?: IndexerStatus };
+
+/**
+ * One status for the process, kept across start attempts so failures add up, and reported by
+ * health.status from the first attempt on.
+ */
+function processStatus(): IndexerStatus {
+  if (!store.__gtxIndexerStatus) {
+    const status = newIndexerStatus();
+    store.__gtxIndexerStatus = status;
+    setProcessIndexer({ status, chainSlot: () => getServerChain().connection.getSlot("confirmed") });
+  }
+  return store.__gtxIndexerStatus;
+}
 
 export function ensureIndexerStarted(): Promise<ChainIndexer> {
+  let failuresBefore = 0;
   store.__gtxIndexer ??= (async () => {
-    setIndexerState("starting");
+    const status = processStatus();
+    failuresBefore = status.consecutiveFailures;
+    status.state = "starting";
     const chain = getServerChain();
     const indexer = createIndexer({
+      status,
       db: await getDb(),
       connection: chain.connection,
       programs: chain.programs,
@@ -24,12 +42,17 @@ export function ensureIndexerStarted(): Promise<ChainIndexer> {
       log: (line) => console.error(line),
     });
     await indexer.start();
-    setIndexerState("running");
     console.info("[indexer] live (logsSubscribe) and caught up from the stored cursors");
     return indexer;
   })().catch((err: unknown) => {
     store.__gtxIndexer = undefined; // the chain may not be up yet: the next call tries again
-    setIndexerState("stopped");
+    const status = processStatus();
+    status.state = "stopped";
+    // The database or chain client failing before the first pass: count it as a failed pass too.
+    if (status.consecutiveFailures === failuresBefore) {
+      status.lastError = { message: describeError(err), at: Date.now() };
+      status.consecutiveFailures += 1;
+    }
     throw err;
   });
   return store.__gtxIndexer;

@@ -11,12 +11,19 @@
  *    notification or a restart is covered and the cursor only ever moves over applied history.
  * Applying a transaction twice changes nothing (db/queries/indexer.ts), so the overlap is harmless.
  * After each commit a small event goes out on the event bus (channels below).
+ *
+ * One bad transaction never stops it: one that cannot be applied after DEAD_LETTER_AFTER_ATTEMPTS
+ * tries (a constraint violation, an event it cannot decode; see failures.ts) is written to
+ * indexer_dead_letters and the cursor moves past it, in one database transaction; conflicts and an
+ * unreachable database or chain fail the pass instead and are retried on the next one. An admin
+ * retries a dead letter from the console (dead-letters.ts). Every pass updates `status` (health).
  */
 import type { BorshCoder } from "@coral-xyz/anchor";
 import { anchor } from "~/server/solana/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import type { Db } from "~/db/client";
-import { retryOnConflict } from "~/db/retry";
+import { describeError, retryOnConflict } from "~/db/retry";
+import { openDeadLetterSignatures, recordDeadLetter, resolveDeadLetter } from "~/db/queries/indexer-dead-letters";
 import {
   confirmChainReading,
   getCursor,
@@ -29,6 +36,13 @@ import {
   upsertChainUser,
 } from "~/db/queries/indexer";
 import type { ChainPrograms } from "~/server/solana/connection";
+import {
+  DEAD_LETTER_AFTER_ATTEMPTS,
+  DEAD_LETTER_MAX_ERROR_CHARS,
+  DEAD_LETTER_RETRY_DELAYS_MS,
+  isRetryLaterError,
+} from "./failures";
+import { newIndexerStatus, type IndexerStatus } from "./state";
 
 export type IndexerChannel = "users" | "meters" | "readings" | "mints" | "prices";
 export type Publish = (channel: IndexerChannel, payload: Record<string, unknown>) => Promise<void>;
@@ -72,12 +86,17 @@ export function createEventParsers(programs: ChainPrograms) {
   };
 }
 
-/** Applies one transaction's events in one database transaction; returns what to publish. */
+/**
+ * Applies one transaction's events in one database transaction; returns what to publish. With
+ * `cursor`, the program's cursor moves to it in the same transaction; with `resolveDeadLetter`,
+ * that program's open dead letter for it is marked resolved in the same transaction.
+ */
 export async function applyChainTx(
   db: Db,
   parse: (logs: readonly string[]) => ParsedEvent[],
   tx: ChainTx,
   cursor?: { program: string },
+  options: { resolveDeadLetter?: { program: string } } = {},
 ): Promise<{ channel: IndexerChannel; payload: Record<string, unknown> }[]> {
   const events = parse(tx.logs);
   const notes: { channel: IndexerChannel; payload: Record<string, unknown> }[] = [];
@@ -215,6 +234,8 @@ export async function applyChainTx(
       }
       if (cursor)
         await setCursor(t, { program: cursor.program, signature: tx.signature, slot: tx.slot });
+      if (options.resolveDeadLetter)
+        await resolveDeadLetter(t, { signature: tx.signature, program: options.resolveDeadLetter.program });
     });
   });
   return notes;
@@ -225,22 +246,34 @@ export interface IndexerOptions {
   connection: Connection;
   programs: ChainPrograms;
   publish?: Publish;
-  /** Catch-up timer, ms (live notifications also trigger one). */
+  /** Catch-up timer, ms (live notifications also trigger one); default 5 s, 0 = none. */
   catchUpIntervalMs?: number;
   log?: (line: string) => void;
+  /** Where to report state, passes and failures (background.ts passes the process's own). */
+  status?: IndexerStatus;
 }
 
 export interface ChainIndexer {
-  /** Subscribes, then catches up from the cursors. */
+  /** Subscribes, then catches up from the cursors; on failure unsubscribes again and throws. */
   start(): Promise<void>;
-  /** One catch-up pass over every program; resolves with the transactions applied. */
+  /**
+   * One catch-up pass over every program; resolves with the transactions applied (not counting
+   * those it dead-lettered).
+   */
   catchUp(): Promise<number>;
+  /** State, indexed slot, last success and failures (health reads it). */
+  readonly status: IndexerStatus;
+  /** The indexed chain's confirmed slot now. */
+  chainSlot(): Promise<number>;
   /** Resolves once everything received so far has been applied. */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const PAGE = 1_000;
+/** Default catch-up timer: short enough that an idle chain's lag stays well under the health thresholds. */
+export const CATCH_UP_INTERVAL_MS = 5_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createIndexer(options: IndexerOptions): ChainIndexer {
   const { db, connection, programs } = options;
@@ -257,6 +290,10 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
   let timer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
   let stopped = false;
+  const status = options.status ?? newIndexerStatus();
+  const noteError = (err: unknown) => {
+    status.lastError = { message: describeError(err).slice(0, DEAD_LETTER_MAX_ERROR_CHARS), at: Date.now() };
+  };
 
   /** Serialises every database write of this indexer. */
   function enqueue<T>(job: () => Promise<T>): Promise<T> {
@@ -287,6 +324,8 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
       before = page.at(-1)!.signature;
     }
     sigs.reverse(); // oldest first
+    // Open dead letters met again (a replay from an older cursor): applying one now resolves it.
+    const open = sigs.length ? await openDeadLetterSignatures(db, { program: name }) : new Set<string>();
     let applied = 0;
     for (const s of sigs) {
       if (stopped) break;
@@ -299,28 +338,71 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
         maxSupportedTransactionVersion: 0,
       });
       if (!tx) throw new Error(`getTransaction(${s.signature}) returned nothing`);
-      const notes = await applyChainTx(
-        db,
-        parse,
-        {
-          signature: s.signature,
-          slot: tx.slot,
-          blockTime: tx.blockTime ?? null,
-          logs: tx.meta?.logMessages ?? [],
-        },
-        { program: name },
-      );
-      applied += 1;
-      await announce(notes);
+      const chainTx: ChainTx = {
+        signature: s.signature,
+        slot: tx.slot,
+        blockTime: tx.blockTime ?? null,
+        logs: tx.meta?.logMessages ?? [],
+      };
+      const notes = await applyOrDeadLetter(name, chainTx, open.has(s.signature));
+      if (notes) {
+        applied += 1;
+        await announce(notes);
+      }
     }
     return applied;
   }
 
+  /**
+   * Applies one transaction of the catch-up, moving the cursor with it. After
+   * DEAD_LETTER_AFTER_ATTEMPTS failures that are not worth waiting out it records a dead letter
+   * and moves the cursor past the transaction instead (null); conflicts and outages throw.
+   */
+  async function applyOrDeadLetter(program: string, tx: ChainTx, reopened: boolean) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await applyChainTx(db, parse, tx, { program }, reopened ? { resolveDeadLetter: { program } } : {});
+      } catch (err) {
+        if (isRetryLaterError(err)) throw err;
+        if (attempt < DEAD_LETTER_AFTER_ATTEMPTS) {
+          await sleep(DEAD_LETTER_RETRY_DELAYS_MS[attempt - 1] ?? 1_000);
+          continue;
+        }
+        const error = describeError(err).slice(0, DEAD_LETTER_MAX_ERROR_CHARS);
+        await retryOnConflict(() =>
+          db.transaction(async (t) => {
+            await recordDeadLetter(t, { signature: tx.signature, program, slot: tx.slot, error, attempts: attempt });
+            await setCursor(t, { program, signature: tx.signature, slot: tx.slot });
+          }),
+        );
+        noteError(err);
+        log(`[indexer] ${program} ${tx.signature} (slot ${tx.slot}) dead-lettered after ${attempt} attempts: ${error}`);
+        return null;
+      }
+    }
+  }
+
   function catchUp(): Promise<number> {
     return enqueue(async () => {
-      let n = 0;
-      for (const p of tracked) n += await catchUpProgram(p.name, p.id);
-      return n;
+      try {
+        // Everything confirmed up to this slot is indexed once the pass completes.
+        const slot = await connection.getSlot("confirmed");
+        let n = 0;
+        for (const p of tracked) {
+          if (stopped) break;
+          n += await catchUpProgram(p.name, p.id);
+        }
+        if (!stopped) {
+          status.indexedSlot = Math.max(status.indexedSlot ?? 0, slot);
+          status.lastSuccessAt = Date.now();
+          status.consecutiveFailures = 0;
+        }
+        return n;
+      } catch (err) {
+        noteError(err);
+        status.consecutiveFailures += 1;
+        throw err;
+      }
     });
   }
 
@@ -332,8 +414,15 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
     }, delayMs);
   }
 
+  async function unsubscribe() {
+    for (const id of subs.splice(0)) await connection.removeOnLogsListener(id).catch(() => undefined);
+  }
+
   return {
+    status,
+    chainSlot: () => connection.getSlot("confirmed"),
     async start() {
+      status.state = "starting";
       for (const p of tracked) {
         subs.push(
           connection.onLogs(
@@ -349,16 +438,30 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
                 }),
               )
                 .then(announce)
-                .catch((err: unknown) => log(`[indexer] live apply failed: ${String(err)}`));
+                .catch((err: unknown) => {
+                  // The catch-up that follows retries it (and dead-letters it if it cannot be applied).
+                  noteError(err);
+                  log(`[indexer] live apply failed: ${String(err)}`);
+                });
               scheduleCatchUp();
             },
             "confirmed",
           ),
         );
       }
-      await catchUp();
-      const every = options.catchUpIntervalMs ?? 10_000;
+      try {
+        await catchUp();
+      } catch (err) {
+        stopped = true;
+        if (debounce) clearTimeout(debounce);
+        await unsubscribe();
+        status.state = "stopped";
+        throw err;
+      }
+      if (stopped) return; // stop() during the first pass
+      const every = options.catchUpIntervalMs ?? CATCH_UP_INTERVAL_MS;
       if (every > 0) timer = setInterval(() => scheduleCatchUp(0), every);
+      status.state = "running";
     },
     catchUp,
     async idle() {
@@ -368,8 +471,9 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
       stopped = true;
       if (timer) clearInterval(timer);
       if (debounce) clearTimeout(debounce);
-      for (const id of subs) await connection.removeOnLogsListener(id).catch(() => undefined);
+      await unsubscribe();
       await queue;
+      status.state = "stopped";
     },
   };
 }

@@ -1,13 +1,17 @@
 /**
  * The admin console: meters by status with Activate/Suspend (executed on chain with the platform
  * operator key, which is the Registry authority, after the admin check; then mirrored and
- * audited), "run the mint poller now" with its summary, and the mint queue's job status.
+ * audited), "run the mint poller now" with its summary, the mint queue's job status, and the
+ * indexer's dead letters with Retry (audited).
  */
 import { z } from "zod";
 import { writeAudit } from "~/db/queries/audit";
 import { listMetersForAdmin } from "~/db/queries/dashboard";
 import { getMeterByMeterId, setMeterStatus } from "~/db/queries/meters";
 import { mintQueueStats } from "~/db/queries/mint-jobs";
+import { listOpenDeadLetters } from "~/db/queries/indexer-dead-letters";
+import { retryDeadLetter } from "~/server/indexer/dead-letters";
+import { eventBus } from "~/server/redis/event-bus";
 import { AppError } from "~/server/errors";
 import { setMeterStatusOnChain } from "~/server/solana/registry-actions";
 import { adminProcedure, createTRPCRouter } from "../trpc";
@@ -32,6 +36,18 @@ const pollerSummaryOutput = z.object({
   transactions: z.number(),
   errors: z.array(z.string()),
   durationMs: z.number(),
+});
+
+const deadLetterOutput = z.object({
+  id: z.number(),
+  signature: z.string(),
+  program: z.string(),
+  slot: z.number(),
+  error: z.string(),
+  attempts: z.number(),
+  firstFailedAt: z.date(),
+  lastFailedAt: z.date(),
+  resolvedAt: z.date().nullable(),
 });
 
 export const adminRouter = createTRPCRouter({
@@ -121,5 +137,46 @@ export const adminRouter = createTRPCRouter({
         }),
       )
       .query(({ ctx }) => mintQueueStats(ctx.db)),
+  }),
+
+  indexer: createTRPCRouter({
+    deadLetters: adminProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+      .output(z.array(deadLetterOutput))
+      .query(({ ctx, input }) => listOpenDeadLetters(ctx.db, { limit: input.limit })),
+
+    /** Re-fetch the transaction from the chain and apply it again; resolved or one more attempt. */
+    retryDeadLetter: adminProcedure
+      .input(z.object({ id: z.number().int().positive() }))
+      .output(z.object({ outcome: z.enum(["resolved", "failed"]), deadLetter: deadLetterOutput }))
+      .mutation(async ({ ctx, input }) => {
+        const { chain } = await routerChainDeps();
+        const c = chain();
+        const bus = ctx.eventBus ?? eventBus;
+        const result = await retryDeadLetter({
+          db: ctx.db,
+          connection: c.connection,
+          programs: c.programs,
+          id: input.id,
+          publish: (channel, payload) => bus.publish(channel, payload),
+        });
+        const dl = result.deadLetter;
+        await writeAudit(ctx.db, {
+          actorId: ctx.session.userId,
+          actor: ctx.session.wallet,
+          action: "indexer.dead_letter.retry",
+          targetType: "indexer_dead_letter",
+          targetId: String(dl.id),
+          details: {
+            signature: dl.signature,
+            program: dl.program,
+            outcome: result.outcome,
+            attempts: dl.attempts,
+            ...(result.outcome === "failed" ? { error: dl.error } : {}),
+          },
+          ip: ctx.ip,
+        });
+        return result;
+      }),
   }),
 });
