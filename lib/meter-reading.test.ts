@@ -24,28 +24,19 @@ import {
   type MeterReading,
 } from "./meter-reading";
 
+import fc from "fast-check";
+
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
 const I64_MIN = -(1n << 63n);
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const sample: MeterReading = { meterId: "MTR-0001", productionWh: 1000, consumptionWh: 200, timestamp: 1_767_225_600 };
-
-/** Deterministic xorshift64* so failures reproduce. */
-function rng(seed: bigint) {
-  let s = seed;
-  return () => {
-    s ^= s >> 12n;
-    s ^= (s << 25n) & U64_MAX;
-    s ^= s >> 27n;
-    return (s * 0x2545f4914f6cdd1dn) & U64_MAX;
-  };
-}
+const sample: MeterReading = { meterId: "MTR-0001", productionRegisterWh: 1000, consumptionRegisterWh: 200, timestamp: 1_767_225_600 };
 
 describe("encodeReading", () => {
   it("produces the documented 78 bytes: domain, id length, zero-padded id, u64 production, u64 consumption, i64 timestamp", () => {
     const expected =
-      "47524944544f4b454e583a52454144494e473a5631" + // "GRIDTOKENX:READING:V1"
+      "47524944544f4b454e583a52454144494e473a5632" + // "GRIDTOKENX:READING:V2"
       "08" + // id length
       "4d54522d30303031" + "00".repeat(24) + // "MTR-0001", zero-padded to 32
       "e803000000000000" + // 1000 Wh
@@ -64,7 +55,7 @@ describe("encodeReading", () => {
 
   it("encodes the extremes: u64::MAX energy, i64 min and max timestamps, a 32-byte id", () => {
     const id = "x".repeat(32);
-    const b = encodeReading({ meterId: id, productionWh: U64_MAX, consumptionWh: U64_MAX, timestamp: I64_MAX });
+    const b = encodeReading({ meterId: id, productionRegisterWh: U64_MAX, consumptionRegisterWh: U64_MAX, timestamp: I64_MAX });
     expect(b[21]).toBe(32);
     expect(hex(b.subarray(54, 70))).toBe("ff".repeat(16));
     expect(hex(b.subarray(70))).toBe("ffffffffffffff7f");
@@ -87,11 +78,11 @@ describe("encodeReading", () => {
     ["an empty id", { meterId: "" }, "INVALID_METER_ID"],
     ["a 33-byte id", { meterId: "x".repeat(33) }, "INVALID_METER_ID"],
     ["a lone surrogate in the id", { meterId: "m\uD800" }, "INVALID_METER_ID"],
-    ["negative production", { productionWh: -1 }, "OUT_OF_RANGE"],
-    ["production over u64", { productionWh: U64_MAX + 1n }, "OUT_OF_RANGE"],
-    ["consumption over u64", { consumptionWh: U64_MAX + 1n }, "OUT_OF_RANGE"],
-    ["a fractional amount", { productionWh: 1.5 }, "OUT_OF_RANGE"],
-    ["an unsafe JS number", { consumptionWh: 2 ** 60 }, "OUT_OF_RANGE"],
+    ["negative production", { productionRegisterWh: -1 }, "OUT_OF_RANGE"],
+    ["production over u64", { productionRegisterWh: U64_MAX + 1n }, "OUT_OF_RANGE"],
+    ["consumption over u64", { consumptionRegisterWh: U64_MAX + 1n }, "OUT_OF_RANGE"],
+    ["a fractional amount", { productionRegisterWh: 1.5 }, "OUT_OF_RANGE"],
+    ["an unsafe JS number", { consumptionRegisterWh: 2 ** 60 }, "OUT_OF_RANGE"],
     ["a timestamp over i64", { timestamp: I64_MAX + 1n }, "OUT_OF_RANGE"],
     ["a timestamp under i64", { timestamp: I64_MIN - 1n }, "OUT_OF_RANGE"],
   ] as const)("refuses %s with a MeterReadingError", (_, change, code) => {
@@ -107,21 +98,30 @@ describe("encodeReading", () => {
 });
 
 describe("decodeReading", () => {
-  it("inverts encodeReading for 500 seeded random readings", () => {
-    const next = rng(0x5eedn);
-    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ก";
-    for (let i = 0; i < 500; i++) {
-      const len = 1 + Number(next() % 10n);
-      const meterId = Array.from({ length: len }, () => alphabet[Number(next() % BigInt(alphabet.length))]).join("");
-      const r = { meterId, productionWh: next(), consumptionWh: next() >> BigInt(next() % 64n), timestamp: BigInt.asIntN(64, next()) };
-      expect(decodeReading(encodeReading(r))).toEqual(r);
-    }
+  it("inverts encodeReading for any valid reading (fast-check)", () => {
+    const meterId = fc
+      .string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_กข"), minLength: 1, maxLength: 10 })
+      .filter((id) => new TextEncoder().encode(id).length <= MAX_METER_ID_LEN);
+    fc.assert(
+      fc.property(
+        meterId,
+        fc.bigInt({ min: 0n, max: U64_MAX }),
+        fc.bigInt({ min: 0n, max: U64_MAX }),
+        fc.bigInt({ min: I64_MIN, max: I64_MAX }),
+        (id, production, consumption, timestamp) => {
+          const r = { meterId: id, productionRegisterWh: production, consumptionRegisterWh: consumption, timestamp };
+          expect(decodeReading(encodeReading(r))).toEqual(r);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it.each([
     ["a short message", (b: Uint8Array) => b.subarray(0, 77)],
     ["a long message", (b: Uint8Array) => Uint8Array.from([...b, 0])],
-    ["another domain", (b: Uint8Array) => ((b[20] = 0x32), b)],
+    ["another domain (V3)", (b: Uint8Array) => ((b[20] = 0x33), b)],
+    ["the retired V1 domain (per-interval amounts)", (b: Uint8Array) => ((b[20] = 0x31), b)],
     ["id length 0", (b: Uint8Array) => ((b[21] = 0), b)],
     ["id length 33", (b: Uint8Array) => ((b[21] = 33), b)],
     ["bytes in the padding", (b: Uint8Array) => ((b[53] = 1), b)],
@@ -157,7 +157,7 @@ describe("signing", () => {
   it("rejects any change to the reading, another key, or a damaged signature", () => {
     const k = generateMeterKeyPair();
     const sig = signReading(sample, k.privateKey);
-    for (const change of [{ meterId: "MTR-0002" }, { productionWh: 1001 }, { consumptionWh: 199 }, { timestamp: 1_767_225_601 }])
+    for (const change of [{ meterId: "MTR-0002" }, { productionRegisterWh: 1001 }, { consumptionRegisterWh: 199 }, { timestamp: 1_767_225_601 }])
       expect(verifyReading({ ...sample, ...change }, sig, k.publicKey)).toBe(false);
     expect(verifyReading(sample, sig, generateMeterKeyPair().publicKey)).toBe(false);
     const bad = Uint8Array.from(sig);

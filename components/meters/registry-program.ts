@@ -2,20 +2,18 @@
  * The Registry program in the browser: built over our own Connection and the user's wallet
  * (wallet-adapter's AnchorWallet). The transactions it builds are signed by the wallet only.
  */
-import { AnchorProvider, BN, Program } from "@coral-xyz/anchor";
+import { AnchorProvider, Program } from "@coral-xyz/anchor";
 import type { AnchorWallet } from "@solana/wallet-adapter-react";
-import { type PublicKey, SystemProgram, Transaction, type Connection } from "@solana/web3.js";
-import { meterPda as meterAddress, registryPda as registryAddress, userPda as userAddress } from "./pdas";
+import { type PublicKey, Transaction, type Connection } from "@solana/web3.js";
+import { type ChainMeterType, registerMeterInstruction, registerUserInstruction } from "~/programs/registry/client";
 import { registryIdl, type Registry } from "~/programs/registry/idl/registry";
 
-export type ChainMeterType = "solar" | "wind" | "battery" | "grid";
+export type { ChainMeterType };
 
 export function registryProgram(connection: Connection, wallet: AnchorWallet): Program<Registry> {
   const provider = new AnchorProvider(connection, wallet, { commitment: "confirmed", preflightCommitment: "confirmed" });
   return new Program<Registry>(registryIdl, provider);
 }
-
-const variant = (k: string) => ({ [k]: {} }) as never;
 
 /**
  * One transaction, one signature: register_user (only when the wallet is not registered yet)
@@ -36,30 +34,22 @@ export async function buildRegistrationTx(
   const tx = new Transaction();
   if (params.registerUser) {
     tx.add(
-      await program.methods
-        .registerUser(variant(params.registerUser.userType), params.registerUser.name)
-        .accountsStrict({
-          payer: params.wallet,
-          wallet: params.wallet,
-          registry: registryAddress(),
-          user: userAddress(params.wallet),
-          systemProgram: SystemProgram.programId,
-        })
-        .instruction(),
+      await registerUserInstruction(program, {
+        wallet: params.wallet,
+        userType: params.registerUser.userType,
+        name: params.registerUser.name,
+      }),
     );
   }
   tx.add(
-    await program.methods
-      .registerMeter(params.meterId, params.meterPublicKey, variant(params.meterType), params.zoneId, new BN(params.ratedCapacityW))
-      .accountsStrict({
-        payer: params.wallet,
-        owner: params.wallet,
-        registry: registryAddress(),
-        user: userAddress(params.wallet),
-        meter: meterAddress(params.meterId),
-        systemProgram: SystemProgram.programId,
-      })
-      .instruction(),
+    await registerMeterInstruction(program, {
+      owner: params.wallet,
+      meterId: params.meterId,
+      meterPublicKey: params.meterPublicKey,
+      meterType: params.meterType,
+      zoneId: params.zoneId,
+      ratedCapacityW: params.ratedCapacityW,
+    }),
   );
   return tx;
 }

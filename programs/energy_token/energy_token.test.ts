@@ -34,7 +34,7 @@ describe("energy_token: initialize", () => {
   });
 
   it("creates the GRID mint (3 decimals, mint authority the PDA, no freeze authority) and TokenConfig; TokenInitialized", async () => {
-    const r = expectOk(f.chain.send(await f.initEnergyTokenIx(f.chain.payer.publicKey)));
+    const r = expectOk(f.chain.send(await f.initEnergyTokenIx(f.chain.payer.publicKey), [f.deployer]));
     const mintAcc = f.chain.getAccount(gridMintAddress())!;
     expect(mintAcc.owner.equals(TOKEN_PROGRAM_ID)).toBe(true);
     const mint = MintLayout.decode(mintAcc.data);
@@ -46,7 +46,7 @@ describe("energy_token: initialize", () => {
     expect(mint.supply).toBe(0n);
     expect(mintAcc.lamports).toBe(f.chain.minimumBalance(82));
     const cfg = f.energyToken.coder.accounts.decode<Record<string, unknown>>("tokenConfig", f.chain.getAccount(tokenConfigAddress())!.data);
-    expect((cfg.authority as PublicKey).equals(f.chain.payer.publicKey)).toBe(true);
+    expect((cfg.authority as PublicKey).equals(f.deployer.publicKey)).toBe(true);
     expect((cfg.gridMint as PublicKey).equals(gridMintAddress())).toBe(true);
     expect((cfg.mintAuthority as PublicKey).equals(mintAuthorityAddress())).toBe(true);
     expect((cfg.registryProgram as PublicKey).equals(REGISTRY_ID)).toBe(true);
@@ -62,7 +62,7 @@ describe("energy_token: initialize", () => {
 
   it("the payer does not choose who may mint: any payer records the same Registry program and PDA", async () => {
     const stranger = f.chain.newKeypair();
-    expectOk(f.chain.send(await f.initEnergyTokenIx(stranger.publicKey), [stranger]));
+    expectOk(f.chain.send(await f.initEnergyTokenIx(stranger.publicKey), [stranger, f.deployer]));
     const cfg = f.energyToken.coder.accounts.decode<Record<string, unknown>>("tokenConfig", f.chain.getAccount(tokenConfigAddress())!.data);
     expect((cfg.registryAuthority as PublicKey).equals(registryAddress())).toBe(true);
   });
@@ -70,7 +70,7 @@ describe("energy_token: initialize", () => {
   it("works when someone pre-funded the mint and config addresses", async () => {
     f.chain.airdrop(gridMintAddress(), f.chain.minimumBalance(0)); // short of 82 bytes' rent: the top-up path
     f.chain.airdrop(tokenConfigAddress(), f.chain.minimumBalance(500));
-    expectOk(f.chain.send(await f.initEnergyTokenIx(f.chain.payer.publicKey)));
+    expectOk(f.chain.send(await f.initEnergyTokenIx(f.chain.payer.publicKey), [f.deployer]));
     expect(MintLayout.decode(f.chain.getAccount(gridMintAddress())!.data).decimals).toBe(3);
     expect(f.chain.getAccount(tokenConfigAddress())!.owner.equals(f.energyToken.programId)).toBe(true);
   });
@@ -82,26 +82,35 @@ describe("energy_token: initialize", () => {
   const initWith = async (change: (ix: TransactionInstruction) => void) => {
     const ix = await f.initEnergyTokenIx(f.chain.payer.publicKey);
     change(ix);
-    return f.chain.send(ix);
+    return f.chain.send(ix, ix.keys[1]!.isSigner ? [f.deployer] : []);
   };
 
+  it("refuses anyone but the deploy authority (NotDeployAuthority): nobody can front-run a fresh deployment", async () => {
+    const stranger = f.chain.newKeypair();
+    const before = f.chain.snapshot([tokenConfigAddress(), gridMintAddress()]);
+    const ix = await f.initEnergyTokenIx(stranger.publicKey, stranger.publicKey);
+    refusedInit(f.chain.send(ix, [stranger], { feePayer: stranger }), "NotDeployAuthority", before);
+    expectOk(f.chain.send(await f.initEnergyTokenIx(f.chain.payer.publicKey), [f.deployer]));
+  });
+
   it("refuses a second initialize (AccountNotSystemOwned)", async () => {
-    expectOk(f.chain.send(await f.initEnergyTokenIx(f.chain.payer.publicKey)));
+    expectOk(f.chain.send(await f.initEnergyTokenIx(f.chain.payer.publicKey), [f.deployer]));
     const before = f.chain.snapshot([tokenConfigAddress(), gridMintAddress()]);
     refusedInit(await initWith(() => undefined), "AccountNotSystemOwned", before);
   });
 
-  it("refuses addresses that are not the PDAs (ConstraintSeeds), a fake token program (InvalidProgramId), an unsigned payer (AccountNotSigner)", async () => {
+  it("refuses addresses that are not the PDAs (ConstraintSeeds), a fake token program (InvalidProgramId), an unsigned payer or deploy authority (AccountNotSigner)", async () => {
     const k1 = Keypair.generate();
     const k2 = Keypair.generate();
     const before = f.chain.snapshot([tokenConfigAddress(), gridMintAddress(), k1.publicKey, k2.publicKey]);
-    refusedInit(await initWith((ix) => (ix.keys[1]!.pubkey = k1.publicKey)), "ConstraintSeeds", before);
-    refusedInit(await initWith((ix) => (ix.keys[2]!.pubkey = k2.publicKey)), "ConstraintSeeds", before);
-    refusedInit(await initWith((ix) => (ix.keys[3]!.pubkey = SystemProgram.programId)), "InvalidProgramId", before);
+    refusedInit(await initWith((ix) => (ix.keys[2]!.pubkey = k1.publicKey)), "ConstraintSeeds", before);
+    refusedInit(await initWith((ix) => (ix.keys[3]!.pubkey = k2.publicKey)), "ConstraintSeeds", before);
+    refusedInit(await initWith((ix) => (ix.keys[4]!.pubkey = SystemProgram.programId)), "InvalidProgramId", before);
+    refusedInit(await initWith((ix) => (ix.keys[1]!.isSigner = false)), "AccountNotSigner", before);
     const other = f.chain.newKeypair();
     const ix = await f.initEnergyTokenIx(other.publicKey);
     ix.keys[0]!.isSigner = false;
-    refusedInit(f.chain.send(ix), "AccountNotSigner", before);
+    refusedInit(f.chain.send(ix, [f.deployer]), "AccountNotSigner", before);
   });
 });
 
@@ -156,8 +165,9 @@ describe("energy_token: burn", () => {
   let m: TestMeter;
   beforeEach(async () => {
     f = await GridFixture.create();
-    m = await f.activeMeter();
-    expectOk(await f.submit(m, { productionWh: 2_000, consumptionWh: 0, timestamp: T0 }));
+    m = await f.meterWithBaseline();
+    f.chain.advanceTime(3_600);
+    expectOk(await f.submit(m, { productionRegisterWh: 2_000, consumptionRegisterWh: 0, timestamp: T0 + 3_600 }));
     expectOk(await f.settle(m));
   });
 

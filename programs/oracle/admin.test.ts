@@ -62,11 +62,33 @@ describe("initialize", () => {
 
   it("Anchor's accounts resolver derives the same PDA from the IDL seeds", async () => {
     const ix = await f.program.methods
-      .initialize(limitsArg(LIMITS))
-      .accounts({ authority: f.authority.publicKey })
+      .initialize(f.authority.publicKey, limitsArg(LIMITS))
+      .accounts({ payer: f.chain.payer.publicKey, deployer: f.deployer.publicKey })
       .instruction();
-    expect(ix.keys[1]!.pubkey.equals(f.oracle)).toBe(true);
-    expectOk(f.chain.send(ix, [f.authority]));
+    expect(ix.keys[2]!.pubkey.equals(f.oracle)).toBe(true);
+    expectOk(f.chain.send(ix, [f.deployer]));
+    expect(f.state().authority.equals(f.authority.publicKey)).toBe(true);
+  });
+
+  it("refuses anyone but the deploy authority (NotDeployAuthority): nobody can front-run a fresh deployment", async () => {
+    const stranger = f.chain.newKeypair();
+    const before = f.chain.snapshot([f.oracle]); // the stranger pays the fee, nothing else
+    const ix = await f.initIx(LIMITS, stranger.publicKey, f.oracle, {
+      payer: stranger.publicKey,
+      deployer: stranger.publicKey,
+    });
+    expectAnchorError(f.chain.send(ix, [stranger], { feePayer: stranger }), "NotDeployAuthority", oracleIdl);
+    expectUnchanged(f.chain, before);
+    // The deploy authority then initialises with the authority it chooses.
+    await f.initialize();
+    expect(f.state().authority.equals(f.authority.publicKey)).toBe(true);
+  });
+
+  it("lets any payer pay while the deploy authority only signs", async () => {
+    const payer = f.chain.newKeypair();
+    const ix = await f.initIx(LIMITS, f.authority.publicKey, f.oracle, { payer: payer.publicKey });
+    expectOk(f.chain.send(ix, [payer, f.deployer]));
+    expect(f.chain.balance(payer.publicKey)).toBeLessThan(10_000_000_000n);
   });
 
   it("works when someone pre-funded the PDA address", async () => {
@@ -79,24 +101,24 @@ describe("initialize", () => {
     it(`refuses invalid limits: ${name} (InvalidLimits), creating nothing`, async () => {
       const before = f.chain.snapshot([f.oracle, f.authority.publicKey]);
       expectAnchorError(
-        f.chain.send(await f.initIx({ ...LIMITS, ...patch }), [f.authority]),
+        f.chain.send(await f.initIx({ ...LIMITS, ...patch }), [f.deployer]),
         "InvalidLimits",
         oracleIdl,
       );
       expectUnchanged(f.chain, before);
     });
 
-  it("refuses a second initialize (AccountNotSystemOwned), even by another wallet", async () => {
+  it("refuses a second initialize (AccountNotSystemOwned), even naming another authority", async () => {
     await f.initialize();
     const other = f.chain.newKeypair();
     const before = f.chain.snapshot([f.oracle, f.authority.publicKey, other.publicKey]);
     expectAnchorError(
-      f.chain.send(await f.initIx(LIMITS), [f.authority]),
+      f.chain.send(await f.initIx(LIMITS), [f.deployer]),
       "AccountNotSystemOwned",
       oracleIdl,
     );
     expectAnchorError(
-      f.chain.send(await f.initIx(LIMITS, other.publicKey), [other]),
+      f.chain.send(await f.initIx(LIMITS, other.publicKey), [f.deployer]),
       "AccountNotSystemOwned",
       oracleIdl,
     );
@@ -107,16 +129,16 @@ describe("initialize", () => {
     const wrong = Keypair.generate().publicKey;
     const before = f.chain.snapshot([wrong, f.oracle, f.authority.publicKey]);
     expectAnchorError(
-      f.chain.send(await f.initIx(LIMITS, undefined, wrong), [f.authority]),
+      f.chain.send(await f.initIx(LIMITS, undefined, wrong), [f.deployer]),
       "ConstraintSeeds",
       oracleIdl,
     );
     expectUnchanged(f.chain, before);
   });
 
-  it("refuses an unsigned authority (AccountNotSigner)", async () => {
+  it("refuses an unsigned deploy authority (AccountNotSigner)", async () => {
     const ix = await f.initIx();
-    ix.keys[0]!.isSigner = false;
+    ix.keys[1]!.isSigner = false;
     const before = f.chain.snapshot([f.oracle, f.authority.publicKey]);
     expectAnchorError(f.chain.send(ix), "AccountNotSigner", oracleIdl);
     expectUnchanged(f.chain, before);
@@ -124,25 +146,25 @@ describe("initialize", () => {
 
   it("refuses a read-only oracle (AccountNotMutable)", async () => {
     const ix = await f.initIx();
-    ix.keys[1]!.isWritable = false;
+    ix.keys[2]!.isWritable = false;
     const before = f.chain.snapshot([f.oracle, f.authority.publicKey]);
-    expectAnchorError(f.chain.send(ix, [f.authority]), "AccountNotMutable", oracleIdl);
+    expectAnchorError(f.chain.send(ix, [f.deployer]), "AccountNotMutable", oracleIdl);
     expectUnchanged(f.chain, before);
   });
 
   it("refuses a fake system program (InvalidProgramId)", async () => {
     const ix = await f.initIx();
-    ix.keys[2]!.pubkey = f.programId;
+    ix.keys[3]!.pubkey = f.programId;
     const before = f.chain.snapshot([f.oracle, f.authority.publicKey]);
-    expectAnchorError(f.chain.send(ix, [f.authority]), "InvalidProgramId", oracleIdl);
+    expectAnchorError(f.chain.send(ix, [f.deployer]), "InvalidProgramId", oracleIdl);
     expectUnchanged(f.chain, before);
   });
 
   it("refuses too few accounts (AccountNotEnoughKeys)", async () => {
     const ix = await f.initIx();
-    ix.keys = ix.keys.slice(0, 2);
+    ix.keys = ix.keys.slice(0, 3);
     const before = f.chain.snapshot([f.oracle, f.authority.publicKey]);
-    expectAnchorError(f.chain.send(ix, [f.authority]), "AccountNotEnoughKeys", oracleIdl);
+    expectAnchorError(f.chain.send(ix, [f.deployer]), "AccountNotEnoughKeys", oracleIdl);
     expectUnchanged(f.chain, before);
   });
 });

@@ -3,6 +3,7 @@
  * Oracle PDA, instruction builders through Anchor's coder, and decoders for the account, the
  * events and PriceData. Shared by the oracle test files; not used outside tests.
  */
+import { loadDeployAuthority } from "../../server/solana/deploy-authority";
 import anchor from "@coral-xyz/anchor";
 import type { Program } from "@coral-xyz/anchor";
 import {
@@ -97,12 +98,15 @@ export const limitsFrom = (l: RawLimits): Limits => ({
 export class OracleFixture {
   readonly program: Program<Oracle>;
   readonly authority: Keypair;
+  /** The build-time DEPLOY_AUTHORITY (the committed development key): only it may initialize. */
+  readonly deployer: Keypair;
   readonly oracle: PublicKey;
   readonly bump: number;
 
   constructor(readonly chain: TestChain = TestChain.create({ programs: ["oracle"] })) {
     this.program = chain.program(oracleIdl);
     this.authority = chain.newKeypair();
+    this.deployer = loadDeployAuthority();
     [this.oracle, this.bump] = PublicKey.findProgramAddressSync(
       [Buffer.from("oracle")],
       this.program.programId,
@@ -116,14 +120,24 @@ export class OracleFixture {
 
   // ---------- instruction builders (accountsStrict: exactly the accounts we name) ----------
 
+  /**
+   * initialize making `authority` the oracle authority: the chain's payer pays and `deployer`
+   * (default: the build-time DEPLOY_AUTHORITY, this.deployer) must co-sign.
+   */
   initIx(
     limits: Limits = LIMITS,
     authority = this.authority.publicKey,
     oracle = this.oracle,
+    opts: { payer?: PublicKey; deployer?: PublicKey } = {},
   ): Promise<TransactionInstruction> {
     return this.program.methods
-      .initialize(limitsArg(limits))
-      .accountsStrict({ authority, oracle, systemProgram: SystemProgram.programId })
+      .initialize(authority, limitsArg(limits))
+      .accountsStrict({
+        payer: opts.payer ?? this.chain.payer.publicKey,
+        deployer: opts.deployer ?? this.deployer.publicKey,
+        oracle,
+        systemProgram: SystemProgram.programId,
+      })
       .instruction();
   }
 
@@ -184,7 +198,7 @@ export class OracleFixture {
   // ---------- common steps (each asserts success) ----------
 
   async initialize(limits: Limits = LIMITS): Promise<TxResult> {
-    return expectOk(this.chain.send(await this.initIx(limits), [this.authority]));
+    return expectOk(this.chain.send(await this.initIx(limits), [this.deployer]));
   }
 
   /** Authorises a new funded feeder (or `feeder`) and returns it. */

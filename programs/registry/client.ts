@@ -8,11 +8,17 @@
 import type { Program } from "@coral-xyz/anchor";
 import BN from "bn.js";
 import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { Ed25519Program, PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, type TransactionInstruction } from "@solana/web3.js";
-import { encodeReading, meterIdBytes, type MeterReading } from "../../lib/meter-reading";
+import {
+  Ed25519Program,
+  PublicKey,
+  SYSVAR_INSTRUCTIONS_PUBKEY,
+  SystemProgram,
+  type TransactionInstruction,
+} from "@solana/web3.js";
+import { encodeReading, meterIdBytes, type MeterReading } from "../../lib/reading-encoding";
 import { ENERGY_TOKEN_PROGRAM_ID } from "../energy_token/idl/energy_token";
+import type { EnergyToken } from "../energy_token/idl/energy_token";
 import { REGISTRY_PROGRAM_ID, type Registry } from "./idl/registry";
-
 
 export const REGISTRY_ID = new PublicKey(REGISTRY_PROGRAM_ID);
 export const ENERGY_TOKEN_ID = new PublicKey(ENERGY_TOKEN_PROGRAM_ID);
@@ -25,6 +31,9 @@ export const registryAddress = () => pda([Buffer.from("registry")], REGISTRY_ID)
 export const userAddress = (wallet: PublicKey) => pda([Buffer.from("user"), wallet.toBuffer()], REGISTRY_ID);
 /** Meter PDA ["meter", meter id bytes]. */
 export const meterAddress = (meterId: string) => pda([Buffer.from("meter"), meterIdBytes(meterId)], REGISTRY_ID);
+/** MeterKey PDA ["meter_key", device public key]: one device key registers one meter. */
+export const meterKeyAddress = (meterPublicKey: Uint8Array | PublicKey) =>
+  pda([Buffer.from("meter_key"), new PublicKey(meterPublicKey).toBuffer()], REGISTRY_ID);
 /** Energy Token's TokenConfig PDA ["token_config"]. */
 export const tokenConfigAddress = () => pda([Buffer.from("token_config")], ENERGY_TOKEN_ID);
 /** The GRID mint, PDA ["grid_mint"] of Energy Token (3 decimals: 1 base unit = 1 Wh). */
@@ -52,7 +61,11 @@ export async function submitReadingInstructions(
     signature,
   });
   const submit = await program.methods
-    .submitReading(new BN(reading.productionWh.toString()), new BN(reading.consumptionWh.toString()), new BN(reading.timestamp.toString()))
+    .submitReading(
+      new BN(reading.productionRegisterWh.toString()),
+      new BN(reading.consumptionRegisterWh.toString()),
+      new BN(reading.timestamp.toString()),
+    )
     .accountsStrict({ meter: meterAddress(reading.meterId), instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
     .instruction();
   return [attest, submit];
@@ -72,5 +85,109 @@ export function settleBalanceInstruction(program: Program<Registry>, meterId: st
       tokenProgram: TOKEN_PROGRAM_ID,
       energyTokenProgram: ENERGY_TOKEN_ID,
     })
+    .instruction();
+}
+
+export type ChainUserType = "prosumer" | "consumer";
+export type ChainMeterType = "solar" | "wind" | "battery" | "grid";
+export type ChainMeterStatus = "active" | "suspended";
+const variant = (k: string) => ({ [k]: {} }) as never;
+
+/**
+ * registry.initialize: `deployer` (the build-time DEPLOY_AUTHORITY) signs, `payer` pays, and
+ * `authority` becomes the registry authority.
+ */
+export function registryInitializeInstruction(
+  program: Program<Registry>,
+  params: { payer: PublicKey; deployer: PublicKey; authority: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .initialize(params.authority)
+    .accountsStrict({
+      payer: params.payer,
+      deployer: params.deployer,
+      registry: registryAddress(),
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** energy_token.initialize: the GRID mint and TokenConfig; `deployer` signs, `payer` pays. */
+export function energyTokenInitializeInstruction(
+  program: Program<EnergyToken>,
+  params: { payer: PublicKey; deployer: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .initialize()
+    .accountsStrict({
+      payer: params.payer,
+      deployer: params.deployer,
+      config: tokenConfigAddress(),
+      gridMint: gridMintAddress(),
+      tokenProgram: TOKEN_PROGRAM_ID,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** register_user, signed by `wallet`; `payer` (default: the wallet) pays the rent. */
+export function registerUserInstruction(
+  program: Program<Registry>,
+  params: { wallet: PublicKey; userType: ChainUserType; name: string; payer?: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .registerUser(variant(params.userType), params.name)
+    .accountsStrict({
+      payer: params.payer ?? params.wallet,
+      wallet: params.wallet,
+      registry: registryAddress(),
+      user: userAddress(params.wallet),
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** register_meter, signed by `owner` (default payer); creates the Meter and its MeterKey index. */
+export function registerMeterInstruction(
+  program: Program<Registry>,
+  params: {
+    owner: PublicKey;
+    meterId: string;
+    meterPublicKey: Uint8Array | PublicKey;
+    meterType?: ChainMeterType;
+    zoneId?: number;
+    ratedCapacityW: number | bigint;
+    payer?: PublicKey;
+  },
+): Promise<TransactionInstruction> {
+  const key = new PublicKey(params.meterPublicKey);
+  return program.methods
+    .registerMeter(
+      params.meterId,
+      key,
+      variant(params.meterType ?? "solar"),
+      params.zoneId ?? 1,
+      new BN(params.ratedCapacityW.toString()),
+    )
+    .accountsStrict({
+      payer: params.payer ?? params.owner,
+      owner: params.owner,
+      registry: registryAddress(),
+      user: userAddress(params.owner),
+      meter: meterAddress(params.meterId),
+      meterKey: meterKeyAddress(key),
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** Admin: set_meter_status, signed by the registry authority. */
+export function setMeterStatusInstruction(
+  program: Program<Registry>,
+  params: { authority: PublicKey; meterId: string; status: ChainMeterStatus },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .setMeterStatus(variant(params.status))
+    .accountsStrict({ authority: params.authority, registry: registryAddress(), meter: meterAddress(params.meterId) })
     .instruction();
 }

@@ -4,19 +4,21 @@
  * readings and settle. Shared by the registry, energy token, forgery and property tests.
  */
 import anchor, { type Program } from "@coral-xyz/anchor";
-import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { createAta, expectOk, TestChain, type SendOptions, type TxResult } from "../harness";
 import { generateMeterKeyPair, signReading, type MeterKeyPair, type MeterReading } from "../../lib/meter-reading";
+import { loadDeployAuthority } from "../../server/solana/deploy-authority";
 import { energyTokenIdl, type EnergyToken } from "../energy_token/idl/energy_token";
 import {
+  energyTokenInitializeInstruction,
   gridAccountAddress,
   gridMintAddress,
   meterAddress,
+  meterKeyAddress,
   registryAddress,
+  registryInitializeInstruction,
   settleBalanceInstruction,
   submitReadingInstructions,
-  tokenConfigAddress,
   userAddress,
 } from "./client";
 import { registryIdl, type Registry } from "./idl/registry";
@@ -73,6 +75,9 @@ export interface MeterState {
   totalConsumption: bigint;
   settledNetGen: bigint;
   claimedErcGen: bigint;
+  productionRegister: bigint;
+  consumptionRegister: bigint;
+  activatedAt: bigint;
   zoneId: number;
   meterType: string;
   status: string;
@@ -87,13 +92,19 @@ export class GridFixture {
   readonly registry: Program<Registry>;
   readonly energyToken: Program<EnergyToken>;
   readonly admin: Keypair;
+  /** The build-time DEPLOY_AUTHORITY (the committed development key), funded. */
+  readonly deployer: Keypair;
   private meterSeq = 0;
+  /** The registers of each meter's last accepted reading (what submitDelta adds to). */
+  private readonly registers = new Map<string, { production: bigint; consumption: bigint }>();
 
   private constructor(chain: TestChain) {
     this.chain = chain;
     this.registry = chain.program(registryIdl);
     this.energyToken = chain.program(energyTokenIdl);
     this.admin = chain.newKeypair();
+    this.deployer = loadDeployAuthority();
+    chain.airdrop(this.deployer.publicKey, 10_000_000_000n);
   }
 
   /** A chain with both programs; `initialize` (default true) initialises Energy Token and Registry. */
@@ -102,32 +113,32 @@ export class GridFixture {
     chain.setUnixTimestamp(T0);
     const f = new GridFixture(chain);
     if (opts.initialize !== false) {
-      expectOk(chain.send(await f.initEnergyTokenIx(chain.payer.publicKey)));
-      expectOk(chain.send(await f.initRegistryIx(f.admin.publicKey), [f.admin]));
+      expectOk(chain.send(await f.initEnergyTokenIx(chain.payer.publicKey), [f.deployer]));
+      expectOk(chain.send(await f.initRegistryIx(f.admin.publicKey), [f.deployer]));
     }
     return f;
   }
 
   // ---------- instruction builders ----------
 
-  initEnergyTokenIx(payer: PublicKey): Promise<TransactionInstruction> {
-    return this.energyToken.methods
-      .initialize()
-      .accountsStrict({
-        payer,
-        config: tokenConfigAddress(),
-        gridMint: gridMintAddress(),
-        tokenProgram: TOKEN_PROGRAM_ID,
-        systemProgram: SystemProgram.programId,
-      })
-      .instruction();
+  /** energy_token.initialize paid by `payer`; `deployer` (default: DEPLOY_AUTHORITY) must co-sign. */
+  initEnergyTokenIx(payer: PublicKey, deployer = this.deployer.publicKey): Promise<TransactionInstruction> {
+    return energyTokenInitializeInstruction(this.energyToken, { payer, deployer });
   }
 
-  initRegistryIx(authority: PublicKey): Promise<TransactionInstruction> {
-    return this.registry.methods
-      .initialize()
-      .accountsStrict({ authority, registry: registryAddress(), systemProgram: SystemProgram.programId })
-      .instruction();
+  /**
+   * registry.initialize making `authority` the registry authority; the chain's payer pays unless
+   * given, and `deployer` (default: DEPLOY_AUTHORITY) must co-sign.
+   */
+  initRegistryIx(
+    authority: PublicKey,
+    opts: { payer?: PublicKey; deployer?: PublicKey } = {},
+  ): Promise<TransactionInstruction> {
+    return registryInitializeInstruction(this.registry, {
+      payer: opts.payer ?? this.chain.payer.publicKey,
+      deployer: opts.deployer ?? this.deployer.publicKey,
+      authority,
+    });
   }
 
   registerUserIx(wallet: PublicKey, opts: { type?: UserTypeArg; name?: string; payer?: PublicKey; user?: PublicKey } = {}) {
@@ -147,7 +158,7 @@ export class GridFixture {
     owner: PublicKey,
     meterId: string,
     meterPubkey: Uint8Array,
-    opts: MeterOptions & { payer?: PublicKey; user?: PublicKey; meter?: PublicKey } = {},
+    opts: MeterOptions & { payer?: PublicKey; user?: PublicKey; meter?: PublicKey; meterKey?: PublicKey } = {},
   ) {
     return this.registry.methods
       .registerMeter(meterId, new PublicKey(meterPubkey), opts.type ?? SOLAR, opts.zoneId ?? 7, new BN(String(opts.capacityW ?? 5_000)))
@@ -157,6 +168,7 @@ export class GridFixture {
         registry: registryAddress(),
         user: opts.user ?? userAddress(owner),
         meter: opts.meter ?? meterAddress(meterId),
+        meterKey: opts.meterKey ?? meterKeyAddress(meterPubkey),
         systemProgram: SystemProgram.programId,
       })
       .instruction();
@@ -209,9 +221,56 @@ export class GridFixture {
     return m;
   }
 
+  /**
+   * A meter activated now whose baseline reading (registers `production`/`consumption` at the
+   * chain clock) is already on chain: the next reading adds its register differences.
+   */
+  async meterWithBaseline(
+    owner?: Keypair,
+    opts: MeterOptions & { production?: bigint | number; consumption?: bigint | number } = {},
+  ): Promise<TestMeter> {
+    const m = await this.activeMeter(owner, opts);
+    const timestamp = Number(this.chain.clock().unixTimestamp);
+    expectOk(
+      await this.submit(m, {
+        productionRegisterWh: opts.production ?? 0,
+        consumptionRegisterWh: opts.consumption ?? 0,
+        timestamp,
+      }),
+    );
+    return m;
+  }
+
   /** Sends the attestation + submit_reading (fee payer: the chain's payer unless given). */
   async submit(m: TestMeter, reading: Omit<MeterReading, "meterId">, opts: SendOptions = {}): Promise<TxResult> {
-    return this.chain.send(await this.readingIxs({ ...reading, meterId: m.meterId }, m.key), [], opts);
+    const r = this.chain.send(await this.readingIxs({ ...reading, meterId: m.meterId }, m.key), [], opts);
+    if (r.ok)
+      this.registers.set(m.meterId, {
+        production: BigInt(reading.productionRegisterWh),
+        consumption: BigInt(reading.consumptionRegisterWh),
+      });
+    return r;
+  }
+
+  /**
+   * A reading whose registers are the last accepted ones plus `productionWh`/`consumptionWh`
+   * (the energy of the interval), at `timestamp`.
+   */
+  async submitDelta(
+    m: TestMeter,
+    delta: { productionWh: bigint | number; consumptionWh: bigint | number; timestamp: number },
+    opts: SendOptions = {},
+  ): Promise<TxResult> {
+    const last = this.registers.get(m.meterId) ?? { production: 0n, consumption: 0n };
+    return this.submit(
+      m,
+      {
+        productionRegisterWh: last.production + BigInt(delta.productionWh),
+        consumptionRegisterWh: last.consumption + BigInt(delta.consumptionWh),
+        timestamp: delta.timestamp,
+      },
+      opts,
+    );
   }
 
   async settle(m: TestMeter, opts: SendOptions = {}): Promise<TxResult> {
@@ -237,6 +296,9 @@ export class GridFixture {
       totalConsumption: big(d.totalConsumption),
       settledNetGen: big(d.settledNetGen),
       claimedErcGen: big(d.claimedErcGen),
+      productionRegister: big(d.productionRegister),
+      consumptionRegister: big(d.consumptionRegister),
+      activatedAt: big(d.activatedAt),
       zoneId: Number(d.zoneId),
       meterType: enumName(d.meterType),
       status: enumName(d.status),

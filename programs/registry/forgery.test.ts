@@ -34,15 +34,18 @@ describe("registry: forged and missing reading attestations", () => {
 
   beforeEach(async () => {
     f = await GridFixture.create();
-    m = await f.activeMeter(undefined, { capacityW: 5_000 });
+    // Activated with its baseline (registers 0) an hour before T0.
+    f.chain.setUnixTimestamp(T0 - 3_600);
+    m = await f.meterWithBaseline(undefined, { capacityW: 5_000 });
+    f.chain.setUnixTimestamp(T0);
     attacker = generateMeterKeyPair();
-    genuine = { meterId: m.meterId, productionWh: 100, consumptionWh: 0, timestamp: T0 - 600 };
-    forged = { meterId: m.meterId, productionWh: 4_000, consumptionWh: 0, timestamp: T0 };
+    genuine = { meterId: m.meterId, productionRegisterWh: 100, consumptionRegisterWh: 0, timestamp: T0 - 600 };
+    forged = { meterId: m.meterId, productionRegisterWh: 4_000, consumptionRegisterWh: 0, timestamp: T0 };
   });
 
   it("control: the honest pair is accepted, also with the Ed25519 offsets naming its own index explicitly", async () => {
     expectOk(f.chain.send(await f.readingIxs(genuine, m.key)));
-    const r = { ...forged, productionWh: 50 };
+    const r = { ...forged, productionRegisterWh: 150 };
     const attest = ed25519Instruction([{ publicKey: m.key.publicKey, signature: signReading(r, m.key.privateKey), message: encodeReading(r) }], () => ({
       signatureInstructionIndex: 0,
       publicKeyInstructionIndex: 0,
@@ -148,13 +151,14 @@ describe("registry: forged and missing reading attestations", () => {
       signature: signReading(genuine, m.key.privateKey),
     });
     const before = snap();
-    refused(f.chain.send([attest, await submitIx({ ...genuine, productionWh: 1_000 })]), "SignedMessageMismatch", before);
+    refused(f.chain.send([attest, await submitIx({ ...genuine, productionRegisterWh: 1_000 })]), "SignedMessageMismatch", before);
   });
 
   it.each([
     ["with a trailing byte", (b: Uint8Array) => Uint8Array.from([...b, 0])],
     ["truncated", (b: Uint8Array) => b.subarray(0, 77)],
-    ["under another domain", (b: Uint8Array) => ((b[20] = "2".charCodeAt(0)), b)],
+    ["under another domain (V3)", (b: Uint8Array) => ((b[20] = "3".charCodeAt(0)), b)],
+    ["under the old V1 domain", (b: Uint8Array) => ((b[20] = "1".charCodeAt(0)), b)],
   ])("a message the meter did sign but that is not canonical - %s (SignedMessageMismatch)", async (_, mutate) => {
     const msg = mutate(encodeReading(forged));
     const attest = Ed25519Program.createInstructionWithPublicKey({ publicKey: m.key.publicKey, message: msg, signature: signRaw(msg, m.key) });

@@ -8,7 +8,8 @@ import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@sola
 import { beforeEach, describe, expect, it } from "vitest";
 import { expectAnchorError, expectCu, expectOk, expectUnchanged, type TxResult } from "~/programs/harness";
 import { generateMeterKeyPair } from "~/lib/meter-reading";
-import { meterAddress, registryAddress, userAddress } from "./client";
+import { ed25519 } from "@noble/curves/ed25519";
+import { meterAddress, meterKeyAddress, registryAddress, userAddress } from "./client";
 import {
   CONSUMER,
   GridFixture,
@@ -27,9 +28,14 @@ const CU = {
   /** bump 255 and a 27-byte Thai name (borsh String: its UTF-8 is validated, ~25 CU per byte) */
   registerUserBump255: 3_900,
   registerUserCeiling: 8_000,
-  registerMeterBump255: 4_050,
-  registerMeterCeiling: 8_000,
-  setMeterStatus: 1_000,
+  /** two new accounts (Meter and its MeterKey index), both PDAs with bump 255: measured 6,493 */
+  registerMeterBump255: 6_600,
+  /** the key's index bump 252 with the ids of the sponsor test (three extra hashes each for the
+   * low bumps): measured 8,323-8,688. Above the 8,000 of the other registrations because the key
+   * index (issue 10) costs a second account creation. */
+  registerMeterCeiling: 8_800,
+  /** activation also stamps activated_at and clears last_reading_at */
+  setMeterStatus: 1_150,
   setUserStatus: 1_000,
 };
 
@@ -51,6 +57,69 @@ function meterIdWithBump(bump: number, prefix: string): string {
   }
 }
 
+/**
+ * Keys no honest device has, checked independently of our C with @noble/curves: the eight
+ * small-order points (sol_curve_validate_point accepts them: they are on the curve) and
+ * non-canonical encodings of valid points (y >= p; the sign bit set on x = 0).
+ */
+const P = 2n ** 255n - 19n;
+const le32 = (n: bigint) => {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = Number((n >> BigInt(8 * i)) & 0xffn);
+  return out;
+};
+const Point = ed25519.ExtendedPoint;
+const withSign = (bytes: Uint8Array, sign: number) => {
+  const b = Uint8Array.from(bytes);
+  b[31] = (b[31]! & 0x7f) | (sign << 7);
+  return b;
+};
+/** The eight points of small order: the five y values they share, each with both signs of x. */
+const SMALL_ORDER: [string, Uint8Array][] = [
+  0n,
+  1n,
+  P - 1n,
+  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
+  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
+].flatMap((y) =>
+  [0, 1].flatMap((sign): [string, Uint8Array][] => {
+    const bytes = withSign(le32(y), sign);
+    if ((y === 1n || y === P - 1n) && sign === 1) return []; // x = 0: the sign bit is "negative zero", listed below
+    const point = Point.fromHex(bytes);
+    // Independently of our C: a point of order dividing 8 (and not of large order).
+    expect(point.multiply(8n).equals(Point.ZERO) || point.multiplyUnsafe(8n).equals(Point.ZERO)).toBe(true);
+    return [[`small-order point y=${y.toString(16).slice(0, 8)}… x sign ${sign}`, bytes]];
+  }),
+);
+/** A y < 19 of a large-order point: y + p < 2^255 is then a second, non-canonical encoding of it. */
+const SMALL_Y_LARGE_ORDER = (() => {
+  for (let y = 2n; y < 19n; y++) {
+    try {
+      const point = Point.fromHex(le32(y));
+      if (!point.isSmallOrder()) return y;
+    } catch {
+      // not on the curve
+    }
+  }
+  throw new Error("no large-order point with y < 19");
+})();
+const WEAK_KEYS: [string, Uint8Array][] = [
+  ...SMALL_ORDER,
+  [`non-canonical y = ${SMALL_Y_LARGE_ORDER} + p (a large-order point encoded twice)`, le32(SMALL_Y_LARGE_ORDER + P)],
+  ["non-canonical y = p (the order-4 y = 0, again)", le32(P)],
+  ["non-canonical y = p + 1 (the identity, again)", le32(P + 1n)],
+  ["negative zero: the identity with the sign bit set", withSign(le32(1n), 1)],
+  ["negative zero: the order-2 point with the sign bit set", withSign(le32(P - 1n), 1)],
+];
+
+/** A device key whose MeterKey PDA has canonical bump 255 (one hash to find it). */
+function keyWithIndexBump(bump: number) {
+  for (;;) {
+    const key = generateMeterKeyPair();
+    if (PublicKey.findProgramAddressSync([Buffer.from("meter_key"), Buffer.from(key.publicKey)], registryAddressProgram())[1] === bump) return key;
+  }
+}
+
 const refused = (f: GridFixture, r: TxResult, name: string, before: ReturnType<GridFixture["chain"]["snapshot"]>) => {
   expectAnchorError(r, name, registryIdl);
   expect(r.logs.some((l) => l.startsWith("Program data: "))).toBe(false);
@@ -63,8 +132,8 @@ describe("registry: initialize", () => {
     f = await GridFixture.create({ initialize: false });
   });
 
-  it("creates the Registry PDA with the signer as authority, zero counters, and emits RegistryInitialized", async () => {
-    const r = expectOk(f.chain.send(await f.initRegistryIx(f.admin.publicKey), [f.admin]));
+  it("creates the Registry PDA with the named authority, zero counters, and emits RegistryInitialized", async () => {
+    const r = expectOk(f.chain.send(await f.initRegistryIx(f.admin.publicKey), [f.deployer]));
     const s = f.registryState();
     expect(s.authority.equals(f.admin.publicKey)).toBe(true);
     expect([s.userCount, s.meterCount, s.activeMeterCount]).toEqual([0n, 0n, 0n]);
@@ -78,33 +147,53 @@ describe("registry: initialize", () => {
     expectCu(r, { max: CU.initialize });
   });
 
+  it("refuses anyone but the deploy authority (NotDeployAuthority): a stranger cannot front-run a fresh deployment", async () => {
+    const stranger = f.chain.newKeypair();
+    const before = f.chain.snapshot([registryAddress()]); // the stranger pays the fee, nothing else
+    const ix = await f.initRegistryIx(stranger.publicKey, { payer: stranger.publicKey, deployer: stranger.publicKey });
+    refused(f, f.chain.send(ix, [stranger], { feePayer: stranger }), "NotDeployAuthority", before);
+    // The real deployment then goes through, with the authority it names.
+    expectOk(f.chain.send(await f.initRegistryIx(f.admin.publicKey), [f.deployer]));
+    expect(f.registryState().authority.equals(f.admin.publicKey)).toBe(true);
+  });
+
+  it("lets any payer pay while the deploy authority only signs", async () => {
+    const payer = f.chain.newKeypair();
+    expectOk(f.chain.send(await f.initRegistryIx(f.admin.publicKey, { payer: payer.publicKey }), [payer, f.deployer]));
+    expect(f.chain.balance(payer.publicKey)).toBeLessThan(10_000_000_000n);
+  });
+
   it("refuses a second initialize (AccountNotSystemOwned) and changes nothing", async () => {
-    expectOk(f.chain.send(await f.initRegistryIx(f.admin.publicKey), [f.admin]));
+    expectOk(f.chain.send(await f.initRegistryIx(f.admin.publicKey), [f.deployer]));
     const intruder = f.chain.newKeypair();
-    const before = f.chain.snapshot([registryAddress(), intruder.publicKey]);
-    refused(f, f.chain.send(await f.initRegistryIx(intruder.publicKey), [intruder]), "AccountNotSystemOwned", before);
+    const before = f.chain.snapshot([registryAddress()]);
+    refused(f, f.chain.send(await f.initRegistryIx(intruder.publicKey), [f.deployer]), "AccountNotSystemOwned", before);
   });
 
   it("refuses an address that is not the Registry PDA (ConstraintSeeds)", async () => {
     const ix = await f.initRegistryIx(f.admin.publicKey);
     const wrong = Keypair.generate().publicKey;
-    ix.keys[1]!.pubkey = wrong;
-    const before = f.chain.snapshot([wrong, f.admin.publicKey]);
-    refused(f, f.chain.send(ix, [f.admin]), "ConstraintSeeds", before);
+    ix.keys[2]!.pubkey = wrong;
+    const before = f.chain.snapshot([wrong, registryAddress()]);
+    refused(f, f.chain.send(ix, [f.deployer]), "ConstraintSeeds", before);
   });
 
-  it("refuses an authority that did not sign (AccountNotSigner)", async () => {
-    const ix = await f.initRegistryIx(f.admin.publicKey);
-    ix.keys[0]!.isSigner = false;
-    const before = f.chain.snapshot([registryAddress(), f.admin.publicKey]);
-    refused(f, f.chain.send(ix), "AccountNotSigner", before);
+  it("refuses a deploy authority or a payer that did not sign (AccountNotSigner)", async () => {
+    const before = f.chain.snapshot([registryAddress()]);
+    const unsignedDeployer = await f.initRegistryIx(f.admin.publicKey);
+    unsignedDeployer.keys[1]!.isSigner = false;
+    refused(f, f.chain.send(unsignedDeployer), "AccountNotSigner", before);
+    const payer = f.chain.newKeypair();
+    const unsignedPayer = await f.initRegistryIx(f.admin.publicKey, { payer: payer.publicKey });
+    unsignedPayer.keys[0]!.isSigner = false;
+    refused(f, f.chain.send(unsignedPayer, [f.deployer]), "AccountNotSigner", before);
   });
 
   it("refuses a fake system program (InvalidProgramId)", async () => {
     const ix = await f.initRegistryIx(f.admin.publicKey);
-    ix.keys[2]!.pubkey = f.registry.programId;
+    ix.keys[3]!.pubkey = f.registry.programId;
     const before = f.chain.snapshot([registryAddress()]);
-    refused(f, f.chain.send(ix, [f.admin]), "InvalidProgramId", before);
+    refused(f, f.chain.send(ix, [f.deployer]), "InvalidProgramId", before);
   });
 });
 
@@ -249,7 +338,7 @@ describe("registry: register_meter", () => {
   });
 
   it("registers a Pending meter with its Ed25519 key, type, zone, capacity; counts it; emits MeterRegistered", async () => {
-    const key = generateMeterKeyPair();
+    const key = keyWithIndexBump(255);
     const id = meterIdWithBump(255, "PEA-");
     const r = expectOk(
       f.chain.send(await f.registerMeterIx(owner.publicKey, id, key.publicKey, { capacityW: 6_600, zoneId: 42, type: { wind: {} } }), [owner]),
@@ -269,6 +358,13 @@ describe("registry: register_meter", () => {
     expect(f.registryState().meterCount).toBe(1n);
     expect(f.registryState().activeMeterCount).toBe(0n);
     expect(f.userState(owner.publicKey).meterCount).toBe(1n);
+    // The key index: MeterKey PDA ["meter_key", key] names the meter.
+    const index = f.chain.getAccount(meterKeyAddress(key.publicKey))!;
+    expect(index.owner.equals(f.registry.programId)).toBe(true);
+    const k = f.registry.coder.accounts.decode<Record<string, unknown>>("meterKey", index.data);
+    expect((k.meter as PublicKey).equals(meterAddress(id))).toBe(true);
+    expect(k.bump).toBe(PublicKey.findProgramAddressSync([Buffer.from("meter_key"), Buffer.from(key.publicKey)], f.registry.programId)[1]);
+    expect(index.lamports).toBe(f.chain.minimumBalance(41));
     const [e] = f.chain.events(f.registry, r);
     expect(e?.name).toBe("meterRegistered");
     expect((e?.data.meter as PublicKey).equals(meterAddress(id))).toBe(true);
@@ -280,7 +376,9 @@ describe("registry: register_meter", () => {
   it("accepts 1- and 32-byte ids and a sponsor paying; bumps below 255 found like web3.js", async () => {
     const sponsor = f.chain.newKeypair();
     for (const id of ["A", "Z".repeat(32), meterIdWithBump(252, "low-")]) {
-      const r = expectOk(f.chain.send(await f.registerMeterIx(owner.publicKey, id, generateMeterKeyPair().publicKey, { payer: sponsor.publicKey }), [owner, sponsor]));
+      // A key whose index PDA has bump 252 too: deterministic CU, the worst of this test.
+      const key = keyWithIndexBump(252);
+      const r = expectOk(f.chain.send(await f.registerMeterIx(owner.publicKey, id, key.publicKey, { payer: sponsor.publicKey }), [owner, sponsor]));
       expect(f.meterState(meterAddress(id)).bump).toBe(PublicKey.findProgramAddressSync([Buffer.from("meter"), Buffer.from(id)], f.registry.programId)[1]);
       expectCu(r, { max: CU.registerMeterCeiling });
     }
@@ -344,6 +442,40 @@ describe("registry: register_meter", () => {
     refused(f, f.chain.send(await f.registerMeterIx(owner.publicKey, "M1", offCurve), [owner]), "InvalidMeterKey", before);
   });
 
+  it("refuses a device key already registered to another meter, by anyone (MeterKeyAlreadyRegistered)", async () => {
+    const key = generateMeterKeyPair();
+    expectOk(f.chain.send(await f.registerMeterIx(owner.publicKey, "M1", key.publicKey), [owner]));
+    let before = snap("M2");
+    refused(f, f.chain.send(await f.registerMeterIx(owner.publicKey, "M2", key.publicKey), [owner]), "MeterKeyAlreadyRegistered", before);
+    const other = await f.user();
+    before = f.chain.snapshot([meterAddress("M3"), userAddress(other.publicKey), registryAddress(), meterKeyAddress(key.publicKey)]);
+    refused(f, f.chain.send(await f.registerMeterIx(other.publicKey, "M3", key.publicKey), [other]), "MeterKeyAlreadyRegistered", before);
+    expect(f.registryState().meterCount).toBe(1n);
+  });
+
+  it("refuses the same key twice in one transaction: the whole transaction registers nothing", async () => {
+    const key = generateMeterKeyPair();
+    const before = f.chain.snapshot([meterAddress("M1"), meterAddress("M2"), userAddress(owner.publicKey), registryAddress()]);
+    const r = f.chain.send(
+      [await f.registerMeterIx(owner.publicKey, "M1", key.publicKey), await f.registerMeterIx(owner.publicKey, "M2", key.publicKey)],
+      [owner],
+    );
+    expectAnchorError(r, "MeterKeyAlreadyRegistered", registryIdl, { index: 1 });
+    expectUnchanged(f.chain, before);
+  });
+
+  it("refuses a key index account that is not the key's PDA (ConstraintSeeds)", async () => {
+    const key = generateMeterKeyPair();
+    const wrong = meterKeyAddress(generateMeterKeyPair().publicKey);
+    const before = f.chain.snapshot([meterAddress("M1"), wrong, userAddress(owner.publicKey), registryAddress()]);
+    refused(f, f.chain.send(await f.registerMeterIx(owner.publicKey, "M1", key.publicKey, { meterKey: wrong }), [owner]), "ConstraintSeeds", before);
+  });
+
+  it.each(WEAK_KEYS)("refuses a weak device key: %s (InvalidMeterKey)", async (_, bytes) => {
+    const before = snap("M1");
+    refused(f, f.chain.send(await f.registerMeterIx(owner.publicKey, "M1", bytes), [owner]), "InvalidMeterKey", before);
+  });
+
   it("refuses a meter address that is not the id's PDA (ConstraintSeeds)", async () => {
     const ix = await f.registerMeterIx(owner.publicKey, "M1", generateMeterKeyPair().publicKey, { meter: meterAddress("M2") });
     const before = f.chain.snapshot([meterAddress("M1"), meterAddress("M2"), userAddress(owner.publicKey), registryAddress()]);
@@ -375,7 +507,7 @@ describe("registry: register_meter", () => {
 
   it("refuses too few accounts (AccountNotEnoughKeys)", async () => {
     const ix = await f.registerMeterIx(owner.publicKey, "M1", generateMeterKeyPair().publicKey);
-    ix.keys = ix.keys.slice(0, 5);
+    ix.keys = ix.keys.slice(0, 6);
     const before = snap("M1");
     refused(f, f.chain.send(ix, [owner]), "AccountNotEnoughKeys", before);
   });
@@ -453,7 +585,8 @@ describe("registry: set_meter_status and set_user_status", () => {
     const m = await f.pendingMeter();
     const real = f.chain.getAccount(m.meter)!;
     const data = Buffer.from(real.data);
-    data[175] = (data[175]! - 1) & 0xff;
+    const bumpOff = data.length - 1; // the bump is the Meter's last field (generated/idl.h)
+    data[bumpOff] = (data[bumpOff]! - 1) & 0xff;
     f.chain.setAccount(m.meter, { lamports: real.lamports, owner: f.registry.programId, data });
     const before = f.chain.snapshot([m.meter, registryAddress()]);
     refused(f, f.chain.send(await f.setMeterStatusIx(m.meter, METER_ACTIVE), [f.admin]), "ConstraintSeeds", before);

@@ -47,6 +47,7 @@ describe("registry: settle_balance", () => {
     expectAnchorError(r, name, registryIdl);
     expectUnchanged(f.chain, before);
   };
+  /** The energy of one interval ending at `ts` (submitDelta adds it to the last registers). */
   const read = (p: number, c: number, ts: number) => ({ productionWh: p, consumptionWh: c, timestamp: ts });
   const settleWith = async (change: (ix: TransactionInstruction) => void) => {
     const ix = await f.settleIx(m.meterId, m.owner.publicKey);
@@ -56,11 +57,14 @@ describe("registry: settle_balance", () => {
 
   beforeEach(async () => {
     f = await GridFixture.create();
-    m = await f.activeMeter(await f.user({ wallet: ownerWithAtaBump255() }), { capacityW: 5_000 });
+    // Activated and baselined two hours before T0, so readings up to T0 have room under capacity.
+    f.chain.setUnixTimestamp(T0 - 7_200);
+    m = await f.meterWithBaseline(await f.user({ wallet: ownerWithAtaBump255() }), { capacityW: 5_000 });
+    f.chain.setUnixTimestamp(T0);
   });
 
   it("mints production - consumption as GRID (1 base unit = 1 Wh) to the owner's ATA; anyone may send it; events from both programs", async () => {
-    expectOk(await f.submit(m, read(1_200, 300, T0)));
+    expectOk(await f.submitDelta(m, read(1_200, 300, T0)));
     const stranger = f.chain.newKeypair();
     const r = expectOk(await f.settle(m, { feePayer: stranger }));
     expect(tokenBalance(f.chain, m.ata)).toBe(900n);
@@ -85,14 +89,14 @@ describe("registry: settle_balance", () => {
 
   it("stays within 10,000 CU for 12 random owners (any ATA bump)", async () => {
     for (let i = 0; i < 12; i++) {
-      const o = await f.activeMeter();
-      expectOk(await f.submit(o, read(10, 0, T0)));
+      const o = await f.meterWithBaseline();
+      expectOk(await f.submitDelta(o, read(10, 0, T0 + 300)));
       expectCu(expectOk(await f.settle(o)), { max: SETTLE_CU.ceiling });
     }
   });
 
   it("settling twice mints nothing more: the second is refused (NothingToSettle) and changes nothing", async () => {
-    expectOk(await f.submit(m, read(1_000, 0, T0)));
+    expectOk(await f.submitDelta(m, read(1_000, 0, T0)));
     expectOk(await f.settle(m));
     const before = snap();
     refused(await f.settle(m), "NothingToSettle", before);
@@ -100,7 +104,7 @@ describe("registry: settle_balance", () => {
   });
 
   it("two settles in one transaction: the second fails and the whole transaction mints nothing", async () => {
-    expectOk(await f.submit(m, read(1_000, 0, T0)));
+    expectOk(await f.submitDelta(m, read(1_000, 0, T0)));
     const ix = await f.settleIx(m.meterId, m.owner.publicKey);
     const before = snap();
     const r = f.chain.send([ix, ix]);
@@ -109,9 +113,9 @@ describe("registry: settle_balance", () => {
   });
 
   it("later readings settle only their increment", async () => {
-    expectOk(await f.submit(m, read(1_000, 100, T0 - 600)));
+    expectOk(await f.submitDelta(m, read(1_000, 100, T0 - 600)));
     expectOk(await f.settle(m));
-    expectOk(await f.submit(m, read(400, 50, T0)));
+    expectOk(await f.submitDelta(m, read(400, 50, T0)));
     const r = expectOk(await f.settle(m));
     expect(String(f.chain.events(f.registry, r)[0]?.data.amount)).toBe("350");
     expect(tokenBalance(f.chain, m.ata)).toBe(1_250n);
@@ -119,28 +123,28 @@ describe("registry: settle_balance", () => {
   });
 
   it("never mints when consumption covers production (NothingToSettle)", async () => {
-    expectOk(await f.submit(m, read(500, 500, T0 - 600)));
+    expectOk(await f.submitDelta(m, read(500, 500, T0 - 600)));
     let before = snap();
     refused(await f.settle(m), "NothingToSettle", before);
-    expectOk(await f.submit(m, read(0, 1_000, T0)));
+    expectOk(await f.submitDelta(m, read(0, 1_000, T0)));
     before = snap();
     refused(await f.settle(m), "NothingToSettle", before);
   });
 
   it("consumption after a settlement is a deficit: nothing is minted until production exceeds what was settled", async () => {
-    expectOk(await f.submit(m, read(1_000, 0, T0 - 1_200)));
+    expectOk(await f.submitDelta(m, read(1_000, 0, T0 - 1_200)));
     expectOk(await f.settle(m)); // settled 1000
-    expectOk(await f.submit(m, read(0, 400, T0 - 600))); // net 600 < settled
+    expectOk(await f.submitDelta(m, read(0, 400, T0 - 600))); // net 600 < settled
     const before = snap();
     refused(await f.settle(m), "NothingToSettle", before);
-    expectOk(await f.submit(m, read(500, 0, T0))); // net 1100
+    expectOk(await f.submitDelta(m, read(500, 0, T0))); // net 1100
     const r = expectOk(await f.settle(m));
     expect(String(f.chain.events(f.registry, r)[0]?.data.amount)).toBe("100");
     expect(mintSupply(f.chain, mint())).toBe(1_100n);
   });
 
   it("refuses a suspended meter (MeterNotActive) and a suspended user (UserNotActive); settles everything after reactivation", async () => {
-    expectOk(await f.submit(m, read(700, 0, T0)));
+    expectOk(await f.submitDelta(m, read(700, 0, T0)));
     expectOk(f.chain.send(await f.setMeterStatusIx(m.meter, METER_SUSPENDED), [f.admin]));
     let before = snap();
     refused(await f.settle(m), "MeterNotActive", before);
@@ -155,7 +159,7 @@ describe("registry: settle_balance", () => {
 
   describe("the destination is the owner's GRID associated token account, nothing else", () => {
     beforeEach(async () => {
-      expectOk(await f.submit(m, read(900, 0, T0)));
+      expectOk(await f.submitDelta(m, read(900, 0, T0)));
     });
 
     it("refuses the sender's own GRID ATA (InvalidOwnerTokenAccount)", async () => {
@@ -183,7 +187,8 @@ describe("registry: settle_balance", () => {
     it("refuses when the owner's ATA does not exist yet (InvalidOwnerTokenAccount); works once it does", async () => {
       const n = await f.pendingMeter();
       expectOk(f.chain.send(await f.setMeterStatusIx(n.meter, METER_ACTIVE), [f.admin]));
-      expectOk(await f.submit(n, read(10, 0, T0)));
+      expectOk(await f.submitDelta(n, read(0, 0, T0))); // the baseline
+      expectOk(await f.submitDelta(n, read(10, 0, T0 + 300)));
       const before = f.chain.snapshot([n.meter, n.ata, mint()]);
       expectAnchorError(await f.settle(n), "InvalidOwnerTokenAccount", registryIdl);
       expectUnchanged(f.chain, before);
@@ -202,7 +207,7 @@ describe("registry: settle_balance", () => {
 
   describe("account checks", () => {
     beforeEach(async () => {
-      expectOk(await f.submit(m, read(900, 0, T0)));
+      expectOk(await f.submitDelta(m, read(900, 0, T0)));
     });
 
     it("refuses another user's account in place of the owner's (OwnerMismatch)", async () => {
@@ -254,13 +259,13 @@ describe("registry: settle_balance", () => {
   });
 
   it("u64 extremes: a u64::MAX net mints exactly; a supply overflow in the token program reverts the tracker too", async () => {
-    const a = await f.activeMeter(undefined, { capacityW: U64_MAX });
-    const b = await f.activeMeter(undefined, { capacityW: U64_MAX });
-    expectOk(await f.submit(a, read(0, 0, T0 - 3_600))); // then 1 h at u64::MAX W bounds u64::MAX Wh
-    expectOk(f.chain.send(await f.readingIxs({ meterId: a.meterId, productionWh: U64_MAX, consumptionWh: 0, timestamp: T0 }, a.key)));
+    const a = await f.meterWithBaseline(undefined, { capacityW: U64_MAX });
+    const b = await f.meterWithBaseline(undefined, { capacityW: U64_MAX });
+    f.chain.advanceTime(3_600); // 1 h at u64::MAX W bounds u64::MAX Wh
+    expectOk(await f.submitDelta(a, { productionWh: U64_MAX, consumptionWh: 0, timestamp: T0 + 3_600 }));
     expectOk(await f.settle(a));
     expect(tokenBalance(f.chain, a.ata)).toBe(U64_MAX);
-    expectOk(f.chain.send(await f.readingIxs({ meterId: b.meterId, productionWh: 5n, consumptionWh: 0, timestamp: T0 }, b.key)));
+    expectOk(await f.submitDelta(b, { productionWh: 5n, consumptionWh: 0, timestamp: T0 + 3_600 }));
     const before = f.chain.snapshot([b.meter, b.ata, mint()]);
     const r = await f.settle(b);
     expect(r.ok).toBe(false);

@@ -324,7 +324,19 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
       L.push(
         `#define ${P}_CONST_${c.name} ${INT[c.type]!.signed ? `${c.value}LL` : `${c.value}ULL`}`,
       );
-    } else ctx.fail(`constant ${c.name}: only bytes and integer constants are supported`);
+    } else if (c.type === "pubkey") {
+      let key: PublicKey;
+      try {
+        key = new PublicKey(c.value);
+      } catch {
+        return ctx.fail(`constant ${c.name}: value must be a base58 public key`);
+      }
+      L.push(
+        `/* constant ${c.name}: pubkey ${key.toBase58()} */`,
+        `#define ${P}_CONST_${c.name}_BYTES ${cBytes([...key.toBytes()])}`,
+        `static const GtxPubkey ${P}_CONST_${c.name} = {${P}_CONST_${c.name}_BYTES};`,
+      );
+    } else ctx.fail(`constant ${c.name}: only bytes, integer and pubkey constants are supported`);
   }
   if ((idl.constants ?? []).length) L.push(``);
 
@@ -373,6 +385,11 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
 
   // Instructions
   L.push(`/* ---- Instructions ---- */`);
+  const maxAccounts = Math.max(0, ...idl.instructions.map((ix) => ix.accounts.length));
+  L.push(
+    `/* The most accounts any instruction names: the entrypoint's capacity for account infos. */`,
+    `#define ${P}_MAX_IX_ACCOUNTS ${maxAccounts}`,
+  );
   for (const ix of idl.instructions) {
     const IX = `${P}_IX_${upper(ix.name)}`;
     L.push(``, `/* ${ix.name}: sha256("global:${ix.name}")[0..8] = ${cBytes(ix.discriminator)}`);

@@ -2,12 +2,27 @@
  * Idempotent chain set-up, run by the dev runner after the chain is up (scripts/bootstrap-chain.ts)
  * and by tests: fund the operator (local chains only), then registry.initialize,
  * energy_token.initialize, oracle.initialize + the operator as feeder + a first reference price —
- * each only when the chain does not have it yet, so running it twice changes nothing.
+ * each only when the chain does not have it yet, so running it twice changes nothing. The three
+ * `initialize` calls are co-signed by the deploy authority (deploy-authority.ts); the operator
+ * pays and becomes the Registry and Oracle authority.
  */
 import { anchor } from "./anchor";
-import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { LAMPORTS_PER_SOL, PublicKey, SystemProgram } from "@solana/web3.js";
-import { gridMintAddress, registryAddress, tokenConfigAddress } from "~/server/solana/registry-ix";
+import {
+  type Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+  type TransactionInstruction,
+} from "@solana/web3.js";
+import {
+  energyTokenInitializeInstruction,
+  gridMintAddress,
+  registryAddress,
+  registryInitializeInstruction,
+  tokenConfigAddress,
+} from "~/programs/registry/client";
+import { loadDeployAuthority } from "./deploy-authority";
 import type { ServerChain } from "./connection";
 import { airdrop } from "./tx";
 
@@ -36,11 +51,21 @@ export interface BootstrapResult {
   gridMint: string;
 }
 
-export async function bootstrapChain(chain: ServerChain, log: (line: string) => void = () => undefined): Promise<BootstrapResult> {
+export async function bootstrapChain(
+  chain: ServerChain,
+  log: (line: string) => void = () => undefined,
+  options: { deployAuthority?: () => Keypair } = {},
+): Promise<BootstrapResult> {
   const { connection, operator, programs } = chain;
   const done: string[] = [];
   const warnings: string[] = [];
   const me = operator.publicKey;
+  // Loaded only when something needs initialising: a bootstrapped chain needs no deploy key.
+  let deployer: Keypair | undefined;
+  const deploy = () => (deployer ??= (options.deployAuthority ?? loadDeployAuthority)());
+  // The operator (the provider's wallet) pays; co-signers sign too.
+  const send = (ix: TransactionInstruction, signers: Keypair[]) =>
+    programs.registry.provider.sendAndConfirm!(new Transaction().add(ix), signers, { commitment: "confirmed" });
 
   if (chain.local) {
     const balance = await connection.getBalance(me, "confirmed");
@@ -52,36 +77,26 @@ export async function bootstrapChain(chain: ServerChain, log: (line: string) => 
 
   const registry = await programs.registry.account.registry.fetchNullable(registryAddress(), "confirmed");
   if (!registry) {
-    await programs.registry.methods
-      .initialize()
-      .accountsStrict({ authority: me, registry: registryAddress(), systemProgram: SystemProgram.programId })
-      .rpc();
+    const ix = await registryInitializeInstruction(programs.registry, { payer: me, deployer: deploy().publicKey, authority: me });
+    await send(ix, [deploy()]);
     done.push("registry.initialize (operator is the authority)");
   } else if (!registry.authority.equals(me)) {
     warnings.push(`the Registry authority is ${registry.authority.toBase58()}, not the operator: admin actions from the console will fail`);
   }
 
   if (!(await connection.getAccountInfo(tokenConfigAddress(), "confirmed"))) {
-    await programs.energyToken.methods
-      .initialize()
-      .accountsStrict({
-        payer: me,
-        config: tokenConfigAddress(),
-        gridMint: gridMintAddress(),
-        tokenProgram: TOKEN_PROGRAM_ID,
-        systemProgram: SystemProgram.programId,
-      })
-      .rpc();
+    await send(await energyTokenInitializeInstruction(programs.energyToken, { payer: me, deployer: deploy().publicKey }), [deploy()]);
     done.push("energy_token.initialize (GRID mint)");
   }
 
   const oraclePda = oracleAddress(programs.oracle.programId);
   let oracle = await programs.oracle.account.oracle.fetchNullable(oraclePda, "confirmed");
   if (!oracle) {
-    await programs.oracle.methods
-      .initialize(DEFAULT_ORACLE_LIMITS)
-      .accountsStrict({ authority: me, oracle: oraclePda, systemProgram: SystemProgram.programId })
-      .rpc();
+    const ix = await programs.oracle.methods
+      .initialize(me, DEFAULT_ORACLE_LIMITS)
+      .accountsStrict({ payer: me, deployer: deploy().publicKey, oracle: oraclePda, systemProgram: SystemProgram.programId })
+      .instruction();
+    await send(ix, [deploy()]);
     done.push("oracle.initialize");
     oracle = await programs.oracle.account.oracle.fetch(oraclePda, "confirmed");
   }

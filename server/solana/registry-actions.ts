@@ -3,18 +3,29 @@
  * and what the admin console executes with the operator key after its admin check
  * (set_meter_status, set_user_status). Used by the simulator, the tests and the benchmark.
  */
-import { anchor } from "./anchor";
-import { type Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
-import { meterAddress, registryAddress, userAddress } from "~/server/solana/registry-ix";
+import { type Keypair, type PublicKey, Transaction } from "@solana/web3.js";
+import {
+  type ChainMeterStatus,
+  type ChainMeterType,
+  type ChainUserType,
+  registerMeterInstruction,
+  registerUserInstruction,
+  registryAddress,
+  setMeterStatusInstruction,
+  userAddress,
+} from "~/programs/registry/client";
 import type { ChainPrograms } from "./connection";
 
-const { BN } = anchor;
-
-export type ChainUserType = "prosumer" | "consumer";
-export type ChainMeterType = "solar" | "wind" | "battery" | "grid";
-export type ChainMeterStatus = "active" | "suspended";
+export type { ChainMeterStatus, ChainMeterType, ChainUserType };
 
 const variant = <K extends string>(k: K) => ({ [k]: {} }) as Record<K, Record<string, never>>;
+
+/** Sends like Anchor's `.rpc()`: the provider's wallet pays the fee, `signers` co-sign. */
+async function sendSigned(programs: ChainPrograms, tx: Transaction, signers: Keypair[]): Promise<string> {
+  const provider = programs.registry.provider;
+  if (!provider.sendAndConfirm) throw new Error("the registry program has no sending provider");
+  return provider.sendAndConfirm(tx, signers, { commitment: "confirmed" });
+}
 
 /** register_user, signed by the wallet; `payer` (default: the wallet) pays the rent. */
 export async function registerUser(
@@ -22,18 +33,14 @@ export async function registerUser(
   params: { wallet: Keypair; userType: ChainUserType; name: string; payer?: Keypair },
 ): Promise<string> {
   const payer = params.payer ?? params.wallet;
-  const signers = payer === params.wallet ? [params.wallet] : [params.wallet, payer];
-  return programs.registry.methods
-    .registerUser(variant(params.userType) as never, params.name)
-    .accountsStrict({
-      payer: payer.publicKey,
-      wallet: params.wallet.publicKey,
-      registry: registryAddress(),
-      user: userAddress(params.wallet.publicKey),
-      systemProgram: SystemProgram.programId,
-    })
-    .signers(signers)
-    .rpc();
+  const ix = await registerUserInstruction(programs.registry, {
+    wallet: params.wallet.publicKey,
+    userType: params.userType,
+    name: params.name,
+    payer: payer.publicKey,
+  });
+  const tx = new Transaction().add(ix);
+  return sendSigned(programs, tx, payer === params.wallet ? [params.wallet] : [params.wallet, payer]);
 }
 
 /** register_meter, signed by the owner; the meter starts Pending until the admin activates it. */
@@ -50,25 +57,17 @@ export async function registerMeter(
   },
 ): Promise<string> {
   const payer = params.payer ?? params.owner;
-  const signers = payer === params.owner ? [params.owner] : [params.owner, payer];
-  return programs.registry.methods
-    .registerMeter(
-      params.meterId,
-      new PublicKey(params.meterPublicKey),
-      variant(params.meterType ?? "solar") as never,
-      params.zoneId ?? 1,
-      new BN(params.ratedCapacityW),
-    )
-    .accountsStrict({
-      payer: payer.publicKey,
-      owner: params.owner.publicKey,
-      registry: registryAddress(),
-      user: userAddress(params.owner.publicKey),
-      meter: meterAddress(params.meterId),
-      systemProgram: SystemProgram.programId,
-    })
-    .signers(signers)
-    .rpc();
+  const ix = await registerMeterInstruction(programs.registry, {
+    owner: params.owner.publicKey,
+    meterId: params.meterId,
+    meterPublicKey: params.meterPublicKey,
+    meterType: params.meterType,
+    zoneId: params.zoneId,
+    ratedCapacityW: params.ratedCapacityW,
+    payer: payer.publicKey,
+  });
+  const tx = new Transaction().add(ix);
+  return sendSigned(programs, tx, payer === params.owner ? [params.owner] : [params.owner, payer]);
 }
 
 /** Admin: set_meter_status with the Registry authority (the operator key). */
@@ -76,11 +75,13 @@ export async function setMeterStatusOnChain(
   programs: ChainPrograms,
   params: { authority: Keypair; meterId: string; status: ChainMeterStatus },
 ): Promise<string> {
-  return programs.registry.methods
-    .setMeterStatus(variant(params.status) as never)
-    .accountsStrict({ authority: params.authority.publicKey, registry: registryAddress(), meter: meterAddress(params.meterId) })
-    .signers([params.authority])
-    .rpc();
+  const ix = await setMeterStatusInstruction(programs.registry, {
+    authority: params.authority.publicKey,
+    meterId: params.meterId,
+    status: params.status,
+  });
+  const tx = new Transaction().add(ix);
+  return sendSigned(programs, tx, [params.authority]);
 }
 
 /** Admin: set_user_status with the Registry authority. */

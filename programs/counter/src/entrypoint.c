@@ -3,8 +3,8 @@
  */
 #include "counter.h"
 
-/* Capacity for account infos: the most accounts any instruction takes. */
-#define MAX_ACCOUNTS 3
+/* Capacity for account infos: the most accounts any instruction takes (from the IDL). */
+#define MAX_ACCOUNTS COUNTER_MAX_IX_ACCOUNTS
 
 uint64_t entrypoint(const uint8_t *input) {
   GtxAccountInfo accounts[MAX_ACCOUNTS];

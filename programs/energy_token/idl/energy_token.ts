@@ -56,13 +56,17 @@ export interface EnergyToken {
     {
       name: "initialize";
       docs: [
-        'Creates the TokenConfig PDA ["token_config"] and the GRID mint at the PDA ["grid_mint"] (3 decimals, mint authority the ["mint_authority"] PDA, no freeze authority), and records the Registry program allowed to mint (fixed at build time) and its signing PDA ["registry"]. Anyone may pay for it; the outcome does not depend on who does.',
+        'Creates TokenConfig (seeds ["token_config"]) and the GRID mint (seeds ["grid_mint"], 3 decimals, mint authority the ["mint_authority"] PDA, no freeze authority). Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
       ];
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237];
       accounts: [
         {
           name: "payer";
           writable: true;
+          signer: true;
+        },
+        {
+          name: "deployer";
           signer: true;
         },
         {
@@ -191,6 +195,11 @@ export interface EnergyToken {
       code: 6003;
       name: "zeroAmount";
       msg: "Amount must be greater than zero";
+    },
+    {
+      code: 6004;
+      name: "notDeployAuthority";
+      msg: "Only the deploy authority may initialize";
     },
   ];
   types: [
@@ -340,6 +349,11 @@ export interface EnergyToken {
       type: "u8";
       value: "3";
     },
+    {
+      name: "deployAuthority";
+      type: "pubkey";
+      value: "EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j";
+    },
   ];
 }
 
@@ -395,13 +409,17 @@ export const energyTokenIdl = {
     {
       name: "initialize",
       docs: [
-        'Creates the TokenConfig PDA ["token_config"] and the GRID mint at the PDA ["grid_mint"] (3 decimals, mint authority the ["mint_authority"] PDA, no freeze authority), and records the Registry program allowed to mint (fixed at build time) and its signing PDA ["registry"]. Anyone may pay for it; the outcome does not depend on who does.',
+        'Creates TokenConfig (seeds ["token_config"]) and the GRID mint (seeds ["grid_mint"], 3 decimals, mint authority the ["mint_authority"] PDA, no freeze authority). Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
       ],
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237],
       accounts: [
         {
           name: "payer",
           writable: true,
+          signer: true,
+        },
+        {
+          name: "deployer",
           signer: true,
         },
         {
@@ -530,6 +548,11 @@ export const energyTokenIdl = {
       code: 6003,
       name: "ZeroAmount",
       msg: "Amount must be greater than zero",
+    },
+    {
+      code: 6004,
+      name: "NotDeployAuthority",
+      msg: "Only the deploy authority may initialize",
     },
   ],
   types: [
@@ -678,6 +701,11 @@ export const energyTokenIdl = {
       name: "GRID_DECIMALS",
       type: "u8",
       value: "3",
+    },
+    {
+      name: "DEPLOY_AUTHORITY",
+      type: "pubkey",
+      value: "EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j",
     },
   ],
 } as unknown as EnergyToken;

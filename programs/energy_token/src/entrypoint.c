@@ -3,8 +3,8 @@
  */
 #include "energy_token.h"
 
-/* Capacity for account infos: the most accounts any instruction takes. */
-#define MAX_ACCOUNTS 5
+/* Capacity for account infos: the most accounts any instruction takes (from the IDL). */
+#define MAX_ACCOUNTS ENERGY_TOKEN_MAX_IX_ACCOUNTS
 
 uint64_t entrypoint(const uint8_t *input) {
   GtxAccountInfo accounts[MAX_ACCOUNTS];

@@ -1,25 +1,30 @@
 #include "energy_token.h"
 
 /// initialize: create TokenConfig and the GRID mint (3 decimals, mint authority the
-/// ["mint_authority"] PDA, no freeze authority). Whoever pays, the result is the same.
+/// ["mint_authority"] PDA, no freeze authority).
+///
+/// Only the deploy authority fixed at build time (the IDL constant DEPLOY_AUTHORITY) may call it,
+/// so nobody can front-run a fresh deployment; it becomes TokenConfig's authority. Any payer.
 ///
 /// Accounts:
 ///   0. [writable, signer] payer - pays the rent of both accounts
-///   1. [writable] config - PDA ["token_config"]; must not exist yet
-///   2. [writable] grid_mint - PDA ["grid_mint"]; must not exist yet
-///   3. [] token_program - SPL Token
-///   4. [] system_program
+///   1. [signer] deployer - must be DEPLOY_AUTHORITY
+///   2. [writable] config - PDA ["token_config"]; must not exist yet
+///   3. [writable] grid_mint - PDA ["grid_mint"]; must not exist yet
+///   4. [] token_program - SPL Token
+///   5. [] system_program
 uint64_t energy_token_initialize(const GtxInput *in) {
   GTX_REQUIRE(energy_token_initialize_data_ok(in), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
   /* 1. account count */
   GTX_REQUIRE(in->account_count >= ENERGY_TOKEN_IX_INITIALIZE_ACCOUNTS, GTX_E_ACCOUNT_NOT_ENOUGH_KEYS);
   const GtxAccountInfo *payer = &in->accounts[ENERGY_TOKEN_IX_INITIALIZE_PAYER];
+  const GtxAccountInfo *deployer = &in->accounts[ENERGY_TOKEN_IX_INITIALIZE_DEPLOYER];
   const GtxAccountInfo *config = &in->accounts[ENERGY_TOKEN_IX_INITIALIZE_CONFIG];
   const GtxAccountInfo *mint = &in->accounts[ENERGY_TOKEN_IX_INITIALIZE_GRID_MINT];
   const GtxAccountInfo *token_program = &in->accounts[ENERGY_TOKEN_IX_INITIALIZE_TOKEN_PROGRAM];
   const GtxAccountInfo *system = &in->accounts[ENERGY_TOKEN_IX_INITIALIZE_SYSTEM_PROGRAM];
   /* 2. signer, 3. writable */
-  GTX_REQUIRE(payer->is_signer, GTX_E_ACCOUNT_NOT_SIGNER);
+  GTX_REQUIRE(payer->is_signer && deployer->is_signer, GTX_E_ACCOUNT_NOT_SIGNER);
   GTX_REQUIRE(payer->is_writable && config->is_writable && mint->is_writable, GTX_E_ACCOUNT_NOT_MUTABLE);
   /* 4. programs and owners: both new accounts still belong to the System program */
   GTX_REQUIRE(gtx_pubkey_eq(system->key, &GTX_SYSTEM_PROGRAM_ID), GTX_E_INVALID_PROGRAM_ID);
@@ -31,7 +36,8 @@ uint64_t energy_token_initialize(const GtxInput *in) {
   /* 7. PDAs: fixed seeds, so fixed addresses */
   GTX_REQUIRE(gtx_pubkey_eq(config->key, &ENERGY_TOKEN_PDA_TOKEN_CONFIG), GTX_E_CONSTRAINT_SEEDS);
   GTX_REQUIRE(gtx_pubkey_eq(mint->key, &ENERGY_TOKEN_PDA_GRID_MINT), GTX_E_CONSTRAINT_SEEDS);
-  /* 8. create both accounts (each PDA signs its own creation), then initialise the mint */
+  GTX_REQUIRE(gtx_pubkey_eq(deployer->key, &ENERGY_TOKEN_CONST_DEPLOY_AUTHORITY), ENERGY_TOKEN_ERR_NOT_DEPLOY_AUTHORITY);
+  /* 8. who may deploy; then create both accounts (each PDA signs its own creation), then initialise the mint */
   uint8_t config_bump = ENERGY_TOKEN_PDA_TOKEN_CONFIG_BUMP, mint_bump = ENERGY_TOKEN_PDA_GRID_MINT_BUMP;
   GtxSlice config_seeds[2] = {GTX_SEED(ENERGY_TOKEN_SEED_TOKEN_CONFIG, sizeof(ENERGY_TOKEN_SEED_TOKEN_CONFIG)),
                               GTX_SEED(&config_bump, 1)};
@@ -55,7 +61,7 @@ uint64_t energy_token_initialize(const GtxInput *in) {
   /* 9. write */
   uint8_t *d = config->data;
   gtx_disc_write(d, ENERGY_TOKEN_ACCOUNT_TOKEN_CONFIG_DISC);
-  gtx_pubkey_copy(energy_token_token_config_authority(d), payer->key);
+  gtx_pubkey_copy(energy_token_token_config_authority(d), deployer->key);
   gtx_pubkey_copy(energy_token_token_config_grid_mint(d), &ENERGY_TOKEN_PDA_GRID_MINT);
   gtx_pubkey_copy(energy_token_token_config_mint_authority(d), &ENERGY_TOKEN_PDA_MINT_AUTHORITY);
   gtx_pubkey_copy(energy_token_token_config_registry_program(d), &REGISTRY_PROGRAM_ID);

@@ -127,13 +127,17 @@ export interface Oracle {
     {
       name: "initialize";
       docs: [
-        'Creates the Oracle PDA (seeds ["oracle"]) with the signer as authority, no feeders, no price yet and the given limits.',
+        'Creates the Oracle PDA (seeds ["oracle"]) with `authority` as its authority, the given limits, no feeders and no price. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
       ];
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237];
       accounts: [
         {
-          name: "authority";
+          name: "payer";
           writable: true;
+          signer: true;
+        },
+        {
+          name: "deployer";
           signer: true;
         },
         {
@@ -154,6 +158,10 @@ export interface Oracle {
         },
       ];
       args: [
+        {
+          name: "authority";
+          type: "pubkey";
+        },
         {
           name: "limits";
           type: {
@@ -412,6 +420,11 @@ export interface Oracle {
       code: 6015;
       name: "clockUnavailable";
       msg: "The Clock sysvar could not be read";
+    },
+    {
+      code: 6016;
+      name: "notDeployAuthority";
+      msg: "Only the deploy authority may initialize";
     },
   ];
   types: [
@@ -717,6 +730,11 @@ export interface Oracle {
       type: "u64";
       value: "10000";
     },
+    {
+      name: "deployAuthority";
+      type: "pubkey";
+      value: "EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j";
+    },
   ];
 }
 
@@ -843,13 +861,17 @@ export const oracleIdl = {
     {
       name: "initialize",
       docs: [
-        'Creates the Oracle PDA (seeds ["oracle"]) with the signer as authority, no feeders, no price yet and the given limits.',
+        'Creates the Oracle PDA (seeds ["oracle"]) with `authority` as its authority, the given limits, no feeders and no price. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
       ],
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237],
       accounts: [
         {
-          name: "authority",
+          name: "payer",
           writable: true,
+          signer: true,
+        },
+        {
+          name: "deployer",
           signer: true,
         },
         {
@@ -870,6 +892,10 @@ export const oracleIdl = {
         },
       ],
       args: [
+        {
+          name: "authority",
+          type: "pubkey",
+        },
         {
           name: "limits",
           type: {
@@ -1128,6 +1154,11 @@ export const oracleIdl = {
       code: 6015,
       name: "ClockUnavailable",
       msg: "The Clock sysvar could not be read",
+    },
+    {
+      code: 6016,
+      name: "NotDeployAuthority",
+      msg: "Only the deploy authority may initialize",
     },
   ],
   types: [
@@ -1432,6 +1463,11 @@ export const oracleIdl = {
       name: "BPS_DENOMINATOR",
       type: "u64",
       value: "10000",
+    },
+    {
+      name: "DEPLOY_AUTHORITY",
+      type: "pubkey",
+      value: "EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j",
     },
   ],
 } as unknown as Oracle;

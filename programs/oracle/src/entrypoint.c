@@ -3,8 +3,8 @@
  */
 #include "oracle.h"
 
-/* Capacity for account infos: the most accounts any instruction takes (initialize). */
-#define MAX_ACCOUNTS 3
+/* Capacity for account infos: the most accounts any instruction takes (from the IDL). */
+#define MAX_ACCOUNTS ORACLE_MAX_IX_ACCOUNTS
 
 uint64_t entrypoint(const uint8_t *input) {
   GtxAccountInfo accounts[MAX_ACCOUNTS];

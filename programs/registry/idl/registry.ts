@@ -17,13 +17,17 @@ export interface Registry {
     {
       name: "initialize";
       docs: [
-        'Creates the Registry PDA (seeds ["registry"]) with the signer as authority (the admin who activates meters and suspends users) and zero counters.',
+        'Creates the Registry PDA (seeds ["registry"]) with `authority` as the registry authority (the admin who activates meters and suspends users) and zero counters. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it, so nobody can front-run the deployment; any payer may pay the rent.',
       ];
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237];
       accounts: [
         {
-          name: "authority";
+          name: "payer";
           writable: true;
+          signer: true;
+        },
+        {
+          name: "deployer";
           signer: true;
         },
         {
@@ -43,12 +47,17 @@ export interface Registry {
           address: "11111111111111111111111111111111";
         },
       ];
-      args: [];
+      args: [
+        {
+          name: "authority";
+          type: "pubkey";
+        },
+      ];
     },
     {
       name: "registerMeter";
       docs: [
-        'Registers a smart meter for a registered, active user (the owner signs): Meter PDA ["meter", meter_id] holding the meter\'s Ed25519 public key, type, zone and rated capacity. The meter starts Pending until the registry authority activates it.',
+        'Registers a smart meter for a registered, active user (the owner signs): Meter PDA ["meter", meter_id] holding the meter\'s Ed25519 public key, type, zone and rated capacity, and the key\'s index PDA ["meter_key", meter_pubkey], so one device key registers one meter. The key must be a canonical encoding of a curve point outside the small-order subgroup. The meter starts Pending until the registry authority activates it.',
       ];
       discriminator: [49, 106, 87, 72, 138, 214, 224, 125];
       accounts: [
@@ -101,6 +110,22 @@ export interface Registry {
               {
                 kind: "arg";
                 path: "meterId";
+              },
+            ];
+          };
+        },
+        {
+          name: "meterKey";
+          writable: true;
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [109, 101, 116, 101, 114, 95, 107, 101, 121];
+              },
+              {
+                kind: "arg";
+                path: "meterPubkey";
               },
             ];
           };
@@ -204,7 +229,7 @@ export interface Registry {
     {
       name: "setMeterStatus";
       docs: [
-        "Registry authority only: activates or suspends a meter (a meter can never go back to Pending).",
+        "Registry authority only: activates or suspends a meter (a meter can never go back to Pending). Activation records the chain clock in activated_at: the meter's first reading may not be older.",
       ];
       discriminator: [201, 50, 114, 251, 180, 1, 95, 124];
       accounts: [
@@ -343,7 +368,7 @@ export interface Registry {
     {
       name: "submitReading";
       docs: [
-        "Records one meter reading. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production, consumption, timestamp). Any fee payer may send it; the meter must be Active, the timestamp must increase and not be in the future, and production is capped by rated capacity over the elapsed time.",
+        "Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading.",
       ];
       discriminator: [195, 186, 45, 0, 106, 119, 103, 166];
       accounts: [
@@ -358,11 +383,11 @@ export interface Registry {
       ];
       args: [
         {
-          name: "productionWh";
+          name: "productionRegisterWh";
           type: "u64";
         },
         {
-          name: "consumptionWh";
+          name: "consumptionRegisterWh";
           type: "u64";
         },
         {
@@ -376,6 +401,10 @@ export interface Registry {
     {
       name: "meter";
       discriminator: [5, 115, 227, 240, 63, 166, 206, 182];
+    },
+    {
+      name: "meterKey";
+      discriminator: [145, 2, 134, 214, 239, 156, 206, 238];
     },
     {
       name: "registry";
@@ -435,7 +464,7 @@ export interface Registry {
     {
       code: 6003;
       name: "invalidMeterKey";
-      msg: "Meter public key is not a valid Ed25519 point";
+      msg: "Meter public key must be the canonical encoding of an Ed25519 point outside the small-order subgroup";
     },
     {
       code: 6004;
@@ -500,7 +529,7 @@ export interface Registry {
     {
       code: 6016;
       name: "staleReading";
-      msg: "Reading timestamp must be later than the meter's last reading";
+      msg: "Reading timestamp must be later than the meter's last accepted reading (an older reading is already covered)";
     },
     {
       code: 6017;
@@ -510,7 +539,7 @@ export interface Registry {
     {
       code: 6018;
       name: "productionExceedsCapacity";
-      msg: "Production exceeds rated capacity times elapsed time";
+      msg: "The production register advanced more than rated capacity times the time since the previous reading";
     },
     {
       code: 6019;
@@ -536,6 +565,26 @@ export interface Registry {
       code: 6023;
       name: "invalidMintAuthority";
       msg: "Not Energy Token's mint authority PDA";
+    },
+    {
+      code: 6024;
+      name: "registerDecreased";
+      msg: "A meter register went backwards: registers are cumulative and never decrease (a replaced meter is a new meter)";
+    },
+    {
+      code: 6025;
+      name: "readingBeforeActivation";
+      msg: "The first reading is older than the meter's activation";
+    },
+    {
+      code: 6026;
+      name: "meterKeyAlreadyRegistered";
+      msg: "This device key already belongs to another meter";
+    },
+    {
+      code: 6027;
+      name: "notDeployAuthority";
+      msg: "Only the deploy authority may initialize";
     },
   ];
   types: [
@@ -571,7 +620,7 @@ export interface Registry {
     {
       name: "meter";
       docs: [
-        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds.',
+        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds. total_production / total_consumption are the energy measured since the baseline (the register differences); production_register / consumption_register are the registers of the last accepted reading.',
       ];
       type: {
         kind: "struct";
@@ -621,6 +670,18 @@ export interface Registry {
           {
             name: "claimedErcGen";
             type: "u64";
+          },
+          {
+            name: "productionRegister";
+            type: "u64";
+          },
+          {
+            name: "consumptionRegister";
+            type: "u64";
+          },
+          {
+            name: "activatedAt";
+            type: "i64";
           },
           {
             name: "zoneId";
@@ -756,6 +817,10 @@ export interface Registry {
               };
             };
           },
+          {
+            name: "at";
+            type: "i64";
+          },
         ];
       };
     },
@@ -803,8 +868,20 @@ export interface Registry {
             type: "u64";
           },
           {
+            name: "productionRegister";
+            type: "u64";
+          },
+          {
+            name: "consumptionRegister";
+            type: "u64";
+          },
+          {
             name: "timestamp";
             type: "i64";
+          },
+          {
+            name: "baseline";
+            type: "bool";
           },
           {
             name: "totalProduction";
@@ -1022,6 +1099,25 @@ export interface Registry {
         ];
       };
     },
+    {
+      name: "meterKey";
+      docs: [
+        'Index of registered device keys. Seeds ["meter_key", meter_pubkey]: its existence means the key belongs to `meter`.',
+      ];
+      type: {
+        kind: "struct";
+        fields: [
+          {
+            name: "meter";
+            type: "pubkey";
+          },
+          {
+            name: "bump";
+            type: "u8";
+          },
+        ];
+      };
+    },
   ];
   constants: [
     {
@@ -1040,9 +1136,14 @@ export interface Registry {
       value: "[109,101,116,101,114]";
     },
     {
+      name: "meterKeySeed";
+      type: "bytes";
+      value: "[109,101,116,101,114,95,107,101,121]";
+    },
+    {
       name: "readingDomain";
       type: "bytes";
-      value: "[71,82,73,68,84,79,75,69,78,88,58,82,69,65,68,73,78,71,58,86,49]";
+      value: "[71,82,73,68,84,79,75,69,78,88,58,82,69,65,68,73,78,71,58,86,50]";
     },
     {
       name: "readingMessageLen";
@@ -1060,14 +1161,14 @@ export interface Registry {
       value: "32";
     },
     {
-      name: "firstReadingMaxElapsedSecs";
-      type: "i64";
-      value: "3600";
-    },
-    {
       name: "maxClockSkewSecs";
       type: "i64";
       value: "300";
+    },
+    {
+      name: "deployAuthority";
+      type: "pubkey";
+      value: "EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j";
     },
   ];
 }
@@ -1085,13 +1186,17 @@ export const registryIdl = {
     {
       name: "initialize",
       docs: [
-        'Creates the Registry PDA (seeds ["registry"]) with the signer as authority (the admin who activates meters and suspends users) and zero counters.',
+        'Creates the Registry PDA (seeds ["registry"]) with `authority` as the registry authority (the admin who activates meters and suspends users) and zero counters. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it, so nobody can front-run the deployment; any payer may pay the rent.',
       ],
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237],
       accounts: [
         {
-          name: "authority",
+          name: "payer",
           writable: true,
+          signer: true,
+        },
+        {
+          name: "deployer",
           signer: true,
         },
         {
@@ -1111,12 +1216,17 @@ export const registryIdl = {
           address: "11111111111111111111111111111111",
         },
       ],
-      args: [],
+      args: [
+        {
+          name: "authority",
+          type: "pubkey",
+        },
+      ],
     },
     {
       name: "register_meter",
       docs: [
-        'Registers a smart meter for a registered, active user (the owner signs): Meter PDA ["meter", meter_id] holding the meter\'s Ed25519 public key, type, zone and rated capacity. The meter starts Pending until the registry authority activates it.',
+        'Registers a smart meter for a registered, active user (the owner signs): Meter PDA ["meter", meter_id] holding the meter\'s Ed25519 public key, type, zone and rated capacity, and the key\'s index PDA ["meter_key", meter_pubkey], so one device key registers one meter. The key must be a canonical encoding of a curve point outside the small-order subgroup. The meter starts Pending until the registry authority activates it.',
       ],
       discriminator: [49, 106, 87, 72, 138, 214, 224, 125],
       accounts: [
@@ -1169,6 +1279,22 @@ export const registryIdl = {
               {
                 kind: "arg",
                 path: "meter_id",
+              },
+            ],
+          },
+        },
+        {
+          name: "meter_key",
+          writable: true,
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [109, 101, 116, 101, 114, 95, 107, 101, 121],
+              },
+              {
+                kind: "arg",
+                path: "meter_pubkey",
               },
             ],
           },
@@ -1272,7 +1398,7 @@ export const registryIdl = {
     {
       name: "set_meter_status",
       docs: [
-        "Registry authority only: activates or suspends a meter (a meter can never go back to Pending).",
+        "Registry authority only: activates or suspends a meter (a meter can never go back to Pending). Activation records the chain clock in activated_at: the meter's first reading may not be older.",
       ],
       discriminator: [201, 50, 114, 251, 180, 1, 95, 124],
       accounts: [
@@ -1411,7 +1537,7 @@ export const registryIdl = {
     {
       name: "submit_reading",
       docs: [
-        "Records one meter reading. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production, consumption, timestamp). Any fee payer may send it; the meter must be Active, the timestamp must increase and not be in the future, and production is capped by rated capacity over the elapsed time.",
+        "Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading.",
       ],
       discriminator: [195, 186, 45, 0, 106, 119, 103, 166],
       accounts: [
@@ -1426,11 +1552,11 @@ export const registryIdl = {
       ],
       args: [
         {
-          name: "production_wh",
+          name: "production_register_wh",
           type: "u64",
         },
         {
-          name: "consumption_wh",
+          name: "consumption_register_wh",
           type: "u64",
         },
         {
@@ -1444,6 +1570,10 @@ export const registryIdl = {
     {
       name: "Meter",
       discriminator: [5, 115, 227, 240, 63, 166, 206, 182],
+    },
+    {
+      name: "MeterKey",
+      discriminator: [145, 2, 134, 214, 239, 156, 206, 238],
     },
     {
       name: "Registry",
@@ -1503,7 +1633,7 @@ export const registryIdl = {
     {
       code: 6003,
       name: "InvalidMeterKey",
-      msg: "Meter public key is not a valid Ed25519 point",
+      msg: "Meter public key must be the canonical encoding of an Ed25519 point outside the small-order subgroup",
     },
     {
       code: 6004,
@@ -1568,7 +1698,7 @@ export const registryIdl = {
     {
       code: 6016,
       name: "StaleReading",
-      msg: "Reading timestamp must be later than the meter's last reading",
+      msg: "Reading timestamp must be later than the meter's last accepted reading (an older reading is already covered)",
     },
     {
       code: 6017,
@@ -1578,7 +1708,7 @@ export const registryIdl = {
     {
       code: 6018,
       name: "ProductionExceedsCapacity",
-      msg: "Production exceeds rated capacity times elapsed time",
+      msg: "The production register advanced more than rated capacity times the time since the previous reading",
     },
     {
       code: 6019,
@@ -1604,6 +1734,26 @@ export const registryIdl = {
       code: 6023,
       name: "InvalidMintAuthority",
       msg: "Not Energy Token's mint authority PDA",
+    },
+    {
+      code: 6024,
+      name: "RegisterDecreased",
+      msg: "A meter register went backwards: registers are cumulative and never decrease (a replaced meter is a new meter)",
+    },
+    {
+      code: 6025,
+      name: "ReadingBeforeActivation",
+      msg: "The first reading is older than the meter's activation",
+    },
+    {
+      code: 6026,
+      name: "MeterKeyAlreadyRegistered",
+      msg: "This device key already belongs to another meter",
+    },
+    {
+      code: 6027,
+      name: "NotDeployAuthority",
+      msg: "Only the deploy authority may initialize",
     },
   ],
   types: [
@@ -1639,7 +1789,7 @@ export const registryIdl = {
     {
       name: "Meter",
       docs: [
-        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds.',
+        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds. total_production / total_consumption are the energy measured since the baseline (the register differences); production_register / consumption_register are the registers of the last accepted reading.',
       ],
       type: {
         kind: "struct",
@@ -1689,6 +1839,18 @@ export const registryIdl = {
           {
             name: "claimed_erc_gen",
             type: "u64",
+          },
+          {
+            name: "production_register",
+            type: "u64",
+          },
+          {
+            name: "consumption_register",
+            type: "u64",
+          },
+          {
+            name: "activated_at",
+            type: "i64",
           },
           {
             name: "zone_id",
@@ -1824,6 +1986,10 @@ export const registryIdl = {
               },
             },
           },
+          {
+            name: "at",
+            type: "i64",
+          },
         ],
       },
     },
@@ -1871,8 +2037,20 @@ export const registryIdl = {
             type: "u64",
           },
           {
+            name: "production_register",
+            type: "u64",
+          },
+          {
+            name: "consumption_register",
+            type: "u64",
+          },
+          {
             name: "timestamp",
             type: "i64",
+          },
+          {
+            name: "baseline",
+            type: "bool",
           },
           {
             name: "total_production",
@@ -2090,6 +2268,25 @@ export const registryIdl = {
         ],
       },
     },
+    {
+      name: "MeterKey",
+      docs: [
+        'Index of registered device keys. Seeds ["meter_key", meter_pubkey]: its existence means the key belongs to `meter`.',
+      ],
+      type: {
+        kind: "struct",
+        fields: [
+          {
+            name: "meter",
+            type: "pubkey",
+          },
+          {
+            name: "bump",
+            type: "u8",
+          },
+        ],
+      },
+    },
   ],
   constants: [
     {
@@ -2108,9 +2305,14 @@ export const registryIdl = {
       value: "[109,101,116,101,114]",
     },
     {
+      name: "METER_KEY_SEED",
+      type: "bytes",
+      value: "[109,101,116,101,114,95,107,101,121]",
+    },
+    {
       name: "READING_DOMAIN",
       type: "bytes",
-      value: "[71,82,73,68,84,79,75,69,78,88,58,82,69,65,68,73,78,71,58,86,49]",
+      value: "[71,82,73,68,84,79,75,69,78,88,58,82,69,65,68,73,78,71,58,86,50]",
     },
     {
       name: "READING_MESSAGE_LEN",
@@ -2128,14 +2330,14 @@ export const registryIdl = {
       value: "32",
     },
     {
-      name: "FIRST_READING_MAX_ELAPSED_SECS",
-      type: "i64",
-      value: "3600",
-    },
-    {
       name: "MAX_CLOCK_SKEW_SECS",
       type: "i64",
       value: "300",
+    },
+    {
+      name: "DEPLOY_AUTHORITY",
+      type: "pubkey",
+      value: "EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j",
     },
   ],
 } as unknown as Registry;

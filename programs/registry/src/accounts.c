@@ -44,7 +44,10 @@ uint64_t registry_check_admin(const GtxInput *in, const GtxAccountInfo *authorit
 
 uint64_t registry_check_new_account(const GtxInput *in, const GtxAccountInfo *account, uint64_t already_code) {
   if (gtx_is_owned_by(account, in->program_id)) {
+    /* GTX_FAIL logs the error's own line, so each code is named here. */
     if (already_code == REGISTRY_ERR_USER_ALREADY_REGISTERED) return GTX_FAIL(REGISTRY_ERR_USER_ALREADY_REGISTERED);
+    if (already_code == REGISTRY_ERR_METER_KEY_ALREADY_REGISTERED)
+      return GTX_FAIL(REGISTRY_ERR_METER_KEY_ALREADY_REGISTERED);
     return GTX_FAIL(REGISTRY_ERR_METER_ALREADY_REGISTERED);
   }
   GTX_REQUIRE(gtx_is_owned_by(account, &GTX_SYSTEM_PROGRAM_ID), GTX_E_ACCOUNT_NOT_SYSTEM_OWNED);

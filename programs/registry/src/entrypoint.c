@@ -3,8 +3,8 @@
  */
 #include "registry.h"
 
-/* Capacity for account infos: the most accounts any instruction takes (settle_balance). */
-#define MAX_ACCOUNTS 8
+/* Capacity for account infos: the most accounts any instruction takes (from the IDL). */
+#define MAX_ACCOUNTS REGISTRY_MAX_IX_ACCOUNTS
 
 uint64_t entrypoint(const uint8_t *input) {
   GtxAccountInfo accounts[MAX_ACCOUNTS];

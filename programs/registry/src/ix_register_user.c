@@ -14,7 +14,6 @@
 uint64_t registry_register_user(const GtxInput *in) {
   RegistryRegisterUserArgs args;
   GTX_REQUIRE(registry_register_user_decode(in, &args), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
-  GTX_REQUIRE(args.name_len >= 1 && args.name_len <= REGISTRY_CONST_MAX_NAME_LEN, REGISTRY_ERR_INVALID_NAME);
   /* 1. account count */
   GTX_REQUIRE(in->account_count >= REGISTRY_IX_REGISTER_USER_ACCOUNTS, GTX_E_ACCOUNT_NOT_ENOUGH_KEYS);
   const GtxAccountInfo *payer = &in->accounts[REGISTRY_IX_REGISTER_USER_PAYER];
@@ -37,7 +36,8 @@ uint64_t registry_register_user(const GtxInput *in) {
   uint8_t bump;
   GTX_REQUIRE(gtx_pda_find_fast(seeds, n, in->program_id, &expected, &bump) && gtx_pubkey_eq(&expected, user->key),
               GTX_E_CONSTRAINT_SEEDS);
-  /* 8. checked math */
+  /* 8. arguments, checked math */
+  GTX_REQUIRE(args.name_len >= 1 && args.name_len <= REGISTRY_CONST_MAX_NAME_LEN, REGISTRY_ERR_INVALID_NAME);
   uint8_t *r = registry->data;
   uint64_t user_count;
   GTX_REQUIRE(gtx_add(registry_registry_get_user_count(r), 1, &user_count), REGISTRY_ERR_OVERFLOW);

@@ -2,7 +2,10 @@
 
 /// set_meter_status(status: MeterStatus): the registry authority activates or suspends a meter.
 /// Pending is only the state of a new meter: no meter goes back to it. Keeps the registry's
-/// active_meter_count.
+/// active_meter_count. Activation records the chain clock in activated_at and clears
+/// last_reading_at: the next reading is a new baseline that may not be older than activated_at,
+/// so nobody can backdate it to claim elapsed time, and what a meter measured while it was not
+/// Active (pending or suspended) is never minted.
 ///
 /// Accounts:
 ///   0. [signer] authority - the registry authority
@@ -35,9 +38,16 @@ uint64_t registry_set_meter_status(const GtxInput *in) {
             : old == REGISTRY_ENUM_METER_STATUS_ACTIVE      ? gtx_sub(active, 1, &active)
                                                             : true;
   GTX_REQUIRE(ok, REGISTRY_ERR_OVERFLOW);
+  GtxClock clock;
+  GTX_REQUIRE(gtx_get_clock(&clock), GTX_E_ACCOUNT_SYSVAR_MISMATCH);
   /* 9. write, 10. event */
   registry_meter_set_status(d, args.status);
+  if (args.status == REGISTRY_ENUM_METER_STATUS_ACTIVE) {
+    registry_meter_set_activated_at(d, clock.unix_timestamp);
+    registry_meter_set_last_reading_at(d, 0);
+  }
   registry_registry_set_active_meter_count(r, active);
-  registry_emit_meter_status_changed(meter->key, registry_meter_owner(d), authority->key, old, args.status);
+  registry_emit_meter_status_changed(meter->key, registry_meter_owner(d), authority->key, old, args.status,
+                                     clock.unix_timestamp);
   return GTX_SUCCESS;
 }

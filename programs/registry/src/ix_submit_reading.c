@@ -1,16 +1,21 @@
 #include "registry.h"
 
-/// submit_reading(production_wh: u64, consumption_wh: u64, timestamp: i64): record one reading.
+/// submit_reading(production_register_wh: u64, consumption_register_wh: u64, timestamp: i64):
+/// record one reading of the meter's cumulative registers.
 ///
 /// Who may send it: anyone (the app's poller pays the fee); what makes it valid is the meter's
 /// own Ed25519 signature over the reading's canonical encoding, in an Ed25519-program instruction
 /// placed immediately before this one (see registry_verify_reading_signature).
 ///
-/// Rules: the meter is Active; timestamp > last_reading_at (so a replay is refused) and at most
-/// MAX_CLOCK_SKEW_SECS ahead of the cluster clock; production_wh <= rated_capacity_w * elapsed
-/// / 3600 (floor), where elapsed = timestamp - last_reading_at, or FIRST_READING_MAX_ELAPSED_SECS
-/// for the meter's first reading (there is no earlier reading to measure from); totals in
-/// checked u64 arithmetic.
+/// Rules (the meter is Active; timestamp at most MAX_CLOCK_SKEW_SECS ahead of the cluster clock):
+///  - baseline (last_reading_at == 0: the first reading since activation): timestamp >=
+///    activated_at; the registers are stored and nothing is added, because there is no earlier
+///    reading to measure the energy from. A backdated first reading is refused, and so is a
+///    meter's claim to have produced its whole lifetime's energy in our window.
+///  - later readings: timestamp > last_reading_at (replays and older readings are refused; they
+///    lose nothing, because the next register covers them), registers >= the stored ones, and the
+///    production difference <= rated_capacity_w * (timestamp - last_reading_at) / 3600 (floor).
+///    The totals grow by the register differences in checked u64 arithmetic.
 ///
 /// Accounts:
 ///   0. [writable] meter - PDA ["meter", meter_id]
@@ -31,39 +36,52 @@ uint64_t registry_submit_reading(const GtxInput *in) {
   uint8_t *d = meter->data;
   /* The meter signed exactly this reading. */
   uint64_t msg[(REGISTRY_CONST_READING_MESSAGE_LEN + 7) / 8];
-  registry_encode_reading((uint8_t *)msg, d, args.production_wh, args.consumption_wh, args.timestamp);
+  registry_encode_reading((uint8_t *)msg, d, args.production_register_wh, args.consumption_register_wh,
+                          args.timestamp);
   err = registry_verify_reading_signature(ixs, d, (const uint8_t *)msg);
   if (err) return err;
   /* 8. business rules and checked math */
   GTX_REQUIRE(registry_meter_get_status(d) == REGISTRY_ENUM_METER_STATUS_ACTIVE, REGISTRY_ERR_METER_NOT_ACTIVE);
-  int64_t last = registry_meter_get_last_reading_at(d);
-  GTX_REQUIRE(args.timestamp > last, REGISTRY_ERR_STALE_READING);
   GtxClock clock;
   GTX_REQUIRE(gtx_get_clock(&clock), GTX_E_ACCOUNT_SYSVAR_MISMATCH);
   int64_t ahead;
   GTX_REQUIRE(gtx_sub_i64(args.timestamp, clock.unix_timestamp, &ahead) && ahead <= REGISTRY_CONST_MAX_CLOCK_SKEW_SECS,
               REGISTRY_ERR_TIMESTAMP_IN_FUTURE);
-  /* last == 0 means no reading yet (timestamps are > last, so every stored one is > 0). The
-   * difference of two i64 with timestamp > last is positive and fits in a u64. */
-  uint64_t elapsed = last == 0 ? (uint64_t)REGISTRY_CONST_FIRST_READING_MAX_ELAPSED_SECS
-                               : (uint64_t)args.timestamp - (uint64_t)last;
-  uint64_t max_wh;
-  if (!gtx_mul_div(registry_meter_get_rated_capacity_w(d), elapsed, REGISTRY_SECONDS_PER_HOUR, GTX_ROUND_DOWN,
-                   &max_wh))
-    max_wh = UINT64_MAX; /* the bound itself exceeds u64: no u64 production can break it */
-  GTX_REQUIRE(args.production_wh <= max_wh, REGISTRY_ERR_PRODUCTION_EXCEEDS_CAPACITY);
-  uint64_t production, consumption, count;
-  GTX_REQUIRE(gtx_add(registry_meter_get_total_production(d), args.production_wh, &production) &&
-                  gtx_add(registry_meter_get_total_consumption(d), args.consumption_wh, &consumption) &&
-                  gtx_add(registry_meter_get_reading_count(d), 1, &count),
-              REGISTRY_ERR_OVERFLOW);
+  int64_t last = registry_meter_get_last_reading_at(d);
+  uint64_t production = registry_meter_get_total_production(d);
+  uint64_t consumption = registry_meter_get_total_consumption(d);
+  uint64_t production_wh = 0, consumption_wh = 0, count;
+  /* last == 0: no reading since activation (accepted timestamps are >= activated_at > 0). */
+  bool baseline = last == 0;
+  if (baseline) {
+    GTX_REQUIRE(args.timestamp >= registry_meter_get_activated_at(d), REGISTRY_ERR_READING_BEFORE_ACTIVATION);
+  } else {
+    GTX_REQUIRE(args.timestamp > last, REGISTRY_ERR_STALE_READING);
+    GTX_REQUIRE(gtx_sub(args.production_register_wh, registry_meter_get_production_register(d), &production_wh) &&
+                    gtx_sub(args.consumption_register_wh, registry_meter_get_consumption_register(d),
+                            &consumption_wh),
+                REGISTRY_ERR_REGISTER_DECREASED);
+    /* timestamp > last, both i64: the difference is positive and fits in a u64. */
+    uint64_t elapsed = (uint64_t)args.timestamp - (uint64_t)last;
+    uint64_t max_wh;
+    if (!gtx_mul_div(registry_meter_get_rated_capacity_w(d), elapsed, REGISTRY_SECONDS_PER_HOUR, GTX_ROUND_DOWN,
+                     &max_wh))
+      max_wh = UINT64_MAX; /* the bound itself exceeds u64: no u64 difference can break it */
+    GTX_REQUIRE(production_wh <= max_wh, REGISTRY_ERR_PRODUCTION_EXCEEDS_CAPACITY);
+    GTX_REQUIRE(gtx_add(production, production_wh, &production) && gtx_add(consumption, consumption_wh, &consumption),
+                REGISTRY_ERR_OVERFLOW);
+  }
+  GTX_REQUIRE(gtx_add(registry_meter_get_reading_count(d), 1, &count), REGISTRY_ERR_OVERFLOW);
   /* 9. write */
+  registry_meter_set_production_register(d, args.production_register_wh);
+  registry_meter_set_consumption_register(d, args.consumption_register_wh);
   registry_meter_set_total_production(d, production);
   registry_meter_set_total_consumption(d, consumption);
   registry_meter_set_reading_count(d, count);
   registry_meter_set_last_reading_at(d, args.timestamp);
   /* 10. event */
-  registry_emit_reading_submitted(meter->key, registry_meter_owner(d), args.production_wh, args.consumption_wh,
-                                  args.timestamp, production, consumption);
+  registry_emit_reading_submitted(meter->key, registry_meter_owner(d), production_wh, consumption_wh,
+                                  args.production_register_wh, args.consumption_register_wh, args.timestamp, baseline,
+                                  production, consumption);
   return GTX_SUCCESS;
 }

@@ -1,14 +1,14 @@
 #include "registry.h"
 
 void registry_encode_reading(uint8_t out[REGISTRY_CONST_READING_MESSAGE_LEN], uint8_t *meter_data,
-                             uint64_t production_wh, uint64_t consumption_wh, int64_t timestamp) {
+                             uint64_t production_register, uint64_t consumption_register, int64_t timestamp) {
   gtx_memcpy(out, REGISTRY_READING_DOMAIN, sizeof(REGISTRY_READING_DOMAIN));
   out[REGISTRY_MSG_ID_LEN_OFF] = registry_meter_get_meter_id_len(meter_data);
   /* The stored id is already zero-padded to 32 bytes (written into a zeroed account). */
   const uint8_t *id = registry_meter_meter_id(meter_data);
   for (uint64_t i = 0; i < 32; i += 8) gtx_store_u64(out + REGISTRY_MSG_ID_OFF + i, gtx_load_u64(id + i));
-  gtx_store_u64(out + REGISTRY_MSG_PRODUCTION_OFF, production_wh);
-  gtx_store_u64(out + REGISTRY_MSG_CONSUMPTION_OFF, consumption_wh);
+  gtx_store_u64(out + REGISTRY_MSG_PRODUCTION_OFF, production_register);
+  gtx_store_u64(out + REGISTRY_MSG_CONSUMPTION_OFF, consumption_register);
   gtx_store_i64(out + REGISTRY_MSG_TIMESTAMP_OFF, timestamp);
 }
 

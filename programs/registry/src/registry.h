@@ -3,7 +3,8 @@
  *
  *   Registry PDA ["registry"]      authority (admin) and counters; also signs GRID mints
  *   User PDA     ["user", wallet]  prosumer/consumer, Active/Suspended, name
- *   Meter PDA    ["meter", id]     owner, the meter's Ed25519 key, capacity, totals in Wh
+ *   Meter PDA    ["meter", id]     owner, the meter's Ed25519 key, capacity, registers and totals in Wh
+ *   MeterKey PDA ["meter_key", key] which meter a device key belongs to (one key, one meter)
  *
  * Accounts are read and written in place in the runtime's input buffer at the offsets of
  * generated/idl.h (the borsh layout of the IDL; no C structs, so no padding can drift).
@@ -15,6 +16,7 @@
 #define REGISTRY_H
 
 #include <gtx/ed25519.h>
+#include <gtx/ed25519_key.h>
 #include <gtx/instructions_sysvar.h>
 #include <gtx/pda_fast.h>
 
@@ -27,15 +29,16 @@
 static const uint8_t REGISTRY_SEED_REGISTRY[] = REGISTRY_CONST_REGISTRY_SEED_BYTES;
 static const uint8_t REGISTRY_SEED_USER[] = REGISTRY_CONST_USER_SEED_BYTES;
 static const uint8_t REGISTRY_SEED_METER[] = REGISTRY_CONST_METER_SEED_BYTES;
+static const uint8_t REGISTRY_SEED_METER_KEY[] = REGISTRY_CONST_METER_KEY_SEED_BYTES;
 static const uint8_t REGISTRY_READING_DOMAIN[] = REGISTRY_CONST_READING_DOMAIN_BYTES;
 
 /* The canonical reading message (what the meter signs), READING_MESSAGE_LEN = 78 bytes:
- *   [0, 21)   "GRIDTOKENX:READING:V1"
+ *   [0, 21)   "GRIDTOKENX:READING:V2"
  *   [21]      meter id length (1..32)
  *   [22, 54)  meter id, zero-padded to 32 bytes
- *   [54, 62)  production_wh  u64 LE
- *   [62, 70)  consumption_wh u64 LE
- *   [70, 78)  timestamp      i64 LE (unix seconds) */
+ *   [54, 62)  production register  u64 LE (cumulative Wh)
+ *   [62, 70)  consumption register u64 LE (cumulative Wh)
+ *   [70, 78)  timestamp            i64 LE (unix seconds) */
 #define REGISTRY_MSG_ID_LEN_OFF 21
 #define REGISTRY_MSG_ID_OFF 22
 #define REGISTRY_MSG_PRODUCTION_OFF 54
@@ -50,6 +53,15 @@ _Static_assert(REGISTRY_MSG_TIMESTAMP_OFF + 8 == REGISTRY_CONST_READING_MESSAGE_
 GTX_INLINE uint64_t registry_user_seeds(GtxSlice seeds[3], const GtxPubkey *wallet, const uint8_t *bump) {
   seeds[0] = GTX_SEED(REGISTRY_SEED_USER, sizeof(REGISTRY_SEED_USER));
   seeds[1] = GTX_SEED_KEY(wallet);
+  if (!bump) return 2;
+  seeds[2] = GTX_SEED(bump, 1);
+  return 3;
+}
+
+/* Seeds of a meter key index PDA: "meter_key", the device's Ed25519 key, and (when given) the bump. */
+GTX_INLINE uint64_t registry_meter_key_seeds(GtxSlice seeds[3], const GtxPubkey *key, const uint8_t *bump) {
+  seeds[0] = GTX_SEED(REGISTRY_SEED_METER_KEY, sizeof(REGISTRY_SEED_METER_KEY));
+  seeds[1] = GTX_SEED_KEY(key);
   if (!bump) return 2;
   seeds[2] = GTX_SEED(bump, 1);
   return 3;
@@ -83,7 +95,7 @@ uint64_t registry_create_pda(const GtxInput *in, const GtxAccountInfo *payer, co
 uint64_t registry_verify_reading_signature(const GtxAccountInfo *ixs, uint8_t *meter_data,
                                            const uint8_t *message);
 void registry_encode_reading(uint8_t out[REGISTRY_CONST_READING_MESSAGE_LEN], uint8_t *meter_data,
-                             uint64_t production_wh, uint64_t consumption_wh, int64_t timestamp);
+                             uint64_t production_register, uint64_t consumption_register, int64_t timestamp);
 
 /* Handlers, one file each (ix_<name>.c). */
 uint64_t registry_initialize(const GtxInput *in);

@@ -19,6 +19,8 @@ static const GtxPubkey COUNTER_PROGRAM_ID = {COUNTER_PROGRAM_ID_BYTES};
 #define COUNTER_ERR_UNAUTHORIZED_LOG "AnchorError occurred. Error Code: Unauthorized. Error Number: 6001. Error Message: Only the counter's authority may change it."
 
 /* ---- Instructions ---- */
+/* The most accounts any instruction names: the entrypoint's capacity for account infos. */
+#define COUNTER_MAX_IX_ACCOUNTS 3
 
 /* add: sha256("global:add")[0..8] = {41, 249, 249, 146, 197, 111, 56, 181}
  *   Adds `amount` to the counter (checked); only the counter's authority may call it.

@@ -18,6 +18,9 @@ static const GtxPubkey ENERGY_TOKEN_PROGRAM_ID = {ENERGY_TOKEN_PROGRAM_ID_BYTES}
 #define ENERGY_TOKEN_CONST_MINT_AUTHORITY_SEED_BYTES {109, 105, 110, 116, 95, 97, 117, 116, 104, 111, 114, 105, 116, 121}
 #define ENERGY_TOKEN_CONST_MINT_AUTHORITY_SEED_LEN 14
 #define ENERGY_TOKEN_CONST_GRID_DECIMALS 3ULL
+/* constant DEPLOY_AUTHORITY: pubkey EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j */
+#define ENERGY_TOKEN_CONST_DEPLOY_AUTHORITY_BYTES {206, 181, 123, 79, 43, 220, 13, 95, 146, 164, 212, 245, 177, 165, 154, 168, 90, 207, 182, 50, 145, 110, 54, 121, 36, 14, 225, 106, 241, 81, 91, 228}
+static const GtxPubkey ENERGY_TOKEN_CONST_DEPLOY_AUTHORITY = {ENERGY_TOKEN_CONST_DEPLOY_AUTHORITY_BYTES};
 
 /* ---- Errors (return GTX_FAIL(ENERGY_TOKEN_ERR_<NAME>)) ---- */
 #define ENERGY_TOKEN_ERR_UNAUTHORIZED_MINTER 6000ULL /* UnauthorizedMinter: Only the Registry program's PDA may mint GRID */
@@ -28,8 +31,12 @@ static const GtxPubkey ENERGY_TOKEN_PROGRAM_ID = {ENERGY_TOKEN_PROGRAM_ID_BYTES}
 #define ENERGY_TOKEN_ERR_INVALID_MINT_AUTHORITY_LOG "AnchorError occurred. Error Code: InvalidMintAuthority. Error Number: 6002. Error Message: Not the GRID mint authority PDA."
 #define ENERGY_TOKEN_ERR_ZERO_AMOUNT 6003ULL /* ZeroAmount: Amount must be greater than zero */
 #define ENERGY_TOKEN_ERR_ZERO_AMOUNT_LOG "AnchorError occurred. Error Code: ZeroAmount. Error Number: 6003. Error Message: Amount must be greater than zero."
+#define ENERGY_TOKEN_ERR_NOT_DEPLOY_AUTHORITY 6004ULL /* NotDeployAuthority: Only the deploy authority may initialize */
+#define ENERGY_TOKEN_ERR_NOT_DEPLOY_AUTHORITY_LOG "AnchorError occurred. Error Code: NotDeployAuthority. Error Number: 6004. Error Message: Only the deploy authority may initialize."
 
 /* ---- Instructions ---- */
+/* The most accounts any instruction names: the entrypoint's capacity for account infos. */
+#define ENERGY_TOKEN_MAX_IX_ACCOUNTS 6
 
 /* burn: sha256("global:burn")[0..8] = {116, 110, 29, 56, 107, 219, 42, 93}
  *   The holder burns `amount` GRID from its own token account (SPL Token burn; the holder signs).
@@ -59,22 +66,24 @@ GTX_INLINE bool energy_token_burn_decode(const GtxInput *in, EnergyTokenBurnArgs
 }
 
 /* initialize: sha256("global:initialize")[0..8] = {175, 175, 109, 31, 13, 152, 155, 237}
- *   Creates the TokenConfig PDA ["token_config"] and the GRID mint at the PDA ["grid_mint"] (3 decimals, mint authority the ["mint_authority"] PDA, no freeze authority), and records the Registry program allowed to mint (fixed at build time) and its signing PDA ["registry"]. Anyone may pay for it; the outcome does not depend on who does.
+ *   Creates TokenConfig (seeds ["token_config"]) and the GRID mint (seeds ["grid_mint"], 3 decimals, mint authority the ["mint_authority"] PDA, no freeze authority). Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.
  * Accounts:
  *   0. [writable, signer] payer
- *   1. [writable] config (PDA)
- *   2. [writable] grid_mint (PDA)
- *   3. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
- *   4. [] system_program (address 11111111111111111111111111111111)
+ *   1. [signer] deployer
+ *   2. [writable] config (PDA)
+ *   3. [writable] grid_mint (PDA)
+ *   4. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
+ *   5. [] system_program (address 11111111111111111111111111111111)
  */
 #define ENERGY_TOKEN_IX_INITIALIZE_DISC 0xed9b980d1f6dafafULL
 #define ENERGY_TOKEN_IX_INITIALIZE_DISC_BYTES {175, 175, 109, 31, 13, 152, 155, 237}
-#define ENERGY_TOKEN_IX_INITIALIZE_ACCOUNTS 5
+#define ENERGY_TOKEN_IX_INITIALIZE_ACCOUNTS 6
 #define ENERGY_TOKEN_IX_INITIALIZE_PAYER 0
-#define ENERGY_TOKEN_IX_INITIALIZE_CONFIG 1
-#define ENERGY_TOKEN_IX_INITIALIZE_GRID_MINT 2
-#define ENERGY_TOKEN_IX_INITIALIZE_TOKEN_PROGRAM 3
-#define ENERGY_TOKEN_IX_INITIALIZE_SYSTEM_PROGRAM 4
+#define ENERGY_TOKEN_IX_INITIALIZE_DEPLOYER 1
+#define ENERGY_TOKEN_IX_INITIALIZE_CONFIG 2
+#define ENERGY_TOKEN_IX_INITIALIZE_GRID_MINT 3
+#define ENERGY_TOKEN_IX_INITIALIZE_TOKEN_PROGRAM 4
+#define ENERGY_TOKEN_IX_INITIALIZE_SYSTEM_PROGRAM 5
 /* No args: the data is exactly the 8-byte discriminator. */
 GTX_INLINE bool energy_token_initialize_data_ok(const GtxInput *in) { return in->data_len == 8; }
 

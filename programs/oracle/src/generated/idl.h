@@ -13,6 +13,9 @@ static const GtxPubkey ORACLE_PROGRAM_ID = {ORACLE_PROGRAM_ID_BYTES};
 #define ORACLE_CONST_ORACLE_SEED_LEN 6
 #define ORACLE_CONST_MAX_FEEDERS 8ULL
 #define ORACLE_CONST_BPS_DENOMINATOR 10000ULL
+/* constant DEPLOY_AUTHORITY: pubkey EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j */
+#define ORACLE_CONST_DEPLOY_AUTHORITY_BYTES {206, 181, 123, 79, 43, 220, 13, 95, 146, 164, 212, 245, 177, 165, 154, 168, 90, 207, 182, 50, 145, 110, 54, 121, 36, 14, 225, 106, 241, 81, 91, 228}
+static const GtxPubkey ORACLE_CONST_DEPLOY_AUTHORITY = {ORACLE_CONST_DEPLOY_AUTHORITY_BYTES};
 
 /* ---- Errors (return GTX_FAIL(ORACLE_ERR_<NAME>)) ---- */
 #define ORACLE_ERR_UNAUTHORIZED 6000ULL /* Unauthorized: Only the oracle authority may do this */
@@ -47,6 +50,8 @@ static const GtxPubkey ORACLE_PROGRAM_ID = {ORACLE_PROGRAM_ID_BYTES};
 #define ORACLE_ERR_PRICE_STALE_LOG "AnchorError occurred. Error Code: PriceStale. Error Number: 6014. Error Message: The price is older than max_staleness_secs."
 #define ORACLE_ERR_CLOCK_UNAVAILABLE 6015ULL /* ClockUnavailable: The Clock sysvar could not be read */
 #define ORACLE_ERR_CLOCK_UNAVAILABLE_LOG "AnchorError occurred. Error Code: ClockUnavailable. Error Number: 6015. Error Message: The Clock sysvar could not be read."
+#define ORACLE_ERR_NOT_DEPLOY_AUTHORITY 6016ULL /* NotDeployAuthority: Only the deploy authority may initialize */
+#define ORACLE_ERR_NOT_DEPLOY_AUTHORITY_LOG "AnchorError occurred. Error Code: NotDeployAuthority. Error Number: 6016. Error Message: Only the deploy authority may initialize."
 
 typedef struct {
   uint64_t min_price;
@@ -64,6 +69,8 @@ GTX_INLINE void oracle_read_oracle_limits(GtxReader *r, OracleOracleLimits *out)
 }
 
 /* ---- Instructions ---- */
+/* The most accounts any instruction names: the entrypoint's capacity for account infos. */
+#define ORACLE_MAX_IX_ACCOUNTS 4
 
 /* accept_authority: sha256("global:accept_authority")[0..8] = {107, 86, 198, 91, 33, 12, 107, 160}
  *   Second step of an authority hand-over: the pending authority signs and becomes the authority.
@@ -127,19 +134,22 @@ GTX_INLINE bool oracle_get_fresh_price_data_ok(const GtxInput *in) { return in->
 GTX_INLINE bool oracle_get_price_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* initialize: sha256("global:initialize")[0..8] = {175, 175, 109, 31, 13, 152, 155, 237}
- *   Creates the Oracle PDA (seeds ["oracle"]) with the signer as authority, no feeders, no price yet and the given limits.
+ *   Creates the Oracle PDA (seeds ["oracle"]) with `authority` as its authority, the given limits, no feeders and no price. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.
  * Accounts:
- *   0. [writable, signer] authority
- *   1. [writable] oracle (PDA)
- *   2. [] system_program (address 11111111111111111111111111111111)
+ *   0. [writable, signer] payer
+ *   1. [signer] deployer
+ *   2. [writable] oracle (PDA)
+ *   3. [] system_program (address 11111111111111111111111111111111)
  */
 #define ORACLE_IX_INITIALIZE_DISC 0xed9b980d1f6dafafULL
 #define ORACLE_IX_INITIALIZE_DISC_BYTES {175, 175, 109, 31, 13, 152, 155, 237}
-#define ORACLE_IX_INITIALIZE_ACCOUNTS 3
-#define ORACLE_IX_INITIALIZE_AUTHORITY 0
-#define ORACLE_IX_INITIALIZE_ORACLE 1
-#define ORACLE_IX_INITIALIZE_SYSTEM_PROGRAM 2
+#define ORACLE_IX_INITIALIZE_ACCOUNTS 4
+#define ORACLE_IX_INITIALIZE_PAYER 0
+#define ORACLE_IX_INITIALIZE_DEPLOYER 1
+#define ORACLE_IX_INITIALIZE_ORACLE 2
+#define ORACLE_IX_INITIALIZE_SYSTEM_PROGRAM 3
 typedef struct {
+  const GtxPubkey *authority;
   OracleOracleLimits limits;
 } OracleInitializeArgs;
 /* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
@@ -147,6 +157,7 @@ GTX_INLINE bool oracle_initialize_decode(const GtxInput *in, OracleInitializeArg
   if (in->data_len < 8) return false;
   GtxReader rd = gtx_reader(in->data + 8, in->data_len - 8);
   GtxReader *r = &rd;
+  out->authority = gtx_read_pubkey(r);
   oracle_read_oracle_limits(r, &out->limits);
   return gtx_reader_done(r);
 }

@@ -17,14 +17,19 @@ static const GtxPubkey REGISTRY_PROGRAM_ID = {REGISTRY_PROGRAM_ID_BYTES};
 /* constant METER_SEED: bytes "meter" */
 #define REGISTRY_CONST_METER_SEED_BYTES {109, 101, 116, 101, 114}
 #define REGISTRY_CONST_METER_SEED_LEN 5
-/* constant READING_DOMAIN: bytes "GRIDTOKENX:READING:V1" */
-#define REGISTRY_CONST_READING_DOMAIN_BYTES {71, 82, 73, 68, 84, 79, 75, 69, 78, 88, 58, 82, 69, 65, 68, 73, 78, 71, 58, 86, 49}
+/* constant METER_KEY_SEED: bytes "meter_key" */
+#define REGISTRY_CONST_METER_KEY_SEED_BYTES {109, 101, 116, 101, 114, 95, 107, 101, 121}
+#define REGISTRY_CONST_METER_KEY_SEED_LEN 9
+/* constant READING_DOMAIN: bytes "GRIDTOKENX:READING:V2" */
+#define REGISTRY_CONST_READING_DOMAIN_BYTES {71, 82, 73, 68, 84, 79, 75, 69, 78, 88, 58, 82, 69, 65, 68, 73, 78, 71, 58, 86, 50}
 #define REGISTRY_CONST_READING_DOMAIN_LEN 21
 #define REGISTRY_CONST_READING_MESSAGE_LEN 78ULL
 #define REGISTRY_CONST_MAX_NAME_LEN 32ULL
 #define REGISTRY_CONST_MAX_METER_ID_LEN 32ULL
-#define REGISTRY_CONST_FIRST_READING_MAX_ELAPSED_SECS 3600LL
 #define REGISTRY_CONST_MAX_CLOCK_SKEW_SECS 300LL
+/* constant DEPLOY_AUTHORITY: pubkey EuuVNBGDVBYWtKW6dVZzk19aZFHh144A55XjQnmtkr4j */
+#define REGISTRY_CONST_DEPLOY_AUTHORITY_BYTES {206, 181, 123, 79, 43, 220, 13, 95, 146, 164, 212, 245, 177, 165, 154, 168, 90, 207, 182, 50, 145, 110, 54, 121, 36, 14, 225, 106, 241, 81, 91, 228}
+static const GtxPubkey REGISTRY_CONST_DEPLOY_AUTHORITY = {REGISTRY_CONST_DEPLOY_AUTHORITY_BYTES};
 
 /* ---- Errors (return GTX_FAIL(REGISTRY_ERR_<NAME>)) ---- */
 #define REGISTRY_ERR_UNAUTHORIZED 6000ULL /* Unauthorized: Only the registry authority may do this */
@@ -33,8 +38,8 @@ static const GtxPubkey REGISTRY_PROGRAM_ID = {REGISTRY_PROGRAM_ID_BYTES};
 #define REGISTRY_ERR_INVALID_NAME_LOG "AnchorError occurred. Error Code: InvalidName. Error Number: 6001. Error Message: Name must be 1 to 32 bytes of UTF-8."
 #define REGISTRY_ERR_INVALID_METER_ID 6002ULL /* InvalidMeterId: Meter id must be 1 to 32 bytes of UTF-8 */
 #define REGISTRY_ERR_INVALID_METER_ID_LOG "AnchorError occurred. Error Code: InvalidMeterId. Error Number: 6002. Error Message: Meter id must be 1 to 32 bytes of UTF-8."
-#define REGISTRY_ERR_INVALID_METER_KEY 6003ULL /* InvalidMeterKey: Meter public key is not a valid Ed25519 point */
-#define REGISTRY_ERR_INVALID_METER_KEY_LOG "AnchorError occurred. Error Code: InvalidMeterKey. Error Number: 6003. Error Message: Meter public key is not a valid Ed25519 point."
+#define REGISTRY_ERR_INVALID_METER_KEY 6003ULL /* InvalidMeterKey: Meter public key must be the canonical encoding of an Ed25519 point outside the small-order subgroup */
+#define REGISTRY_ERR_INVALID_METER_KEY_LOG "AnchorError occurred. Error Code: InvalidMeterKey. Error Number: 6003. Error Message: Meter public key must be the canonical encoding of an Ed25519 point outside the small-order subgroup."
 #define REGISTRY_ERR_USER_ALREADY_REGISTERED 6004ULL /* UserAlreadyRegistered: This wallet is already registered */
 #define REGISTRY_ERR_USER_ALREADY_REGISTERED_LOG "AnchorError occurred. Error Code: UserAlreadyRegistered. Error Number: 6004. Error Message: This wallet is already registered."
 #define REGISTRY_ERR_METER_ALREADY_REGISTERED 6005ULL /* MeterAlreadyRegistered: This meter id is already registered */
@@ -59,12 +64,12 @@ static const GtxPubkey REGISTRY_PROGRAM_ID = {REGISTRY_PROGRAM_ID_BYTES};
 #define REGISTRY_ERR_SIGNER_KEY_MISMATCH_LOG "AnchorError occurred. Error Code: SignerKeyMismatch. Error Number: 6014. Error Message: The reading was not signed by this meter's key."
 #define REGISTRY_ERR_SIGNED_MESSAGE_MISMATCH 6015ULL /* SignedMessageMismatch: The signed message is not this reading's canonical encoding */
 #define REGISTRY_ERR_SIGNED_MESSAGE_MISMATCH_LOG "AnchorError occurred. Error Code: SignedMessageMismatch. Error Number: 6015. Error Message: The signed message is not this reading's canonical encoding."
-#define REGISTRY_ERR_STALE_READING 6016ULL /* StaleReading: Reading timestamp must be later than the meter's last reading */
-#define REGISTRY_ERR_STALE_READING_LOG "AnchorError occurred. Error Code: StaleReading. Error Number: 6016. Error Message: Reading timestamp must be later than the meter's last reading."
+#define REGISTRY_ERR_STALE_READING 6016ULL /* StaleReading: Reading timestamp must be later than the meter's last accepted reading (an older reading is already covered) */
+#define REGISTRY_ERR_STALE_READING_LOG "AnchorError occurred. Error Code: StaleReading. Error Number: 6016. Error Message: Reading timestamp must be later than the meter's last accepted reading (an older reading is already covered)."
 #define REGISTRY_ERR_TIMESTAMP_IN_FUTURE 6017ULL /* TimestampInFuture: Reading timestamp is ahead of the cluster clock by more than MAX_CLOCK_SKEW_SECS */
 #define REGISTRY_ERR_TIMESTAMP_IN_FUTURE_LOG "AnchorError occurred. Error Code: TimestampInFuture. Error Number: 6017. Error Message: Reading timestamp is ahead of the cluster clock by more than MAX_CLOCK_SKEW_SECS."
-#define REGISTRY_ERR_PRODUCTION_EXCEEDS_CAPACITY 6018ULL /* ProductionExceedsCapacity: Production exceeds rated capacity times elapsed time */
-#define REGISTRY_ERR_PRODUCTION_EXCEEDS_CAPACITY_LOG "AnchorError occurred. Error Code: ProductionExceedsCapacity. Error Number: 6018. Error Message: Production exceeds rated capacity times elapsed time."
+#define REGISTRY_ERR_PRODUCTION_EXCEEDS_CAPACITY 6018ULL /* ProductionExceedsCapacity: The production register advanced more than rated capacity times the time since the previous reading */
+#define REGISTRY_ERR_PRODUCTION_EXCEEDS_CAPACITY_LOG "AnchorError occurred. Error Code: ProductionExceedsCapacity. Error Number: 6018. Error Message: The production register advanced more than rated capacity times the time since the previous reading."
 #define REGISTRY_ERR_OVERFLOW 6019ULL /* Overflow: Arithmetic overflow */
 #define REGISTRY_ERR_OVERFLOW_LOG "AnchorError occurred. Error Code: Overflow. Error Number: 6019. Error Message: Arithmetic overflow."
 #define REGISTRY_ERR_NOTHING_TO_SETTLE 6020ULL /* NothingToSettle: The meter has no unsettled net generation */
@@ -75,6 +80,14 @@ static const GtxPubkey REGISTRY_PROGRAM_ID = {REGISTRY_PROGRAM_ID_BYTES};
 #define REGISTRY_ERR_INVALID_GRID_MINT_LOG "AnchorError occurred. Error Code: InvalidGridMint. Error Number: 6022. Error Message: Not the GRID mint."
 #define REGISTRY_ERR_INVALID_MINT_AUTHORITY 6023ULL /* InvalidMintAuthority: Not Energy Token's mint authority PDA */
 #define REGISTRY_ERR_INVALID_MINT_AUTHORITY_LOG "AnchorError occurred. Error Code: InvalidMintAuthority. Error Number: 6023. Error Message: Not Energy Token's mint authority PDA."
+#define REGISTRY_ERR_REGISTER_DECREASED 6024ULL /* RegisterDecreased: A meter register went backwards: registers are cumulative and never decrease (a replaced meter is a new meter) */
+#define REGISTRY_ERR_REGISTER_DECREASED_LOG "AnchorError occurred. Error Code: RegisterDecreased. Error Number: 6024. Error Message: A meter register went backwards: registers are cumulative and never decrease (a replaced meter is a new meter)."
+#define REGISTRY_ERR_READING_BEFORE_ACTIVATION 6025ULL /* ReadingBeforeActivation: The first reading is older than the meter's activation */
+#define REGISTRY_ERR_READING_BEFORE_ACTIVATION_LOG "AnchorError occurred. Error Code: ReadingBeforeActivation. Error Number: 6025. Error Message: The first reading is older than the meter's activation."
+#define REGISTRY_ERR_METER_KEY_ALREADY_REGISTERED 6026ULL /* MeterKeyAlreadyRegistered: This device key already belongs to another meter */
+#define REGISTRY_ERR_METER_KEY_ALREADY_REGISTERED_LOG "AnchorError occurred. Error Code: MeterKeyAlreadyRegistered. Error Number: 6026. Error Message: This device key already belongs to another meter."
+#define REGISTRY_ERR_NOT_DEPLOY_AUTHORITY 6027ULL /* NotDeployAuthority: Only the deploy authority may initialize */
+#define REGISTRY_ERR_NOT_DEPLOY_AUTHORITY_LOG "AnchorError occurred. Error Code: NotDeployAuthority. Error Number: 6027. Error Message: Only the deploy authority may initialize."
 
 /* enum MeterStatus (borsh u8 variant index) */
 #define REGISTRY_ENUM_METER_STATUS_PENDING 0
@@ -100,42 +113,57 @@ static const GtxPubkey REGISTRY_PROGRAM_ID = {REGISTRY_PROGRAM_ID_BYTES};
 #define REGISTRY_ENUM_USER_TYPE_COUNT 2
 
 /* ---- Instructions ---- */
+/* The most accounts any instruction names: the entrypoint's capacity for account infos. */
+#define REGISTRY_MAX_IX_ACCOUNTS 8
 
 /* initialize: sha256("global:initialize")[0..8] = {175, 175, 109, 31, 13, 152, 155, 237}
- *   Creates the Registry PDA (seeds ["registry"]) with the signer as authority (the admin who activates meters and suspends users) and zero counters.
+ *   Creates the Registry PDA (seeds ["registry"]) with `authority` as the registry authority (the admin who activates meters and suspends users) and zero counters. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it, so nobody can front-run the deployment; any payer may pay the rent.
  * Accounts:
- *   0. [writable, signer] authority
- *   1. [writable] registry (PDA)
- *   2. [] system_program (address 11111111111111111111111111111111)
+ *   0. [writable, signer] payer
+ *   1. [signer] deployer
+ *   2. [writable] registry (PDA)
+ *   3. [] system_program (address 11111111111111111111111111111111)
  */
 #define REGISTRY_IX_INITIALIZE_DISC 0xed9b980d1f6dafafULL
 #define REGISTRY_IX_INITIALIZE_DISC_BYTES {175, 175, 109, 31, 13, 152, 155, 237}
-#define REGISTRY_IX_INITIALIZE_ACCOUNTS 3
-#define REGISTRY_IX_INITIALIZE_AUTHORITY 0
-#define REGISTRY_IX_INITIALIZE_REGISTRY 1
-#define REGISTRY_IX_INITIALIZE_SYSTEM_PROGRAM 2
-/* No args: the data is exactly the 8-byte discriminator. */
-GTX_INLINE bool registry_initialize_data_ok(const GtxInput *in) { return in->data_len == 8; }
+#define REGISTRY_IX_INITIALIZE_ACCOUNTS 4
+#define REGISTRY_IX_INITIALIZE_PAYER 0
+#define REGISTRY_IX_INITIALIZE_DEPLOYER 1
+#define REGISTRY_IX_INITIALIZE_REGISTRY 2
+#define REGISTRY_IX_INITIALIZE_SYSTEM_PROGRAM 3
+typedef struct {
+  const GtxPubkey *authority;
+} RegistryInitializeArgs;
+/* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
+GTX_INLINE bool registry_initialize_decode(const GtxInput *in, RegistryInitializeArgs *out) {
+  if (in->data_len < 8) return false;
+  GtxReader rd = gtx_reader(in->data + 8, in->data_len - 8);
+  GtxReader *r = &rd;
+  out->authority = gtx_read_pubkey(r);
+  return gtx_reader_done(r);
+}
 
 /* register_meter: sha256("global:register_meter")[0..8] = {49, 106, 87, 72, 138, 214, 224, 125}
- *   Registers a smart meter for a registered, active user (the owner signs): Meter PDA ["meter", meter_id] holding the meter's Ed25519 public key, type, zone and rated capacity. The meter starts Pending until the registry authority activates it.
+ *   Registers a smart meter for a registered, active user (the owner signs): Meter PDA ["meter", meter_id] holding the meter's Ed25519 public key, type, zone and rated capacity, and the key's index PDA ["meter_key", meter_pubkey], so one device key registers one meter. The key must be a canonical encoding of a curve point outside the small-order subgroup. The meter starts Pending until the registry authority activates it.
  * Accounts:
  *   0. [writable, signer] payer
  *   1. [signer] owner
  *   2. [writable] registry (PDA)
  *   3. [writable] user (PDA)
  *   4. [writable] meter (PDA)
- *   5. [] system_program (address 11111111111111111111111111111111)
+ *   5. [writable] meter_key (PDA)
+ *   6. [] system_program (address 11111111111111111111111111111111)
  */
 #define REGISTRY_IX_REGISTER_METER_DISC 0x7de0d68a48576a31ULL
 #define REGISTRY_IX_REGISTER_METER_DISC_BYTES {49, 106, 87, 72, 138, 214, 224, 125}
-#define REGISTRY_IX_REGISTER_METER_ACCOUNTS 6
+#define REGISTRY_IX_REGISTER_METER_ACCOUNTS 7
 #define REGISTRY_IX_REGISTER_METER_PAYER 0
 #define REGISTRY_IX_REGISTER_METER_OWNER 1
 #define REGISTRY_IX_REGISTER_METER_REGISTRY 2
 #define REGISTRY_IX_REGISTER_METER_USER 3
 #define REGISTRY_IX_REGISTER_METER_METER 4
-#define REGISTRY_IX_REGISTER_METER_SYSTEM_PROGRAM 5
+#define REGISTRY_IX_REGISTER_METER_METER_KEY 5
+#define REGISTRY_IX_REGISTER_METER_SYSTEM_PROGRAM 6
 typedef struct {
   const uint8_t *meter_id; /* UTF-8, not NUL-terminated */
   uint32_t meter_id_len;
@@ -192,7 +220,7 @@ GTX_INLINE bool registry_register_user_decode(const GtxInput *in, RegistryRegist
 }
 
 /* set_meter_status: sha256("global:set_meter_status")[0..8] = {201, 50, 114, 251, 180, 1, 95, 124}
- *   Registry authority only: activates or suspends a meter (a meter can never go back to Pending).
+ *   Registry authority only: activates or suspends a meter (a meter can never go back to Pending). Activation records the chain clock in activated_at: the meter's first reading may not be older.
  * Accounts:
  *   0. [signer] authority
  *   1. [writable] registry (PDA)
@@ -270,7 +298,7 @@ GTX_INLINE bool registry_set_user_status_decode(const GtxInput *in, RegistrySetU
 GTX_INLINE bool registry_settle_balance_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* submit_reading: sha256("global:submit_reading")[0..8] = {195, 186, 45, 0, 106, 119, 103, 166}
- *   Records one meter reading. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production, consumption, timestamp). Any fee payer may send it; the meter must be Active, the timestamp must increase and not be in the future, and production is capped by rated capacity over the elapsed time.
+ *   Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading.
  * Accounts:
  *   0. [writable] meter
  *   1. [] instructions (address Sysvar1nstructions1111111111111111111111111)
@@ -281,8 +309,8 @@ GTX_INLINE bool registry_settle_balance_data_ok(const GtxInput *in) { return in-
 #define REGISTRY_IX_SUBMIT_READING_METER 0
 #define REGISTRY_IX_SUBMIT_READING_INSTRUCTIONS 1
 typedef struct {
-  uint64_t production_wh;
-  uint64_t consumption_wh;
+  uint64_t production_register_wh;
+  uint64_t consumption_register_wh;
   int64_t timestamp;
 } RegistrySubmitReadingArgs;
 /* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
@@ -290,8 +318,8 @@ GTX_INLINE bool registry_submit_reading_decode(const GtxInput *in, RegistrySubmi
   if (in->data_len < 8) return false;
   GtxReader rd = gtx_reader(in->data + 8, in->data_len - 8);
   GtxReader *r = &rd;
-  out->production_wh = gtx_read_u64(r);
-  out->consumption_wh = gtx_read_u64(r);
+  out->production_register_wh = gtx_read_u64(r);
+  out->consumption_register_wh = gtx_read_u64(r);
   out->timestamp = gtx_read_i64(r);
   return gtx_reader_done(r);
 }
@@ -301,7 +329,7 @@ GTX_INLINE bool registry_submit_reading_decode(const GtxInput *in, RegistrySubmi
 /* account Meter: sha256("account:Meter")[0..8] = {5, 115, 227, 240, 63, 166, 206, 182} */
 #define REGISTRY_ACCOUNT_METER_DISC 0xb6cea63ff0e37305ULL
 #define REGISTRY_ACCOUNT_METER_DISC_BYTES {5, 115, 227, 240, 63, 166, 206, 182}
-#define REGISTRY_ACCOUNT_METER_LEN 176 /* total bytes, discriminator included */
+#define REGISTRY_ACCOUNT_METER_LEN 200 /* total bytes, discriminator included */
 #define REGISTRY_ACCOUNT_METER_OWNER_OFF 8
 #define REGISTRY_ACCOUNT_METER_METER_PUBKEY_OFF 40
 #define REGISTRY_ACCOUNT_METER_METER_ID_OFF 72
@@ -313,11 +341,14 @@ GTX_INLINE bool registry_submit_reading_decode(const GtxInput *in, RegistrySubmi
 #define REGISTRY_ACCOUNT_METER_TOTAL_CONSUMPTION_OFF 144
 #define REGISTRY_ACCOUNT_METER_SETTLED_NET_GEN_OFF 152
 #define REGISTRY_ACCOUNT_METER_CLAIMED_ERC_GEN_OFF 160
-#define REGISTRY_ACCOUNT_METER_ZONE_ID_OFF 168
-#define REGISTRY_ACCOUNT_METER_METER_ID_LEN_OFF 172
-#define REGISTRY_ACCOUNT_METER_METER_TYPE_OFF 173
-#define REGISTRY_ACCOUNT_METER_STATUS_OFF 174
-#define REGISTRY_ACCOUNT_METER_BUMP_OFF 175
+#define REGISTRY_ACCOUNT_METER_PRODUCTION_REGISTER_OFF 168
+#define REGISTRY_ACCOUNT_METER_CONSUMPTION_REGISTER_OFF 176
+#define REGISTRY_ACCOUNT_METER_ACTIVATED_AT_OFF 184
+#define REGISTRY_ACCOUNT_METER_ZONE_ID_OFF 192
+#define REGISTRY_ACCOUNT_METER_METER_ID_LEN_OFF 196
+#define REGISTRY_ACCOUNT_METER_METER_TYPE_OFF 197
+#define REGISTRY_ACCOUNT_METER_STATUS_OFF 198
+#define REGISTRY_ACCOUNT_METER_BUMP_OFF 199
 GTX_INLINE GtxPubkey *registry_meter_owner(uint8_t *d) { return (GtxPubkey *)(d + 8); }
 GTX_INLINE GtxPubkey *registry_meter_meter_pubkey(uint8_t *d) { return (GtxPubkey *)(d + 40); }
 GTX_INLINE uint8_t *registry_meter_meter_id(uint8_t *d) { return d + 72; /* 32 bytes */ }
@@ -337,16 +368,32 @@ GTX_INLINE uint64_t registry_meter_get_settled_net_gen(const uint8_t *d) { retur
 GTX_INLINE void registry_meter_set_settled_net_gen(uint8_t *d, uint64_t v) { gtx_store_u64(d + 152, (uint64_t)v); }
 GTX_INLINE uint64_t registry_meter_get_claimed_erc_gen(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 160); }
 GTX_INLINE void registry_meter_set_claimed_erc_gen(uint8_t *d, uint64_t v) { gtx_store_u64(d + 160, (uint64_t)v); }
-GTX_INLINE uint32_t registry_meter_get_zone_id(const uint8_t *d) { return (uint32_t)gtx_load_u32(d + 168); }
-GTX_INLINE void registry_meter_set_zone_id(uint8_t *d, uint32_t v) { gtx_store_u32(d + 168, (uint32_t)v); }
-GTX_INLINE uint8_t registry_meter_get_meter_id_len(const uint8_t *d) { return (uint8_t)d[172]; }
-GTX_INLINE void registry_meter_set_meter_id_len(uint8_t *d, uint8_t v) { gtx_store_u8(d + 172, (uint8_t)v); }
-GTX_INLINE uint8_t registry_meter_get_meter_type(const uint8_t *d) { return (uint8_t)d[173]; }
-GTX_INLINE void registry_meter_set_meter_type(uint8_t *d, uint8_t v) { gtx_store_u8(d + 173, v); }
-GTX_INLINE uint8_t registry_meter_get_status(const uint8_t *d) { return (uint8_t)d[174]; }
-GTX_INLINE void registry_meter_set_status(uint8_t *d, uint8_t v) { gtx_store_u8(d + 174, v); }
-GTX_INLINE uint8_t registry_meter_get_bump(const uint8_t *d) { return (uint8_t)d[175]; }
-GTX_INLINE void registry_meter_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 175, (uint8_t)v); }
+GTX_INLINE uint64_t registry_meter_get_production_register(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 168); }
+GTX_INLINE void registry_meter_set_production_register(uint8_t *d, uint64_t v) { gtx_store_u64(d + 168, (uint64_t)v); }
+GTX_INLINE uint64_t registry_meter_get_consumption_register(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 176); }
+GTX_INLINE void registry_meter_set_consumption_register(uint8_t *d, uint64_t v) { gtx_store_u64(d + 176, (uint64_t)v); }
+GTX_INLINE int64_t registry_meter_get_activated_at(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 184); }
+GTX_INLINE void registry_meter_set_activated_at(uint8_t *d, int64_t v) { gtx_store_u64(d + 184, (uint64_t)v); }
+GTX_INLINE uint32_t registry_meter_get_zone_id(const uint8_t *d) { return (uint32_t)gtx_load_u32(d + 192); }
+GTX_INLINE void registry_meter_set_zone_id(uint8_t *d, uint32_t v) { gtx_store_u32(d + 192, (uint32_t)v); }
+GTX_INLINE uint8_t registry_meter_get_meter_id_len(const uint8_t *d) { return (uint8_t)d[196]; }
+GTX_INLINE void registry_meter_set_meter_id_len(uint8_t *d, uint8_t v) { gtx_store_u8(d + 196, (uint8_t)v); }
+GTX_INLINE uint8_t registry_meter_get_meter_type(const uint8_t *d) { return (uint8_t)d[197]; }
+GTX_INLINE void registry_meter_set_meter_type(uint8_t *d, uint8_t v) { gtx_store_u8(d + 197, v); }
+GTX_INLINE uint8_t registry_meter_get_status(const uint8_t *d) { return (uint8_t)d[198]; }
+GTX_INLINE void registry_meter_set_status(uint8_t *d, uint8_t v) { gtx_store_u8(d + 198, v); }
+GTX_INLINE uint8_t registry_meter_get_bump(const uint8_t *d) { return (uint8_t)d[199]; }
+GTX_INLINE void registry_meter_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 199, (uint8_t)v); }
+
+/* account MeterKey: sha256("account:MeterKey")[0..8] = {145, 2, 134, 214, 239, 156, 206, 238} */
+#define REGISTRY_ACCOUNT_METER_KEY_DISC 0xeece9cefd6860291ULL
+#define REGISTRY_ACCOUNT_METER_KEY_DISC_BYTES {145, 2, 134, 214, 239, 156, 206, 238}
+#define REGISTRY_ACCOUNT_METER_KEY_LEN 41 /* total bytes, discriminator included */
+#define REGISTRY_ACCOUNT_METER_KEY_METER_OFF 8
+#define REGISTRY_ACCOUNT_METER_KEY_BUMP_OFF 40
+GTX_INLINE GtxPubkey *registry_meter_key_meter(uint8_t *d) { return (GtxPubkey *)(d + 8); }
+GTX_INLINE uint8_t registry_meter_key_get_bump(const uint8_t *d) { return (uint8_t)d[40]; }
+GTX_INLINE void registry_meter_key_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 40, (uint8_t)v); }
 
 /* account Registry: sha256("account:Registry")[0..8] = {47, 174, 110, 246, 184, 182, 252, 218} */
 #define REGISTRY_ACCOUNT_REGISTRY_DISC 0xdafcb6b8f66eae2fULL
@@ -435,8 +482,8 @@ GTX_INLINE void registry_emit_meter_registered(const GtxPubkey *meter, const Gtx
 /* event MeterStatusChanged: sha256("event:MeterStatusChanged")[0..8] = {116, 151, 128, 151, 111, 64, 255, 66} */
 #define REGISTRY_EVENT_METER_STATUS_CHANGED_DISC 0x42ff406f97809774ULL
 #define REGISTRY_EVENT_METER_STATUS_CHANGED_DISC_BYTES {116, 151, 128, 151, 111, 64, 255, 66}
-#define REGISTRY_EVENT_METER_STATUS_CHANGED_LEN 106
-GTX_INLINE void registry_emit_meter_status_changed(const GtxPubkey *meter, const GtxPubkey *owner, const GtxPubkey *authority, uint8_t old_status, uint8_t new_status) {
+#define REGISTRY_EVENT_METER_STATUS_CHANGED_LEN 114
+GTX_INLINE void registry_emit_meter_status_changed(const GtxPubkey *meter, const GtxPubkey *owner, const GtxPubkey *authority, uint8_t old_status, uint8_t new_status, int64_t at) {
   uint64_t buf[(REGISTRY_EVENT_METER_STATUS_CHANGED_LEN + 7) / 8]; /* 8-aligned */
   uint8_t *b = (uint8_t *)buf;
   gtx_store_u64(b, REGISTRY_EVENT_METER_STATUS_CHANGED_DISC);
@@ -445,14 +492,15 @@ GTX_INLINE void registry_emit_meter_status_changed(const GtxPubkey *meter, const
   gtx_pubkey_copy((GtxPubkey *)(b + 72), authority);
   gtx_store_u8(b + 104, old_status);
   gtx_store_u8(b + 105, new_status);
+  gtx_store_u64(b + 106, (uint64_t)at);
   gtx_emit_event(b, REGISTRY_EVENT_METER_STATUS_CHANGED_LEN);
 }
 
 /* event ReadingSubmitted: sha256("event:ReadingSubmitted")[0..8] = {86, 129, 201, 144, 85, 212, 28, 82} */
 #define REGISTRY_EVENT_READING_SUBMITTED_DISC 0x521cd45590c98156ULL
 #define REGISTRY_EVENT_READING_SUBMITTED_DISC_BYTES {86, 129, 201, 144, 85, 212, 28, 82}
-#define REGISTRY_EVENT_READING_SUBMITTED_LEN 112
-GTX_INLINE void registry_emit_reading_submitted(const GtxPubkey *meter, const GtxPubkey *owner, uint64_t production_wh, uint64_t consumption_wh, int64_t timestamp, uint64_t total_production, uint64_t total_consumption) {
+#define REGISTRY_EVENT_READING_SUBMITTED_LEN 129
+GTX_INLINE void registry_emit_reading_submitted(const GtxPubkey *meter, const GtxPubkey *owner, uint64_t production_wh, uint64_t consumption_wh, uint64_t production_register, uint64_t consumption_register, int64_t timestamp, bool baseline, uint64_t total_production, uint64_t total_consumption) {
   uint64_t buf[(REGISTRY_EVENT_READING_SUBMITTED_LEN + 7) / 8]; /* 8-aligned */
   uint8_t *b = (uint8_t *)buf;
   gtx_store_u64(b, REGISTRY_EVENT_READING_SUBMITTED_DISC);
@@ -460,9 +508,12 @@ GTX_INLINE void registry_emit_reading_submitted(const GtxPubkey *meter, const Gt
   gtx_pubkey_copy((GtxPubkey *)(b + 40), owner);
   gtx_store_u64(b + 72, (uint64_t)production_wh);
   gtx_store_u64(b + 80, (uint64_t)consumption_wh);
-  gtx_store_u64(b + 88, (uint64_t)timestamp);
-  gtx_store_u64(b + 96, (uint64_t)total_production);
-  gtx_store_u64(b + 104, (uint64_t)total_consumption);
+  gtx_store_u64(b + 88, (uint64_t)production_register);
+  gtx_store_u64(b + 96, (uint64_t)consumption_register);
+  gtx_store_u64(b + 104, (uint64_t)timestamp);
+  gtx_store_u8(b + 112, baseline ? 1 : 0);
+  gtx_store_u64(b + 113, (uint64_t)total_production);
+  gtx_store_u64(b + 121, (uint64_t)total_consumption);
   gtx_emit_event(b, REGISTRY_EVENT_READING_SUBMITTED_LEN);
 }
 

@@ -1,0 +1,37 @@
+/**
+ * The deploy authority: the key fixed at build time (the IDL constant DEPLOY_AUTHORITY of
+ * registry, energy_token and oracle) that alone may call their `initialize`, so nobody can
+ * front-run a fresh deployment. The committed development key (programs/keys/) is public, like
+ * the program keys next to it: a real deployment builds the programs with its own
+ * DEPLOY_AUTHORITY and points DEPLOY_AUTHORITY_KEYPAIR_PATH at that key (see README).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { registryIdl } from "~/programs/registry/idl/registry";
+
+export const DEFAULT_DEPLOY_AUTHORITY_KEYPAIR_PATH = "programs/keys/deploy-authority-keypair.json";
+
+/** DEPLOY_AUTHORITY as the programs were built with it. */
+export function deployAuthority(): PublicKey {
+  // The JSON keeps the IDL's own names (the TS type camelCases them, as Anchor's Program does).
+  const constants = registryIdl.constants as readonly { name: string; value: string }[];
+  const c = constants.find((k) => k.name === "DEPLOY_AUTHORITY");
+  if (!c) throw new Error("the registry IDL has no DEPLOY_AUTHORITY constant");
+  return new PublicKey(c.value);
+}
+
+/** The deploy authority's keypair; refuses a key that is not the programs' DEPLOY_AUTHORITY. */
+export function loadDeployAuthority(
+  filePath: string = process.env.DEPLOY_AUTHORITY_KEYPAIR_PATH ?? DEFAULT_DEPLOY_AUTHORITY_KEYPAIR_PATH,
+): Keypair {
+  const file = path.resolve(filePath);
+  if (!fs.existsSync(file)) throw new Error(`deploy authority keypair ${file} does not exist (set DEPLOY_AUTHORITY_KEYPAIR_PATH)`);
+  const raw: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (!Array.isArray(raw) || raw.length !== 64) throw new Error(`deploy authority keypair ${file} is not a 64-byte JSON array`);
+  const kp = Keypair.fromSecretKey(Uint8Array.from(raw as number[]));
+  const expected = deployAuthority();
+  if (!kp.publicKey.equals(expected))
+    throw new Error(`deploy authority keypair ${file} is ${kp.publicKey.toBase58()}, but the programs were built for ${expected.toBase58()}`);
+  return kp;
+}
