@@ -1,12 +1,13 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { EmptyBlock, ErrorBlock, LoadingBlock, Panel } from "~/components/dashboard/panel";
 import { SignedInGate } from "~/components/dashboard/signed-in-gate";
 import { formatDateTime, formatGrid, formatKwh } from "~/components/dashboard/units";
 import { StatusBadge } from "~/components/meters/meter-list";
 import { Button } from "~/components/ui/button";
+import { Dialog } from "~/components/ui/dialog";
 import { ShieldIcon } from "~/components/ui/icons";
 import { useToast } from "~/components/ui/toast";
 import { shortAddress } from "~/lib/format";
@@ -53,6 +54,13 @@ function MeterActivation() {
     }),
   );
   const pendingId = setStatus.isPending ? setStatus.variables.meterId : null;
+  // Suspending is destructive: it asks first, with the focus on Cancel (the Dialog's own effect,
+  // which opens it, runs before this one).
+  const [confirmSuspend, setConfirmSuspend] = useState<string | null>(null);
+  const confirmActions = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (confirmSuspend) confirmActions.current?.querySelector("button")?.focus();
+  }, [confirmSuspend]);
 
   return (
     <Panel
@@ -120,7 +128,7 @@ function MeterActivation() {
                     variant="danger"
                     busy={pendingId === m.meterId && setStatus.variables?.status === "suspended"}
                     disabled={setStatus.isPending}
-                    onClick={() => setStatus.mutate({ meterId: m.meterId, status: "suspended" })}
+                    onClick={() => setConfirmSuspend(m.meterId)}
                   >
                     Suspend
                   </Button>
@@ -130,6 +138,34 @@ function MeterActivation() {
           ))}
         </ul>
       )}
+      <Dialog
+        open={confirmSuspend !== null}
+        onClose={() => setConfirmSuspend(null)}
+        title={`Suspend meter ${confirmSuspend ?? ""}?`}
+        description={
+          <>
+            Nothing more is minted for this meter until an admin activates it again: the gateway
+            refuses its new readings, and the chain refuses to record or settle any. The change is
+            sent on chain with the operator key and recorded in the audit log.
+          </>
+        }
+      >
+        <div ref={confirmActions} className="flex justify-end gap-2" data-testid="suspend-confirm">
+          <Button variant="secondary" onClick={() => setConfirmSuspend(null)}>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              if (confirmSuspend)
+                setStatus.mutate({ meterId: confirmSuspend, status: "suspended" });
+              setConfirmSuspend(null);
+            }}
+          >
+            Suspend meter
+          </Button>
+        </div>
+      </Dialog>
     </Panel>
   );
 }
@@ -202,25 +238,167 @@ function MintPollerJob() {
   );
 }
 
+type Level = "ok" | "warn" | "error";
+const LEVEL_STYLE: Record<Level, string> = {
+  ok: "bg-emerald-500/15 text-emerald-700 dark:text-emerald-300",
+  warn: "bg-amber-500/15 text-amber-700 dark:text-amber-300",
+  error: "bg-danger/15 text-danger",
+};
+
+function HealthBadge({ level, text }: { level: Level; text: string }) {
+  return (
+    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${LEVEL_STYLE[level]}`}>
+      {text}
+    </span>
+  );
+}
+
+function IndexerHealthDetails({
+  indexer,
+}: {
+  indexer: RouterOutputs["health"]["status"]["indexer"];
+}) {
+  const lag =
+    indexer.lagSlots !== null || indexer.lagSeconds !== null
+      ? [
+          indexer.lagSlots !== null ? `${indexer.lagSlots.toLocaleString("en-US")} slots` : null,
+          indexer.lagSeconds !== null ? `${indexer.lagSeconds} s since the last pass` : null,
+        ]
+          .filter(Boolean)
+          .join(" · ")
+      : "unknown";
+  return (
+    <dl
+      className="text-fg-muted grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs"
+      data-testid="indexer-details"
+    >
+      <dt>Lag</dt>
+      <dd data-testid="indexer-lag">{lag}</dd>
+      <dt>Failed passes</dt>
+      <dd data-testid="indexer-failures">{indexer.consecutiveFailures} in a row</dd>
+      <dt>Dead letters</dt>
+      <dd data-testid="indexer-dead-letters">{indexer.openDeadLetters ?? "unknown"} open</dd>
+      <dt>Last error</dt>
+      <dd className="break-words" data-testid="indexer-last-error">
+        {indexer.lastError
+          ? `${indexer.lastError.message ?? "(hidden)"} · ${formatDateTime(indexer.lastError.at)}`
+          : "none"}
+      </dd>
+      {indexer.reasons.length ? (
+        <>
+          <dt>Why</dt>
+          <dd data-testid="indexer-reasons">{indexer.reasons.join("; ")}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+function DeadLetters() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const list = useQuery({
+    ...trpc.admin.indexer.deadLetters.queryOptions({ limit: 50 }),
+    refetchInterval: 10_000,
+  });
+  const retry = useMutation(
+    trpc.admin.indexer.retryDeadLetter.mutationOptions({
+      onSuccess: (r) => {
+        if (r.outcome === "resolved") {
+          notify({
+            tone: "success",
+            title: "Transaction applied",
+            description: `${shortAddress(r.deadLetter.signature, 6)} is indexed now`,
+          });
+        } else {
+          notify({
+            tone: "error",
+            title: "Still cannot apply it",
+            description: r.deadLetter.error,
+          });
+        }
+      },
+      onError: (e) =>
+        notify({ tone: "error", title: "The retry did not run", description: adminErrorText(e) }),
+      onSettled: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.admin.indexer.deadLetters.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.health.status.queryKey() });
+      },
+    }),
+  );
+  const retrying = retry.isPending ? retry.variables.id : null;
+  const titleId = useId();
+  return (
+    <Panel title="Indexer dead letters" className="lg:col-span-3" labelledBy={titleId}>
+      <p className="text-fg-muted -mt-2 text-xs">
+        Chain transactions the indexer could not apply after 3 attempts; it skipped them and went
+        on. Fix the cause, then <em>Retry</em> fetches the transaction from the chain and applies it
+        again.
+      </p>
+      {list.isPending ? (
+        <LoadingBlock label="Loading dead letters" />
+      ) : list.isError ? (
+        <ErrorBlock error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.data.length === 0 ? (
+        <EmptyBlock>No open dead letters: every chain transaction is indexed.</EmptyBlock>
+      ) : (
+        <ul className="flex flex-col gap-3" data-testid="dead-letter-list">
+          {list.data.map((d) => (
+            <li
+              key={d.id}
+              className="border-line flex flex-col gap-2 rounded-xl border p-3 sm:flex-row sm:items-start"
+              data-testid={`dead-letter-${d.id}`}
+            >
+              <div className="min-w-0 flex-1 text-sm">
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="font-mono text-xs break-all" title={d.signature}>
+                    {shortAddress(d.signature, 8)}
+                  </span>
+                  <span className="bg-surface-muted rounded-full px-2 py-0.5 text-xs">
+                    {d.program}
+                  </span>
+                  <span className="text-fg-muted text-xs">
+                    slot {d.slot.toLocaleString("en-US")} · {d.attempts} attempts · last{" "}
+                    {formatDateTime(d.lastFailedAt)} · first {formatDateTime(d.firstFailedAt)}
+                  </span>
+                </div>
+                <p className="text-danger mt-1 text-xs break-words">{d.error}</p>
+              </div>
+              <Button
+                size="sm"
+                variant="secondary"
+                busy={retrying === d.id}
+                disabled={retry.isPending}
+                onClick={() => retry.mutate({ id: d.id })}
+              >
+                Retry
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
 function Health() {
   const trpc = useTRPC();
   const health = useQuery({ ...trpc.health.status.queryOptions(), refetchInterval: 10_000 });
-  const item = (label: string, ok: boolean, extra?: string) => (
+  const row = (label: string, level: Level, text: string) => (
     <li
       className="flex items-center justify-between gap-2"
       data-testid={`health-${label.toLowerCase().replace(/\W+/g, "-")}`}
     >
       <span>{label}</span>
-      <span
-        className={`rounded-full px-2 py-0.5 text-xs font-medium ${ok ? "bg-emerald-500/15 text-emerald-700 dark:text-emerald-300" : "bg-danger/15 text-danger"}`}
-      >
-        {ok ? "ok" : "down"}
-        {extra ? ` · ${extra}` : ""}
-      </span>
+      <HealthBadge level={level} text={text} />
     </li>
   );
+  const item = (label: string, ok: boolean, extra?: string) =>
+    row(label, ok ? "ok" : "error", `${ok ? "ok" : "down"}${extra ? ` · ${extra}` : ""}`);
+  const titleId = useId();
   return (
-    <Panel title="Health">
+    <Panel title="Health" labelledBy={titleId}>
       {health.isPending ? (
         <LoadingBlock label="Loading health" />
       ) : health.isError ? (
@@ -234,7 +412,14 @@ function Health() {
             health.data.chain.ok,
             health.data.chain.slot !== undefined ? `slot ${health.data.chain.slot}` : undefined,
           )}
-          {item("Indexer", health.data.indexer.ok, health.data.indexer.state)}
+          {row(
+            "Indexer",
+            health.data.indexer.level,
+            `${health.data.indexer.level} · ${health.data.indexer.state}`,
+          )}
+          <li>
+            <IndexerHealthDetails indexer={health.data.indexer} />
+          </li>
         </ul>
       )}
     </Panel>
@@ -247,7 +432,12 @@ export function AdminConsole() {
       audience="admin"
       icon={<ShieldIcon width={24} height={24} />}
       title="The console"
-      upcoming={["Meter activation", "Job status with manual runs", "Health"]}
+      upcoming={[
+        "Meter activation",
+        "Job status with manual runs",
+        "Health",
+        "Indexer dead letters",
+      ]}
     >
       <div className="grid gap-6 lg:grid-cols-3">
         <MeterActivation />
@@ -255,6 +445,7 @@ export function AdminConsole() {
           <MintPollerJob />
           <Health />
         </div>
+        <DeadLetters />
       </div>
     </SignedInGate>
   );

@@ -246,7 +246,7 @@ export interface IndexerOptions {
   connection: Connection;
   programs: ChainPrograms;
   publish?: Publish;
-  /** Catch-up timer, ms (live notifications also trigger one); default 5 s, 0 = none. */
+  /** Catch-up timer, ms (live notifications also trigger one); default 2 s, 0 = none. */
   catchUpIntervalMs?: number;
   log?: (line: string) => void;
   /** Where to report state, passes and failures (background.ts passes the process's own). */
@@ -272,7 +272,7 @@ export interface ChainIndexer {
 
 const PAGE = 1_000;
 /** Default catch-up timer: short enough that an idle chain's lag stays well under the health thresholds. */
-export const CATCH_UP_INTERVAL_MS = 5_000;
+export const CATCH_UP_INTERVAL_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createIndexer(options: IndexerOptions): ChainIndexer {
@@ -410,7 +410,11 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
     if (stopped || debounce) return;
     debounce = setTimeout(() => {
       debounce = null;
-      catchUp().catch((err: unknown) => log(`[indexer] catch-up failed: ${String(err)}`));
+      catchUp().catch((err: unknown) => {
+        // Every 2 s while the chain or database is down: say it once, then every 30th time.
+        if (status.consecutiveFailures % 30 === 1)
+          log(`[indexer] catch-up failed (${status.consecutiveFailures} in a row): ${String(err)}`);
+      });
     }, delayMs);
   }
 
