@@ -11,10 +11,7 @@ import path from "node:path";
 import { startLocalnet } from "~/server/localnet";
 import { bootstrapChain } from "~/server/solana/bootstrap";
 import { closeConnectionSocket, openServerChain } from "~/server/solana/connection";
-
-export const E2E_CHAIN_PORT = Number(process.env.E2E_CHAIN_PORT ?? 18899);
-export const E2E_RPC_URL = `http://127.0.0.1:${E2E_CHAIN_PORT}`;
-export const E2E_WS_URL = `ws://127.0.0.1:${E2E_CHAIN_PORT + 1}`;
+import { E2E_CHAIN_PORT } from "./settings";
 
 export async function startE2eChain(root: string, log: (line: string) => void) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gtx-e2e-chain-"));

@@ -16,4 +16,13 @@ export const E2E_GENESIS_HASH = bs58.encode(
   crypto.createHash("sha256").update("gridtokenx-e2e-genesis").digest(),
 );
 
+/**
+ * The e2e run's own local chain (e2e/support/e2e-chain.ts starts it): fixed loopback ports, so
+ * the browser's NEXT_PUBLIC_SOLANA_RPC_URL baked into the build stays the same from run to run.
+ * Specs reach it from Node too (registering a meter for the admin console's tests).
+ */
+export const E2E_CHAIN_PORT = Number(process.env.E2E_CHAIN_PORT ?? 18899);
+export const E2E_RPC_URL = `http://127.0.0.1:${E2E_CHAIN_PORT}`;
+export const E2E_WS_URL = `ws://127.0.0.1:${E2E_CHAIN_PORT + 1}`;
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

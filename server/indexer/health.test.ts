@@ -41,8 +41,14 @@ describe("assessIndexer (thresholds)", () => {
     expect(level(running(), 1_000 + INDEXER_WARN_LAG_SLOTS + 1)).toBe("warn");
     expect(level(running(), 1_000 + INDEXER_ERROR_LAG_SLOTS)).toBe("warn");
     expect(level(running(), 1_000 + INDEXER_ERROR_LAG_SLOTS + 1)).toBe("error");
-    const h = assessIndexer({ status: running(), chainSlot: 1_040, openDeadLetters: 0, now });
-    expect(h).toMatchObject({ lagSlots: 40, chainSlot: 1_040, indexedSlot: 1_000, reasons: [`40 slots behind (> ${INDEXER_WARN_LAG_SLOTS})`] });
+    const behind = INDEXER_WARN_LAG_SLOTS + 1;
+    const h = assessIndexer({ status: running(), chainSlot: 1_000 + behind, openDeadLetters: 0, now });
+    expect(h).toMatchObject({
+      lagSlots: behind,
+      chainSlot: 1_000 + behind,
+      indexedSlot: 1_000,
+      reasons: [`${behind} slots behind (> ${INDEXER_WARN_LAG_SLOTS})`],
+    });
   });
 
   it("lag in seconds since the last successful pass: warn and error thresholds", () => {
