@@ -8,6 +8,7 @@ import {
   accountButton,
   connectWallet,
   expect,
+  finishSignIn,
   sessionOf,
   short,
   startSignIn,
@@ -108,7 +109,12 @@ test.describe("wallet sign-in", () => {
     );
     expect(signed.text).toContain(`\n${key.address}\n`);
     expect(signed.text).toContain(E2E_GENESIS_HASH);
-    expect(await sessionOf(page)).toEqual({ wallet: key.address, role: "prosumer", name: null });
+    // A new account: the dialog asked for a display name after the signature (fixtures/app).
+    expect(await sessionOf(page)).toEqual({
+      wallet: key.address,
+      role: "prosumer",
+      name: "E2E Prosumer",
+    });
 
     // Not an admin: no console in the navigation.
     const nav = page.getByRole("navigation", { name: "Main" });
@@ -181,6 +187,7 @@ test.describe("wallet sign-in", () => {
     // Changing one's mind works from the same dialog.
     wallet.behaviour.rejectSignMessage = false;
     await dialog.getByRole("button", { name: "Sign message" }).click();
+    await finishSignIn(dialog, "Consumer");
     await expect(dialog).toBeHidden();
     await expect(accountButton(page, key.address)).toBeVisible();
     expect((await sessionOf(page))?.wallet).toBe(key.address);

@@ -41,10 +41,17 @@ interface AuthContextValue {
   walletConnecting: boolean;
   /** False for wallets that cannot sign arbitrary messages (they cannot sign in). */
   canSignMessage: boolean;
-  /** This browser has signed in with the connected wallet before (the role question is skipped). */
-  isKnownWallet: boolean;
 
-  signIn: (role?: SignUpRole) => Promise<boolean>;
+  /**
+   * Signs in. An existing account (or an admin's) is never asked anything; for a wallet without
+   * an account the server answers "sign-up required" and `signUp` says what to ask.
+   */
+  signIn: () => Promise<boolean>;
+  /** Set after signIn when the wallet has no account yet: ask for a name (and a role, if needed). */
+  signUp: { roleRequired: boolean } | null;
+  /** Creates the account with the answers, reusing the signature already given when still valid. */
+  completeSignUp: (profile: { role?: SignUpRole; name: string }) => Promise<boolean>;
+  cancelSignUp: () => void;
   signInStep: SignInStep;
   signInError: string | null;
   signInErrorCode: string | null;
@@ -63,26 +70,16 @@ interface AuthContextValue {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
-const KNOWN_WALLETS_KEY = "gtx-known-wallets";
-
-function readKnownWallets(): string[] {
-  try {
-    const parsed: unknown = JSON.parse(window.localStorage.getItem(KNOWN_WALLETS_KEY) ?? "[]");
-    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === "string") : [];
-  } catch {
-    return [];
-  }
+/** A signed sign-in message waiting for a new account's answers (the nonce is still unused). */
+interface PendingSignUp {
+  address: string;
+  message: string;
+  signature: string;
+  roleRequired: boolean;
 }
 
-function rememberWallet(address: string) {
-  try {
-    const known = readKnownWallets().filter((a) => a !== address);
-    known.unshift(address);
-    window.localStorage.setItem(KNOWN_WALLETS_KEY, JSON.stringify(known.slice(0, 20)));
-  } catch {
-    // Not remembered: the role question shows again next time, nothing worse.
-  }
-}
+/** The signature no longer works (expired or used up): sign a fresh message instead. */
+const STALE_SIGNATURE_CODES = new Set(["AUTH_MESSAGE_EXPIRED", "AUTH_NONCE_USED", "AUTH_NONCE_UNKNOWN"]);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
@@ -125,11 +122,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [signInErrorCode, setSignInErrorCode] = useState<string | null>(null);
   const [signInOpen, setSignInOpen] = useState(false);
   const [noWalletOpen, setNoWalletOpen] = useState(false);
-  const [knownWallets, setKnownWallets] = useState<string[]>([]);
-
-  useEffect(() => {
-    setKnownWallets(readKnownWallets());
-  }, []);
+  const [pendingSignUp, setPendingSignUp] = useState<PendingSignUp | null>(null);
 
   /** Set while we end the session ourselves, so that it is not reported as "expired". */
   const endingOnPurpose = useRef(false);
@@ -200,8 +193,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const { signMessage } = wallet;
 
-  const signIn = useCallback(
-    async (role?: SignUpRole): Promise<boolean> => {
+  /**
+   * challenge → the wallet signs → auth.signIn (newAccount "ask"), or only the last step when
+   * `reuse` holds a signature given moments ago. `profile` answers a new account's questions.
+   */
+  const runSignIn = useCallback(
+    async (
+      profile: { role?: SignUpRole; name: string } | null,
+      reuse: PendingSignUp | null,
+    ): Promise<boolean> => {
       setSignInError(null);
       setSignInErrorCode(null);
       const address = walletAddressRef.current;
@@ -216,40 +216,65 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         return false;
       }
       try {
-        setSignInStep("challenge");
-        const issued = await challenge.mutateAsync({ publicKey: address });
+        let reusable = reuse?.address === address ? reuse : null;
+        // At most twice: a reused signature may have expired while the user answered.
+        for (;;) {
+          let signed = reusable ? { message: reusable.message, signature: reusable.signature } : null;
+          if (!signed) {
+            setSignInStep("challenge");
+            const issued = await challenge.mutateAsync({ publicKey: address });
 
-        setSignInStep("signing");
-        let signature: Uint8Array;
-        try {
-          signature = await signMessage(new TextEncoder().encode(issued.message));
-        } catch (error) {
-          setSignInError(
-            isUserRejection(error)
-              ? "You declined the signature request, so you were not signed in."
-              : describeWalletError(error),
-          );
-          setSignInErrorCode(isUserRejection(error) ? "WALLET_REJECTED" : "WALLET_ERROR");
-          return false;
-        }
-        if (walletAddressRef.current !== address) {
-          setSignInError("The wallet switched accounts while signing. Sign in again.");
-          return false;
-        }
+            setSignInStep("signing");
+            let signature: Uint8Array;
+            try {
+              signature = await signMessage(new TextEncoder().encode(issued.message));
+            } catch (error) {
+              setSignInError(
+                isUserRejection(error)
+                  ? "You declined the signature request, so you were not signed in."
+                  : describeWalletError(error),
+              );
+              setSignInErrorCode(isUserRejection(error) ? "WALLET_REJECTED" : "WALLET_ERROR");
+              return false;
+            }
+            if (walletAddressRef.current !== address) {
+              setSignInError("The wallet switched accounts while signing. Sign in again.");
+              return false;
+            }
+            signed = { message: issued.message, signature: bs58.encode(signature) };
+          }
 
-        setSignInStep("verifying");
-        const result = await signInMutation.mutateAsync({
-          publicKey: address,
-          message: issued.message,
-          signature: bs58.encode(signature),
-          ...(role ? { role } : {}),
-        });
-        queryClient.setQueryData(meKey, result.user);
-        previousUser.current = result.user;
-        await clearUserData();
-        rememberWallet(address);
-        setKnownWallets(readKnownWallets());
-        return true;
+          setSignInStep("verifying");
+          let result;
+          try {
+            result = await signInMutation.mutateAsync({
+              publicKey: address,
+              message: signed.message,
+              signature: signed.signature,
+              newAccount: "ask",
+              ...(profile?.role ? { role: profile.role } : {}),
+              ...(profile ? { name: profile.name } : {}),
+            });
+          } catch (error) {
+            const code = getAppError(error)?.code;
+            if (code === "AUTH_SIGN_UP_REQUIRED" || code === "AUTH_SIGN_UP_NAME_REQUIRED") {
+              // A new account: nothing was written, and this signature stays good for the answers.
+              setPendingSignUp({ address, ...signed, roleRequired: code === "AUTH_SIGN_UP_REQUIRED" });
+              return false;
+            }
+            if (reusable && code && STALE_SIGNATURE_CODES.has(code)) {
+              // The answers took longer than the message is valid: sign a fresh one.
+              reusable = null;
+              continue;
+            }
+            throw error;
+          }
+          queryClient.setQueryData(meKey, result.user);
+          previousUser.current = result.user;
+          setPendingSignUp(null);
+          await clearUserData();
+          return true;
+        }
       } catch (error) {
         setSignInError(describeError(error, "Sign-in failed. Try again."));
         setSignInErrorCode(getAppError(error)?.code ?? null);
@@ -260,6 +285,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     },
     [signMessage, challenge, signInMutation, queryClient, meKey, clearUserData],
   );
+
+  const signIn = useCallback(() => runSignIn(null, null), [runSignIn]);
+  const completeSignUp = useCallback(
+    (profile: { role?: SignUpRole; name: string }) => runSignIn(profile, pendingSignUp),
+    [runSignIn, pendingSignUp],
+  );
+  const cancelSignUp = useCallback(() => setPendingSignUp(null), []);
+  // A signature belongs to the account that gave it.
+  useEffect(() => {
+    setPendingSignUp((p) => (p && p.address !== walletAddress ? null : p));
+  }, [walletAddress]);
 
   const { wallets } = wallet;
   const disconnect = useCallback(async () => {
@@ -283,9 +319,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const openSignIn = useCallback(() => {
     setSignInError(null);
     setSignInErrorCode(null);
+    setPendingSignUp(null);
     setSignInOpen(true);
   }, []);
-  const closeSignIn = useCallback(() => setSignInOpen(false), []);
+  const closeSignIn = useCallback(() => {
+    setSignInOpen(false);
+    setPendingSignUp(null);
+  }, []);
   const clearSignInError = useCallback(() => {
     setSignInError(null);
     setSignInErrorCode(null);
@@ -309,8 +349,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       walletName: wallet.wallet?.adapter.name ?? null,
       walletConnecting: wallet.connecting,
       canSignMessage: Boolean(signMessage),
-      isKnownWallet: walletAddress !== null && knownWallets.includes(walletAddress),
       signIn,
+      signUp: pendingSignUp ? { roleRequired: pendingSignUp.roleRequired } : null,
+      completeSignUp,
+      cancelSignUp,
       signInStep,
       signInError,
       signInErrorCode,
@@ -333,8 +375,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       wallet.wallet,
       wallet.connecting,
       signMessage,
-      knownWallets,
       signIn,
+      pendingSignUp,
+      completeSignUp,
+      cancelSignUp,
       signInStep,
       signInError,
       signInErrorCode,
