@@ -1,33 +1,47 @@
 "use client";
 
 import { useConnection } from "@solana/wallet-adapter-react";
-import { PublicKey } from "@solana/web3.js";
-import { useQuery } from "@tanstack/react-query";
+import { PublicKey, SolanaJSONRPCError } from "@solana/web3.js";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { useAuth } from "~/components/auth/auth-provider";
 import { Button, buttonClasses } from "~/components/ui/button";
 import { DashboardIcon } from "~/components/ui/icons";
 import { gridTokenAccount as gridAccountAddress } from "~/components/meters/pdas";
-import { useTRPC } from "~/lib/trpc/react";
+import { useTRPC, type RouterOutputs } from "~/lib/trpc/react";
 import { EnergyChart } from "./energy-chart";
-import { EmptyBlock, ErrorBlock, LoadingBlock, Panel } from "./panel";
+import { KEEP_DATA_WHILE_REFRESHING, liveView } from "./live-query";
+import {
+  ChainErrorBlock,
+  EmptyBlock,
+  ErrorBlock,
+  LoadingBlock,
+  Panel,
+  PanelSkeleton,
+  StaleNote,
+} from "./panel";
 import { ProfileCard } from "./profile-card";
 import { SignedInGate } from "./signed-in-gate";
-import { formatDateTime, formatGrid, formatKwh, formatPricePerKwh, formatSol } from "./units";
+import { formatDateTime, formatGrid, formatPricePerKwh, formatSol, formatTime, gridEnergyTitle } from "./units";
 
 function BalanceTile({
   label,
   value,
+  title,
   hint,
   testId,
   loading,
+  stale = false,
 }: {
   label: string;
   value: ReactNode;
+  title?: string;
   hint?: ReactNode;
   testId: string;
   loading: boolean;
+  /** The last known value, not a live one (the chain can't be read right now). */
+  stale?: boolean;
 }) {
   return (
     <div className="bg-surface-muted flex min-w-0 flex-col gap-1 rounded-xl p-4">
@@ -35,7 +49,12 @@ function BalanceTile({
       {loading ? (
         <span className="bg-line h-7 w-24 animate-pulse rounded" aria-busy="true" aria-label={`Loading ${label}`} />
       ) : (
-        <span className="truncate text-xl font-semibold tabular-nums" data-testid={testId}>
+        <span
+          className={`truncate text-xl font-semibold tabular-nums ${stale ? "text-fg-muted" : ""}`}
+          data-testid={testId}
+          data-stale={stale || undefined}
+          title={title}
+        >
           {value}
         </span>
       )}
@@ -44,41 +63,68 @@ function BalanceTile({
   );
 }
 
-/** GRID, THBC and SOL of the signed-in wallet, read in the browser through our Connection. */
+/**
+ * GRID, THBC and SOL of the signed-in wallet, read in the browser through our Connection (the
+ * browser's RPC). When it can't be reached: "Can't reach Solana" with Retry, and the last values
+ * read, marked as such, instead of an endless "Updating…".
+ */
 function Balances({ wallet }: { wallet: string }) {
   const { connection } = useConnection();
   const owner = new PublicKey(wallet);
   const balances = useQuery({
     queryKey: ["wallet-balances", wallet, connection.rpcEndpoint],
-    refetchInterval: 3_000,
+    // Every 3 s while the chain answers; once it doesn't, the last values stay on screen and
+    // Retry (or the tab regaining focus or the network) reads again, instead of a spinner
+    // that never ends.
+    refetchInterval: (query) => (query.state.status === "error" ? false : 3_000),
+    retry: 1,
     queryFn: async () => {
       const [lamports, grid] = await Promise.all([
         connection.getBalance(owner, "confirmed"),
         connection.getTokenAccountBalance(gridAccountAddress(owner), "confirmed").then(
           (r) => BigInt(r.value.amount),
-          // No GRID account yet: nothing was ever minted to this wallet.
-          () => 0n,
+          (error: unknown) => {
+            // No GRID account yet: nothing was ever minted to this wallet. Anything else (the
+            // RPC is down) is an error, not a zero balance.
+            if (isMissingAccount(error)) return 0n;
+            throw error;
+          },
         ),
       ]);
       return { sol: BigInt(lamports), grid };
     },
   });
+  const offline = balances.isError;
+  const updated = balances.dataUpdatedAt ? formatTime(new Date(balances.dataUpdatedAt)) : null;
   return (
     <Panel
       title="Wallet balances"
       action={
-        <span className="text-fg-muted text-xs" aria-live="polite">
-          {balances.isFetching ? "Updating…" : "Live from the chain"}
+        <span className="text-fg-muted text-xs" aria-live="polite" data-testid="balances-status">
+          {offline
+            ? "Offline"
+            : balances.isPending
+              ? "Reading the chain…"
+              : `Live from the chain · ${updated ?? ""}`}
         </span>
       }
     >
-      {balances.isError ? <ErrorBlock error={new Error("Can't reach the Solana RPC to read your balances.")} onRetry={() => void balances.refetch()} /> : null}
+      {offline ? (
+        <ChainErrorBlock
+          endpoint={connection.rpcEndpoint}
+          lastUpdated={updated}
+          retrying={balances.isFetching}
+          onRetry={() => void balances.refetch()}
+        />
+      ) : null}
       <div className="grid gap-3 sm:grid-cols-3">
         <BalanceTile
           label="GRID"
           testId="grid-balance"
-          loading={balances.isPending}
+          loading={balances.isPending && !offline}
+          stale={offline}
           value={balances.data ? formatGrid(balances.data.grid) : "—"}
+          title={balances.data ? gridEnergyTitle(balances.data.grid) : undefined}
           hint="1 GRID = 1 kWh of measured surplus"
         />
         <BalanceTile
@@ -91,13 +137,22 @@ function Balances({ wallet }: { wallet: string }) {
         <BalanceTile
           label="SOL"
           testId="sol-balance"
-          loading={balances.isPending}
+          loading={balances.isPending && !offline}
+          stale={offline}
           value={balances.data ? formatSol(balances.data.sol) : "—"}
           hint="Pays network fees"
         />
       </div>
     </Panel>
   );
+}
+
+/**
+ * The RPC's answer for a token account that doesn't exist ("invalid params": could not find
+ * account / not a Token account), as opposed to no answer at all.
+ */
+function isMissingAccount(error: unknown): boolean {
+  return error instanceof SolanaJSONRPCError && error.code === -32602;
 }
 
 function PriceCard() {
@@ -132,13 +187,17 @@ function PriceCard() {
   );
 }
 
+const WINDOW_LABEL = { hour: "48 h", day: "30 days" } as const;
+
 function ProductionChart() {
   const trpc = useTRPC();
   const [bucket, setBucket] = useState<"hour" | "day">("hour");
   const stats = useQuery({
     ...trpc.meters.stats.queryOptions({ bucket, days: bucket === "hour" ? 2 : 30 }),
+    ...KEEP_DATA_WHILE_REFRESHING,
     refetchInterval: 15_000,
   });
+  const view = liveView(stats);
   return (
     <Panel
       title="Production vs consumption"
@@ -147,36 +206,78 @@ function ProductionChart() {
         <div className="flex gap-1" role="group" aria-label="Chart resolution">
           {(["hour", "day"] as const).map((b) => (
             <Button key={b} size="sm" variant={bucket === b ? "secondary" : "ghost"} onClick={() => setBucket(b)} aria-pressed={bucket === b}>
-              {b === "hour" ? "48 h" : "30 days"}
+              {WINDOW_LABEL[b]}
             </Button>
           ))}
         </div>
       }
     >
-      {stats.isPending ? (
-        <LoadingBlock className="h-64" label="Loading chart" />
-      ) : stats.isError ? (
+      {stats.data && stats.isError ? <StaleNote onRetry={() => void stats.refetch()} /> : null}
+      {view === "loading" ? (
+        <LoadingBlock className="h-72" label="Loading chart" />
+      ) : view === "error" ? (
         <ErrorBlock error={stats.error} onRetry={() => void stats.refetch()} />
-      ) : stats.data.length === 0 ? (
+      ) : view === "empty" ? (
         <EmptyBlock>
           No readings in this period. <Link className="text-accent underline" href="/meters">Register a meter</Link> and its
           signed readings show up here.
         </EmptyBlock>
       ) : (
-        <EnergyChart data={stats.data} bucket={bucket} />
+        <EnergyChart
+          data={stats.data ?? []}
+          bucket={bucket}
+          asOf={stats.dataUpdatedAt}
+          windowLabel={WINDOW_LABEL[bucket]}
+        />
       )}
     </Panel>
   );
 }
 
+type MintItem = RouterOutputs["meters"]["mints"]["items"][number];
+
+/**
+ * When each mint happened. The indexer records the block time when the chain reports it; a mint
+ * it heard live (block time not yet known) gets its slot's time from the browser's RPC.
+ */
+function useMintTimes(items: readonly MintItem[] | undefined): Map<number, Date | "unknown"> {
+  const { connection } = useConnection();
+  const missing = [...new Set((items ?? []).filter((m) => !m.mintedAt).map((m) => m.slot))];
+  const times = useQueries({
+    queries: missing.map((slot) => ({
+      queryKey: ["block-time", connection.rpcEndpoint, slot],
+      queryFn: async () => {
+        const t = await connection.getBlockTime(slot);
+        return t === null ? null : t * 1000;
+      },
+      staleTime: Infinity,
+      retry: 1,
+    })),
+  });
+  const bySlot = new Map(missing.map((slot, i) => [slot, times[i]]));
+  const out = new Map<number, Date | "unknown">();
+  for (const m of items ?? []) {
+    if (m.mintedAt) {
+      out.set(m.id, m.mintedAt);
+      continue;
+    }
+    const q = bySlot.get(m.slot);
+    if (q?.data) out.set(m.id, new Date(q.data));
+    else if (q?.isError || q?.data === null) out.set(m.id, "unknown");
+  }
+  return out;
+}
+
 function MintHistory() {
   const trpc = useTRPC();
   const mints = useQuery({ ...trpc.meters.mints.queryOptions({ limit: 10 }), refetchInterval: 15_000 });
+  const times = useMintTimes(mints.data?.items);
   return (
     <Panel title="Minted GRID">
+      {mints.data && mints.isError ? <StaleNote onRetry={() => void mints.refetch()} /> : null}
       {mints.isPending ? (
         <LoadingBlock label="Loading mint history" />
-      ) : mints.isError ? (
+      ) : mints.isError && !mints.data ? (
         <ErrorBlock error={mints.error} onRetry={() => void mints.refetch()} />
       ) : mints.data.items.length === 0 ? (
         <EmptyBlock>
@@ -186,22 +287,45 @@ function MintHistory() {
       ) : (
         <>
           <p className="text-sm">
-            Total <span className="font-semibold">{formatKwh(mints.data.totalWh)}</span>
+            Total{" "}
+            <span className="font-semibold" data-testid="minted-total" title={gridEnergyTitle(mints.data.totalWh)}>
+              {formatGrid(mints.data.totalWh)}
+            </span>
           </p>
-          <ul className="flex flex-col divide-y divide-[var(--line)] text-sm">
-            {mints.data.items.map((m) => (
-              <li key={m.id} className="flex items-center justify-between gap-3 py-2">
-                <span className="min-w-0">
-                  <span className="block truncate">{m.meterId ?? "meter"}</span>
-                  <span className="text-fg-muted text-xs">{m.mintedAt ? formatDateTime(m.mintedAt) : `slot ${m.slot}`}</span>
-                </span>
-                <span className="font-medium tabular-nums">+{formatGrid(m.amountWh)}</span>
-              </li>
-            ))}
+          <ul className="flex flex-col divide-y divide-[var(--line)] text-sm" data-testid="mint-history">
+            {mints.data.items.map((m) => {
+              const at = times.get(m.id);
+              return (
+                <li key={m.id} className="flex items-center justify-between gap-3 py-2">
+                  <span className="min-w-0">
+                    <span className="block truncate">{m.meterId ?? "meter"}</span>
+                    <span className="text-fg-muted text-xs" data-testid="mint-time">
+                      {at instanceof Date ? formatDateTime(at) : at === "unknown" ? "Time not known yet" : "…"}
+                    </span>
+                  </span>
+                  <span className="font-medium tabular-nums" title={gridEnergyTitle(m.amountWh)}>
+                    +{formatGrid(m.amountWh)}
+                  </span>
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
     </Panel>
+  );
+}
+
+/** The dashboard's shape while the session loads: grey blocks where the panels will be. */
+export function DashboardSkeleton() {
+  return (
+    <div className="grid gap-6 lg:grid-cols-3" aria-busy="true" aria-label="Loading your dashboard" role="status">
+      <PanelSkeleton className="lg:col-span-3" blocks={["h-24"]} />
+      <PanelSkeleton className="lg:col-span-2" blocks={["h-72"]} />
+      <PanelSkeleton blocks={["h-24"]} />
+      <PanelSkeleton className="lg:col-span-2" blocks={["h-8", "h-8", "h-8"]} />
+      <PanelSkeleton blocks={["h-16", "h-9"]} />
+    </div>
   );
 }
 
@@ -211,6 +335,7 @@ export function DashboardContent() {
     <SignedInGate
       icon={<DashboardIcon width={24} height={24} />}
       title="Your dashboard"
+      skeleton={<DashboardSkeleton />}
       upcoming={[
         "GRID (kWh) and THBC balances from your wallet",
         "Production and consumption charts from your meters",

@@ -14,16 +14,20 @@ export function SignedInGate({
   icon,
   title,
   upcoming,
+  skeleton,
 }: {
   children: ReactNode;
   audience?: "signed-in" | "admin";
   icon: ReactNode;
   title: string;
   upcoming: string[];
+  /** The page's shape while the session loads (grey panels where the content will be). */
+  skeleton?: ReactNode;
 }) {
   const auth = useAuth();
   const allowed = auth.user && (audience === "signed-in" || auth.user.role === "admin");
   if (allowed) return <>{children}</>;
+  if (auth.status === "loading" && skeleton) return <>{skeleton}</>;
   return (
     <SectionPlaceholder icon={icon} title={title} upcoming={upcoming} audience={audience} signedInNote={null} />
   );

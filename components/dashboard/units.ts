@@ -25,9 +25,12 @@ export const formatPricePerKwh = (baseUnits: bigint) => `${formatUnits(baseUnits
 /** Lamports → "1.5 SOL". */
 export const formatSol = (lamports: bigint) => `${formatUnits(lamports, 9, 4)} SOL`;
 
-export function formatWhShort(wh: number): string {
-  if (Math.abs(wh) >= 1000) return `${(wh / 1000).toFixed(1)} kWh`;
-  return `${wh} Wh`;
+/** The energy behind a GRID amount, for a title/tooltip: "0.4 kWh of measured surplus". */
+export const gridEnergyTitle = (baseUnits: bigint) => `${formatKwh(baseUnits)} of measured surplus (1 GRID = 1 kWh)`;
+
+/** "20:03:15": a time of day, for "updated at" lines. */
+export function formatTime(d: Date): string {
+  return d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
 }
 
 export function formatDateTime(d: Date): string {
@@ -44,5 +47,6 @@ export const READING_STATE_STYLE: Record<string, string> = {
   pending: "bg-surface-muted text-fg-muted",
   submitted: "bg-sky-500/15 text-sky-700 dark:text-sky-300",
   confirmed: "bg-emerald-500/15 text-emerald-700 dark:text-emerald-300",
+  covered: "bg-surface-muted text-fg-muted",
   failed: "bg-danger/15 text-danger",
 };

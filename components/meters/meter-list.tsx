@@ -3,12 +3,14 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { EnergyChart } from "~/components/dashboard/energy-chart";
-import { EmptyBlock, ErrorBlock, LoadingBlock, Panel } from "~/components/dashboard/panel";
+import { KEEP_DATA_WHILE_REFRESHING, liveView } from "~/components/dashboard/live-query";
+import { EmptyBlock, ErrorBlock, LoadingBlock, Panel, StaleNote } from "~/components/dashboard/panel";
 import {
   METER_STATUS_STYLE,
   READING_STATE_STYLE,
   formatDateTime,
-  formatKwh,
+  formatGrid,
+  gridEnergyTitle,
 } from "~/components/dashboard/units";
 import { Button } from "~/components/ui/button";
 import { shortAddress } from "~/lib/format";
@@ -51,8 +53,8 @@ function MeterCard({ meter, selected, onSelect }: { meter: MeterRow; selected: b
           </div>
           <div>
             <dt>Minted</dt>
-            <dd className="text-fg" data-testid="meter-minted">
-              {formatKwh(meter.mintedWh)}
+            <dd className="text-fg" data-testid="meter-minted" title={gridEnergyTitle(meter.mintedWh)}>
+              {formatGrid(meter.mintedWh)}
             </dd>
           </div>
           <div>
@@ -77,8 +79,11 @@ function MeterReadings({ meterId }: { meterId: string }) {
   const [bucket, setBucket] = useState<"hour" | "day">("hour");
   const stats = useQuery({
     ...trpc.meters.stats.queryOptions({ meterId, bucket, days: bucket === "hour" ? 2 : 30 }),
+    // A mint or a reading invalidates this (live updates): the bars stay until the new ones arrive.
+    ...KEEP_DATA_WHILE_REFRESHING,
     refetchInterval: 10_000,
   });
+  const chartView = liveView(stats);
   const readings = useInfiniteQuery(
     trpc.meters.readings.infiniteQueryOptions(
       { meterId, limit: 20 },
@@ -100,26 +105,35 @@ function MeterReadings({ meterId }: { meterId: string }) {
         </div>
       }
     >
-      {stats.isPending ? (
-        <LoadingBlock className="h-64" label="Loading chart" />
-      ) : stats.isError ? (
+      {stats.data && stats.isError ? <StaleNote onRetry={() => void stats.refetch()} /> : null}
+      {chartView === "loading" ? (
+        <LoadingBlock className="h-72" label="Loading chart" />
+      ) : chartView === "error" ? (
         <ErrorBlock error={stats.error} onRetry={() => void stats.refetch()} />
-      ) : stats.data.length === 0 ? (
+      ) : chartView === "empty" ? (
         <EmptyBlock>No readings in this period yet. Once the meter is active, its signed readings appear here.</EmptyBlock>
       ) : (
-        <EnergyChart data={stats.data} bucket={bucket} />
+        <EnergyChart
+          data={stats.data ?? []}
+          bucket={bucket}
+          asOf={stats.dataUpdatedAt}
+          windowLabel={bucket === "hour" ? "48 h" : "30 days"}
+        />
       )}
 
+      {readings.data && readings.isError ? <StaleNote onRetry={() => void readings.refetch()} /> : null}
       {readings.isPending ? (
         <LoadingBlock label="Loading readings" />
-      ) : readings.isError ? (
+      ) : readings.isError && !readings.data ? (
         <ErrorBlock error={readings.error} onRetry={() => void readings.refetch()} />
       ) : rows.length === 0 ? (
         <EmptyBlock>No readings received from this meter yet.</EmptyBlock>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[32rem] text-sm" data-testid="readings-table">
-            <thead className="text-fg-muted text-left text-xs">
+        <div>
+          {/* A table from 640 px up; below, each row is a card with its labels, so every column
+              stays on screen without sideways scrolling. */}
+          <table className="w-full text-sm max-sm:block" data-testid="readings-table">
+            <thead className="text-fg-muted text-left text-xs max-sm:sr-only">
               <tr>
                 <th className="py-2 pr-3 font-medium">Time</th>
                 <th className="py-2 pr-3 text-right font-medium">Production</th>
@@ -127,13 +141,26 @@ function MeterReadings({ meterId }: { meterId: string }) {
                 <th className="py-2 font-medium">State</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody className="max-sm:flex max-sm:flex-col max-sm:gap-2">
               {rows.map((r) => (
-                <tr key={r.id} className="border-line border-t">
-                  <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(r.readingAt)}</td>
-                  <td className="py-2 pr-3 text-right tabular-nums">{r.productionWh.toLocaleString("en-US")} Wh</td>
-                  <td className="py-2 pr-3 text-right tabular-nums">{r.consumptionWh.toLocaleString("en-US")} Wh</td>
-                  <td className="py-2">
+                <tr
+                  key={r.id}
+                  className="border-line border-t max-sm:grid max-sm:grid-cols-2 max-sm:gap-x-3 max-sm:gap-y-1 max-sm:rounded-xl max-sm:border max-sm:p-3"
+                >
+                  <td className="py-2 pr-3 whitespace-nowrap max-sm:col-span-2 max-sm:p-0 max-sm:font-medium">
+                    {formatDateTime(r.readingAt)}
+                  </td>
+                  <td
+                    className="py-2 pr-3 text-right tabular-nums max-sm:p-0 max-sm:text-left max-sm:before:block max-sm:before:text-xs max-sm:before:text-[var(--fg-muted)] max-sm:before:content-['Production']"
+                  >
+                    {r.productionWh.toLocaleString("en-US")} Wh
+                  </td>
+                  <td
+                    className="py-2 pr-3 text-right tabular-nums max-sm:p-0 max-sm:text-left max-sm:before:block max-sm:before:text-xs max-sm:before:text-[var(--fg-muted)] max-sm:before:content-['Consumption']"
+                  >
+                    {r.consumptionWh.toLocaleString("en-US")} Wh
+                  </td>
+                  <td className="py-2 max-sm:col-span-2 max-sm:p-0">
                     <span
                       title={r.failureReason ?? r.txSignature ?? undefined}
                       className={`rounded-full px-2 py-0.5 text-xs font-medium ${READING_STATE_STYLE[r.state] ?? ""}`}

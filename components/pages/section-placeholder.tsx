@@ -36,12 +36,22 @@ export function SectionPlaceholder({
   let body: ReactNode;
 
   if (auth.status === "loading") {
+    // The placeholder's own shape in grey, so loading never looks like an empty white card.
     return (
       <div
-        className="border-line bg-surface h-72 animate-pulse rounded-2xl border"
+        className="border-line bg-surface grid gap-8 rounded-2xl border p-6 sm:p-8 md:grid-cols-[1fr_minmax(0,20rem)]"
         aria-busy="true"
         aria-label="Loading"
-      />
+        role="status"
+      >
+        <div className="flex flex-col gap-4" aria-hidden="true">
+          <span className="bg-surface-muted size-12 animate-pulse rounded-xl" />
+          <span className="bg-surface-muted h-6 w-2/3 animate-pulse rounded" />
+          <span className="bg-surface-muted h-4 w-full max-w-prose animate-pulse rounded" />
+          <span className="bg-surface-muted h-10 w-36 animate-pulse rounded-lg" />
+        </div>
+        <div className="bg-surface-muted h-40 animate-pulse rounded-xl" aria-hidden="true" />
+      </div>
     );
   }
 

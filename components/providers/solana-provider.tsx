@@ -23,11 +23,23 @@ import { describeWalletError } from "~/lib/wallet-errors";
 /** Stable identity: a fresh array each render would re-wrap the detected wallets. */
 const NO_LEGACY_ADAPTERS: Adapter[] = [];
 
+/**
+ * An RPC call that gets no answer fails after this long, so the page can say "Can't reach
+ * Solana" instead of waiting forever (a dropped connection or a blackholed host never errors).
+ */
+const RPC_TIMEOUT_MS = 10_000;
+
+const fetchWithTimeout: typeof fetch = (input, init) => {
+  const timeout = AbortSignal.timeout(RPC_TIMEOUT_MS);
+  return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+};
+
 export function SolanaProvider({ children }: { children: ReactNode }) {
   const { notify } = useToast();
   const config = useMemo(
     () => ({
       commitment: "confirmed" as const,
+      fetch: fetchWithTimeout,
       ...(env.NEXT_PUBLIC_SOLANA_WS_URL ? { wsEndpoint: env.NEXT_PUBLIC_SOLANA_WS_URL } : {}),
     }),
     [],
