@@ -1,53 +1,43 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useAuth } from "~/components/auth/auth-provider";
 import { CheckIcon } from "~/components/ui/icons";
+import { useTRPC } from "~/lib/trpc/react";
+import { gettingStartedSteps } from "./getting-started-steps";
 
-interface Step {
-  title: string;
-  detail: string;
-  done: boolean;
-  href?: "/meters" | "/wallet" | "/trade";
-}
-
-/** The path from a first visit to a first trade; the first two steps reflect the real state. */
+/**
+ * The path from a first visit to a first trade, each step ticked from real state: a connected
+ * wallet, a session, a registered meter (meters.mine) or THBC for consumers, a trade. THBC and
+ * trades don't exist on this network yet, so those steps stay open and say so.
+ */
 export function GettingStarted() {
   const auth = useAuth();
-  if (auth.status === "loading") return null;
-  const role = auth.user?.role;
-
-  const steps: Step[] = [
-    {
-      title: "Connect a wallet",
-      detail: "Phantom or any Solana wallet that supports the Wallet Standard.",
-      done: auth.walletAddress !== null || auth.user !== null,
-    },
-    {
-      title: "Sign in",
-      detail: "Sign a message to prove the address is yours and pick your role.",
-      done: auth.user !== null,
-    },
-    role === "consumer"
-      ? {
-          title: "Deposit baht",
-          detail: "Turn THB into THBC on the Wallet page to pay for energy.",
-          done: false,
-          href: "/wallet",
-        }
-      : {
-          title: "Register your meter",
-          detail: "Prosumers add their smart meter's key so measured surplus becomes GRID.",
-          done: false,
-          href: "/meters",
-        },
-    {
-      title: "Trade",
-      detail: "Place buy or sell orders in kWh at a price in THB per kWh.",
-      done: false,
-      href: "/trade",
-    },
-  ];
+  const trpc = useTRPC();
+  const signedIn = auth.user !== null;
+  const meters = useQuery({ ...trpc.meters.mine.queryOptions(), enabled: signedIn });
+  if (auth.status === "loading") {
+    return (
+      <section className="mt-6" aria-busy="true" aria-label="Loading getting started" role="status">
+        <div className="bg-surface-muted mb-3 h-5 w-36 animate-pulse rounded" />
+        <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4">
+          {[0, 1, 2, 3].map((i) => (
+            <div key={i} className="border-line bg-surface flex gap-3 rounded-xl border p-4">
+              <span className="bg-surface-muted size-7 shrink-0 animate-pulse rounded-full" />
+              <span className="bg-surface-muted h-10 flex-1 animate-pulse rounded" />
+            </div>
+          ))}
+        </div>
+      </section>
+    );
+  }
+  const steps = gettingStartedSteps({
+    walletConnected: auth.walletAddress !== null,
+    role: auth.user?.role ?? null,
+    // Unknown (null) only while loading: a failed read leaves the step open, not "checking" forever.
+    meterCount: meters.data?.length ?? (meters.isError ? 0 : null),
+  });
 
   return (
     <section aria-labelledby="getting-started" className="mt-6">
@@ -60,6 +50,8 @@ export function GettingStarted() {
             key={step.title}
             className="border-line bg-surface flex gap-3 rounded-xl border p-4"
             data-done={step.done || undefined}
+            aria-busy={step.checking ? true : undefined}
+            data-testid="getting-started-step"
           >
             <span
               className={`grid size-7 shrink-0 place-items-center rounded-full text-xs font-semibold ${
