@@ -23,3 +23,10 @@ export const CLUSTER_LABELS = {
   devnet: "Devnet",
   "mainnet-beta": "Mainnet",
 } as const;
+
+/** For a phone's header: the same networks in fewer letters. */
+export const CLUSTER_SHORT_LABELS = {
+  localnet: "Local",
+  devnet: "Dev",
+  "mainnet-beta": "Main",
+} as const satisfies Record<keyof typeof CLUSTER_LABELS, string>;

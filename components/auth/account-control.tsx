@@ -123,7 +123,11 @@ function SignedInMenu() {
           <span className="font-mono" data-testid="account-address">
             {shortAddress(user.wallet)}
           </span>
-          <RoleBadge role={user.role} className="hidden min-[340px]:inline-flex" />
+          {/* Below 480 px the header keeps the network and live badges instead; the role is in the menu
+              and the drawer. */}
+          <span className="hidden min-[480px]:inline-flex">
+            <RoleBadge role={user.role} />
+          </span>
           <ChevronDownIcon width={16} height={16} className="text-fg-muted" />
         </>
       }

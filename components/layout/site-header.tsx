@@ -4,7 +4,7 @@ import { LiveIndicator } from "~/components/providers/live-updates";
 import { ThemeToggle } from "~/components/theme/theme-toggle";
 import { LogoMark } from "~/components/ui/icons";
 import { env } from "~/env.js";
-import { CLUSTER_LABELS } from "~/lib/format";
+import { CLUSTER_LABELS, CLUSTER_SHORT_LABELS } from "~/lib/format";
 import { MobileNav } from "./mobile-nav";
 import { DesktopNav } from "./nav-links";
 
@@ -25,16 +25,19 @@ export function SiteHeader() {
         <div className="ml-2 hidden lg:block">
           <DesktopNav />
         </div>
-        <div className="ml-auto flex min-w-0 items-center gap-1 sm:gap-2">
+        <div className="ml-auto flex min-w-0 items-center gap-1.5 sm:gap-2">
+          {/* On a phone too: which network the money is on matters most there. Compact below sm. */}
           <span
-            className="border-line text-fg-muted hidden items-center gap-1.5 rounded-full border px-2.5 py-1 text-xs font-medium md:inline-flex"
+            className="border-line text-fg-muted inline-flex shrink-0 items-center gap-1 rounded-full border px-1.5 py-0.5 text-[11px] font-medium sm:gap-1.5 sm:px-2.5 sm:py-1 sm:text-xs"
             title={`Solana cluster: ${cluster}`}
+            data-testid="network-badge"
           >
             <span
               aria-hidden="true"
               className={`size-1.5 rounded-full ${cluster === "mainnet-beta" ? "bg-accent" : "bg-energy"}`}
             />
-            {CLUSTER_LABELS[cluster]}
+            <span className="sm:hidden">{CLUSTER_SHORT_LABELS[cluster]}</span>
+            <span className="max-sm:sr-only">{CLUSTER_LABELS[cluster]}</span>
           </span>
           <LiveIndicator />
           <ThemeToggle className="hidden sm:grid" />

@@ -96,7 +96,7 @@ const LABELS: Record<Exclude<LiveStatus, "off">, string> = {
   error: "Live updates unavailable; refreshing every few seconds instead",
 };
 
-/** A small dot in the header: green when live, amber while connecting, grey when polling. */
+/** A small dot and word in the header (phones too): green when live, amber while connecting, grey when polling. */
 export function LiveIndicator() {
   const status = useLiveStatus();
   if (status === "off") return null;
@@ -104,7 +104,7 @@ export function LiveIndicator() {
     status === "live" ? "bg-emerald-500" : status === "connecting" ? "bg-amber-500" : "bg-fg-muted";
   return (
     <span
-      className="text-fg-muted hidden items-center gap-1.5 px-1 text-xs md:inline-flex"
+      className="text-fg-muted inline-flex shrink-0 items-center gap-1 text-[11px] sm:gap-1.5 sm:px-1 sm:text-xs"
       title={LABELS[status]}
       data-testid="live-status"
       data-status={status}
@@ -113,9 +113,7 @@ export function LiveIndicator() {
         aria-hidden="true"
         className={`size-1.5 rounded-full ${color} ${status === "live" ? "animate-pulse" : ""}`}
       />
-      <span className="sr-only sm:not-sr-only">
-        {status === "live" ? "Live" : status === "connecting" ? "Connecting" : "Polling"}
-      </span>
+      {status === "live" ? "Live" : status === "connecting" ? "Connecting" : "Polling"}
     </span>
   );
 }
