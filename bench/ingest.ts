@@ -130,19 +130,30 @@ async function runWorker() {
     for (let i = plan.from; i < plan.to; i++) {
       const k = plan.kOffset + r;
       const timestamp = plan.base + k * TIMESTAMP_STEP;
-      const production = (i * 7 + k * 13) % 1000;
-      const consumption = (i * 11 + k * 3) % 2000;
+      // Cumulative registers: they grow with k (a meter's k-th reading), never go back.
+      const production = i * 7 + k * 13;
+      const consumption = i * 11 + k * 3;
       const meterId = meterIdOf(i);
       const { key, pub } = keys.get(i)!;
       const sig = crypto.sign(
         null,
-        encodeReading({ meterId, productionWh: production, consumptionWh: consumption, timestamp }),
+        encodeReading({
+          meterId,
+          productionRegisterWh: production,
+          consumptionRegisterWh: consumption,
+          timestamp,
+        }),
         key,
       );
       readings.push({
         meter: i,
         json: JSON.stringify({
-          data: { meter_id: meterId, production, consumption, timestamp },
+          data: {
+            meter_id: meterId,
+            production_register: production,
+            consumption_register: consumption,
+            timestamp,
+          },
           signature: bs58.encode(sig),
           public_key: pub,
         }),
@@ -386,8 +397,8 @@ async function main() {
     const kp = generateMeterKeyPair();
     const r = {
       meterId: "bench-000000",
-      productionWh: 1n,
-      consumptionWh: 2n,
+      productionRegisterWh: 1n,
+      consumptionRegisterWh: 2n,
       timestamp: 1_800_000_000,
     };
     const sig = signReading(r, kp.privateKey);

@@ -6,15 +6,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDb } from "./migrate";
-import {
-  auditLog,
-  ercCertificates,
-  meterReadings,
-  meters,
-  orders,
-  trades,
-  users,
-} from "./schema";
+import { auditLog, ercCertificates, meterReadings, meters, orders, trades, users } from "./schema";
 import { createTestDb, type TestDb } from "./testing";
 
 /** The SQLSTATE of a failed query, whichever driver (and drizzle wrapper) raised it. */
@@ -73,6 +65,7 @@ describe.each(targets)("schema on $label", ({ driver }) => {
       "auth_nonces",
       "erc_certificates",
       "indexer_cursors",
+      "indexer_dead_letters",
       "meter_readings",
       "meters",
       "mints",
@@ -99,6 +92,8 @@ describe.each(targets)("schema on $label", ({ driver }) => {
     const huge = 2n ** 62n + 7n;
     await tdb.db.insert(meterReadings).values({
       meterId: "M-BIG",
+      productionRegisterWh: huge,
+      consumptionRegisterWh: huge,
       productionWh: huge,
       consumptionWh: 0n,
       readingAt: new Date("2025-01-01T00:00:00Z"),
@@ -106,6 +101,7 @@ describe.each(targets)("schema on $label", ({ driver }) => {
     });
     const [r] = await tdb.db.select().from(meterReadings).where(eq(meterReadings.meterId, "M-BIG"));
     expect(r?.productionWh).toBe(huge);
+    expect(r?.consumptionRegisterWh).toBe(huge);
     expect(typeof r?.productionWh).toBe("bigint");
     expect(r).toMatchObject({ state: "pending", minted: false, attempts: 0 });
   });
@@ -126,6 +122,8 @@ describe.each(targets)("schema on $label", ({ driver }) => {
     });
     const reading = {
       meterId: "M-1",
+      productionRegisterWh: 110n,
+      consumptionRegisterWh: 52n,
       productionWh: 10n,
       consumptionWh: 2n,
       readingAt: new Date("2025-01-01T00:15:00Z"),
@@ -141,6 +139,18 @@ describe.each(targets)("schema on $label", ({ driver }) => {
         tdb.db
           .insert(meterReadings)
           .values({ ...reading, readingAt: new Date("2025-01-01T00:30:00Z"), productionWh: -1n }),
+      ),
+    ).toBe(CHECK_VIOLATION);
+    // No negative register.
+    expect(
+      await sqlState(
+        tdb.db
+          .insert(meterReadings)
+          .values({
+            ...reading,
+            readingAt: new Date("2025-01-01T00:45:00Z"),
+            consumptionRegisterWh: -1n,
+          }),
       ),
     ).toBe(CHECK_VIOLATION);
     // Readings only for known meters.
@@ -211,7 +221,9 @@ describe.each(targets)("schema on $label", ({ driver }) => {
     await tdb.db.insert(trades).values(trade);
     expect(await sqlState(tdb.db.insert(trades).values(trade))).toBe(UNIQUE_VIOLATION);
     expect(
-      await sqlState(tdb.db.insert(trades).values({ ...trade, txSignature: "tx2", sellerId: buyer!.id })),
+      await sqlState(
+        tdb.db.insert(trades).values({ ...trade, txSignature: "tx2", sellerId: buyer!.id }),
+      ),
     ).toBe(CHECK_VIOLATION);
     expect(
       await sqlState(tdb.db.insert(trades).values({ ...trade, txSignature: "tx3", fee: -1n })),

@@ -29,8 +29,12 @@ export const userRole = pgEnum("user_role", ["prosumer", "consumer", "admin"]);
 export const userStatus = pgEnum("user_status", ["active", "suspended"]);
 export const meterType = pgEnum("meter_type", ["solar", "wind", "battery", "consumption"]);
 export const meterStatus = pgEnum("meter_status", ["pending", "active", "suspended"]);
-/** `covered`: a delayed reading older than one already accepted; the newer register covers its energy. */
-export const readingState = pgEnum("reading_state", ["pending", "submitted", "confirmed", "failed", "covered"]);
+export const readingState = pgEnum("reading_state", [
+  "pending",
+  "submitted",
+  "confirmed",
+  "failed",
+]);
 export const orderSide = pgEnum("order_side", ["buy", "sell"]);
 /** pending: created, transaction not yet confirmed; open/partially_filled: on the book. */
 export const orderStatus = pgEnum("order_status", [
@@ -105,8 +109,12 @@ export const meters = pgTable(
     status: meterStatus("status").notNull().default("pending"),
     pdaAddress: text("pda_address").unique(),
     /** Mirrors of the on-chain trackers (Wh minted as GRID, Wh certified as ERC). */
-    settledNetGenWh: wh("settled_net_gen_wh").notNull().default(sql`0`),
-    claimedErcGenWh: wh("claimed_erc_gen_wh").notNull().default(sql`0`),
+    settledNetGenWh: wh("settled_net_gen_wh")
+      .notNull()
+      .default(sql`0`),
+    claimedErcGenWh: wh("claimed_erc_gen_wh")
+      .notNull()
+      .default(sql`0`),
     lastReadingAt: tstz("last_reading_at"),
     /** Chain clock when the Registry last activated the meter: its first reading may not be older. */
     activatedAt: tstz("activated_at"),
@@ -140,7 +148,7 @@ export const meterReadings = pgTable(
     consumptionRegisterWh: wh("consumption_register_wh").notNull(),
     /**
      * Energy of the interval ending at this reading: its registers minus the previous stored
-     * reading's. 0 for the meter's first reading (the baseline) and for a covered reading.
+     * reading's (of the same activation). 0 for a baseline: the first reading after activation.
      */
     productionWh: wh("production_wh").notNull(),
     consumptionWh: wh("consumption_wh").notNull(),
@@ -186,9 +194,13 @@ export const ercCertificates = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "restrict" }),
     volumeWh: wh("volume_wh").notNull(),
-    retiredWh: wh("retired_wh").notNull().default(sql`0`),
+    retiredWh: wh("retired_wh")
+      .notNull()
+      .default(sql`0`),
     /** Volume locked by open green sell orders. */
-    lockedWh: wh("locked_wh").notNull().default(sql`0`),
+    lockedWh: wh("locked_wh")
+      .notNull()
+      .default(sql`0`),
     status: ercStatus("status").notNull().default("issued"),
     beneficiary: text("beneficiary"),
     generationStart: tstz("generation_start"),
@@ -222,7 +234,9 @@ export const orders = pgTable(
       .references(() => users.id, { onDelete: "restrict" }),
     side: orderSide("side").notNull(),
     amountWh: wh("amount_wh").notNull(),
-    filledWh: wh("filled_wh").notNull().default(sql`0`),
+    filledWh: wh("filled_wh")
+      .notNull()
+      .default(sql`0`),
     /** Limit price, THBC base units per kWh. */
     pricePerKwh: thbc("price_per_kwh").notNull(),
     status: orderStatus("status").notNull().default("pending"),
@@ -277,7 +291,9 @@ export const trades = pgTable(
     /** What the buyer paid for the energy, THBC base units: ceil(amount_wh × price / 1000). */
     totalPrice: thbc("total_price").notNull(),
     /** Platform fee, THBC base units. */
-    fee: thbc("fee").notNull().default(sql`0`),
+    fee: thbc("fee")
+      .notNull()
+      .default(sql`0`),
     green: boolean("green").notNull().default(false),
     executedAt: tstz("executed_at").notNull().defaultNow(),
     txSignature: text("tx_signature").notNull(),
@@ -343,7 +359,10 @@ export const apiKeys = pgTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull().unique(),
     keyHash: text("key_hash").notNull().unique(),
-    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    scopes: text("scopes")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     expiresAt: tstz("expires_at"),
     revokedAt: tstz("revoked_at"),

@@ -50,7 +50,7 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   // 2. Register the meter: one wallet signature covers register_user + register_meter.
   await page.getByLabel("Meter id").fill(meterId);
   await page.getByLabel("Meter public key (base58)").fill(bs58.encode(meter.publicKey));
-  await page.getByLabel("Rated capacity (W)").fill("5000");
+  await page.getByLabel("Rated capacity (W)").fill("50000");
   await page.getByRole("button", { name: "Register meter" }).click();
   const card = page.getByTestId(`meter-${meterId}`);
   await expect(card.getByText("pending", { exact: true })).toBeVisible();
@@ -76,18 +76,21 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
     // The prosumer's page picks it up on its next refresh (every 10 s).
     await expect(card.getByText("active", { exact: true })).toBeVisible({ timeout: 20_000 });
 
-    // 4. The meter signs three readings; the gateway stores each one (201).
+    // 4. The meter signs four readings of its cumulative registers; the gateway stores each one
+    // (201). The first after activation is the baseline (years of registers, worth 0 Wh); the
+    // three after it carry 400 + 70 + 60 Wh produced and 100 + 20 + 10 Wh consumed.
     const now = Math.floor(Date.now() / 1000);
     const readings = [
-      { production: 400n, consumption: 100n, timestamp: now - 125 },
-      { production: 70n, consumption: 20n, timestamp: now - 65 },
-      { production: 60n, consumption: 10n, timestamp: now - 5 },
+      { production: 8_765_432n, consumption: 1_234_567n, timestamp: now },
+      { production: 8_765_832n, consumption: 1_234_667n, timestamp: now + 60 },
+      { production: 8_765_902n, consumption: 1_234_687n, timestamp: now + 120 },
+      { production: 8_765_962n, consumption: 1_234_697n, timestamp: now + 180 },
     ];
     for (const r of readings) {
       const message = encodeReading({
         meterId,
-        productionWh: r.production,
-        consumptionWh: r.consumption,
+        productionRegisterWh: r.production,
+        consumptionRegisterWh: r.consumption,
         timestamp: r.timestamp,
       });
       const signature = crypto.sign(null, message, meter.privateKey);
@@ -95,8 +98,8 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
         data: {
           data: {
             meter_id: meterId,
-            production: Number(r.production),
-            consumption: Number(r.consumption),
+            production_register: Number(r.production),
+            consumption_register: Number(r.consumption),
             timestamp: r.timestamp,
           },
           signature: bs58.encode(signature),
@@ -105,12 +108,14 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
       });
       expect(res.status(), await res.text()).toBe(201);
     }
-    const expectedWh = readings.reduce((a, r) => a + r.production - r.consumption, 0n);
+    const last = readings.at(-1)!;
+    const expectedWh =
+      last.production - readings[0]!.production - (last.consumption - readings[0]!.consumption);
     expect(expectedWh).toBe(400n);
 
     // 5. The admin runs the mint poller now.
     await admin.getByRole("button", { name: "Run now" }).click();
-    await expect(admin.getByTestId("poller-summary")).toContainText("3 readings confirmed");
+    await expect(admin.getByTestId("poller-summary")).toContainText("4 readings confirmed");
     await expect(admin.getByTestId("poller-summary")).toContainText("minted 0.4 GRID");
     // The prosumer hears of the mint live (indexer → event bus → SSE), without reloading.
     await expect(page.getByText("0.4 GRID minted")).toBeVisible({ timeout: 20_000 });

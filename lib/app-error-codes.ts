@@ -92,7 +92,8 @@ export const APP_ERROR_CODES = {
   AUTH_SIGN_UP_NAME_REQUIRED: {
     trpcCode: "UNPROCESSABLE_CONTENT",
     httpStatus: 422,
-    meaning: "This wallet has no account yet: choose a display name to create it (its role is set by the platform).",
+    meaning:
+      "This wallet has no account yet: choose a display name to create it (its role is set by the platform).",
   },
   CHAIN_UNAVAILABLE: {
     trpcCode: "SERVICE_UNAVAILABLE",
@@ -120,7 +121,11 @@ export const APP_ERROR_CODES = {
     ...UNAUTHORIZED,
     meaning: "The signature does not verify for this reading and public key.",
   },
-  METER_UNKNOWN: { trpcCode: "NOT_FOUND", httpStatus: 404, meaning: "No meter with this id is registered." },
+  METER_UNKNOWN: {
+    trpcCode: "NOT_FOUND",
+    httpStatus: 404,
+    meaning: "No meter with this id is registered.",
+  },
   METER_INACTIVE: {
     trpcCode: "FORBIDDEN",
     httpStatus: 403,
@@ -144,7 +149,8 @@ export const APP_ERROR_CODES = {
   READING_NOT_NEWER: {
     trpcCode: "CONFLICT",
     httpStatus: 409,
-    meaning: "The reading is not newer than the meter's last accepted reading.",
+    meaning:
+      "The reading is not newer than the meter's last accepted reading (nothing is lost: the newer reading's registers already count its energy).",
   },
   READING_CONFLICT: {
     trpcCode: "CONFLICT",
@@ -154,12 +160,26 @@ export const APP_ERROR_CODES = {
   READING_OVER_CAPACITY: {
     trpcCode: "UNPROCESSABLE_CONTENT",
     httpStatus: 422,
-    meaning: "Production exceeds the meter's rated capacity over the elapsed interval.",
+    meaning:
+      "The production register grew by more than the meter's rated capacity allows over the elapsed time.",
+  },
+  READING_REGISTER_DECREASED: {
+    trpcCode: "UNPROCESSABLE_CONTENT",
+    httpStatus: 422,
+    meaning:
+      "A register is lower than in the meter's previous reading: registers are cumulative (a replaced meter is registered as a new meter).",
+  },
+  READING_BEFORE_ACTIVATION: {
+    trpcCode: "UNPROCESSABLE_CONTENT",
+    httpStatus: 422,
+    meaning:
+      "The meter's first reading after activation (its baseline) is older than the activation.",
   },
   STORE_UNAVAILABLE: {
     trpcCode: "SERVICE_UNAVAILABLE",
     httpStatus: 503,
-    meaning: "The database could not be written; retry (a retry of a stored reading answers duplicate).",
+    meaning:
+      "The database could not be written; retry (a retry of a stored reading answers duplicate).",
   },
   INTERNAL: {
     trpcCode: "INTERNAL_SERVER_ERROR",
@@ -203,7 +223,8 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 function fieldErrorsFromIssues(issues: unknown[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of issues) {
-    if (!isRecord(issue) || !Array.isArray(issue.path) || typeof issue.message !== "string") continue;
+    if (!isRecord(issue) || !Array.isArray(issue.path) || typeof issue.message !== "string")
+      continue;
     const key = issue.path.length ? String(issue.path[0]) : "";
     (out[key] ??= []).push(issue.message);
   }

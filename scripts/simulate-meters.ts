@@ -9,8 +9,10 @@
  * a real cluster an admin activates meters in the console). Then it produces readings: solar
  * from a bell curve over the local day × capacity × passing clouds, household load with morning
  * and evening peaks, both integrated over the real seconds since the meter's previous reading
- * (interval Wh, never above what the rated capacity allows), signed with the device key
- * (lib/meter-reading.ts) and posted to /api/meters/submit-batch (or /submit with --single).
+ * (never above what the rated capacity allows), added to the meter's cumulative registers, which
+ * are what it signs with the device key (lib/meter-reading.ts, encoding V2) and posts to
+ * /api/meters/submit-batch (or /submit with --single). The registers survive restarts in
+ * <data>.registers.json (written every report and on exit), since a register may never go back.
  * Prints progress and accepted/rejected counts by error code.
  */
 import crypto from "node:crypto";
@@ -22,8 +24,19 @@ import bs58 from "bs58";
 import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { meterKeyPairFromSeed, signReading, type MeterKeyPair } from "~/lib/meter-reading";
 import { meterAddress, userAddress } from "~/server/solana/registry-ix";
-import { closeConnectionSocket, createConnection, createPrograms, isLocalRpc, loadOperatorKeypair, type ChainPrograms } from "~/server/solana/connection";
-import { registerMeter, registerUser, setMeterStatusOnChain } from "~/server/solana/registry-actions";
+import {
+  closeConnectionSocket,
+  createConnection,
+  createPrograms,
+  isLocalRpc,
+  loadOperatorKeypair,
+  type ChainPrograms,
+} from "~/server/solana/connection";
+import {
+  registerMeter,
+  registerUser,
+  setMeterStatusOnChain,
+} from "~/server/solana/registry-actions";
 import { airdrop } from "~/server/solana/tx";
 
 // ---------- the model (pure; also used by tests and the benchmark) ----------
@@ -37,7 +50,8 @@ export function solarFraction(localHour: number): number {
 
 /** Household load in W: a base, a morning and a (larger) evening peak. */
 export function loadWatts(localHour: number, baseW: number): number {
-  const bump = (center: number, width: number, height: number) => height * Math.exp(-(((localHour - center) / width) ** 2));
+  const bump = (center: number, width: number, height: number) =>
+    height * Math.exp(-(((localHour - center) / width) ** 2));
   return baseW + bump(7.5, 1.2, 900) + bump(19.5, 1.8, 1_600);
 }
 
@@ -51,14 +65,22 @@ export interface SimMeterState {
   /** Fractions of a Wh carried to the next reading, so rounding loses nothing over time. */
   carryP: number;
   carryC: number;
+  /** The cumulative registers, Wh (what the meter signs). Default 0. */
+  regP?: number;
+  regC?: number;
 }
 
 /**
- * The next interval reading at `ts` (unix s): energy over the real seconds since the previous
- * reading (the first covers 60 s). Production never exceeds floor(capacity × elapsed / 3600),
- * the Registry's limit.
+ * The next reading at `ts` (unix s): the interval's energy over the real seconds since the
+ * previous reading (the first covers 60 s; production never exceeds floor(capacity × elapsed /
+ * 3600), the Registry's limit), and the registers after it.
  */
-export function nextReading(m: SimMeterState, ts: number, tzHours: number, rand: () => number = Math.random) {
+export function nextReading(
+  m: SimMeterState,
+  ts: number,
+  tzHours: number,
+  rand: () => number = Math.random,
+) {
   const elapsed = m.lastTs === null ? 60 : Math.max(1, ts - m.lastTs);
   const hour = (((ts / 3600 + tzHours) % 24) + 24) % 24;
   m.cloud = Math.min(0.9, Math.max(0, m.cloud + (rand() - 0.5) * 0.1));
@@ -72,14 +94,37 @@ export function nextReading(m: SimMeterState, ts: number, tzHours: number, rand:
   m.carryP = Math.min(p - pWh, 1);
   m.carryC = c - cWh;
   m.lastTs = ts;
-  return { productionWh: pWh, consumptionWh: cWh, timestamp: ts };
+  m.regP = (m.regP ?? 0) + pWh;
+  m.regC = (m.regC ?? 0) + cWh;
+  return {
+    productionWh: pWh,
+    consumptionWh: cWh,
+    productionRegisterWh: m.regP,
+    consumptionRegisterWh: m.regC,
+    timestamp: ts,
+  };
 }
 
 /** The JSON body the gateway takes (base58 signature and key). */
-export function readingBody(meterId: string, keys: MeterKeyPair, r: { productionWh: number; consumptionWh: number; timestamp: number }) {
-  const signature = signReading({ meterId, ...r }, keys.privateKey);
+export function readingBody(
+  meterId: string,
+  keys: MeterKeyPair,
+  r: { productionRegisterWh: number; consumptionRegisterWh: number; timestamp: number },
+) {
+  const reading = {
+    meterId,
+    productionRegisterWh: r.productionRegisterWh,
+    consumptionRegisterWh: r.consumptionRegisterWh,
+    timestamp: r.timestamp,
+  };
+  const signature = signReading(reading, keys.privateKey);
   return {
-    data: { meter_id: meterId, production: r.productionWh, consumption: r.consumptionWh, timestamp: r.timestamp },
+    data: {
+      meter_id: meterId,
+      production_register: r.productionRegisterWh,
+      consumption_register: r.consumptionRegisterWh,
+      timestamp: r.timestamp,
+    },
     signature: bs58.encode(signature),
     public_key: bs58.encode(keys.publicKey),
   };
@@ -98,7 +143,9 @@ interface FleetEntry {
 }
 
 function loadFleet(file: string, n: number, capacityW: number): FleetEntry[] {
-  const fleet: FleetEntry[] = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as FleetEntry[]) : [];
+  const fleet: FleetEntry[] = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, "utf8")) as FleetEntry[])
+    : [];
   while (fleet.length < n) {
     fleet.push({
       meterId: `sim-${crypto.randomBytes(4).toString("hex")}-${fleet.length + 1}`,
@@ -113,7 +160,11 @@ function loadFleet(file: string, n: number, capacityW: number): FleetEntry[] {
   return fleet.slice(0, n);
 }
 
-async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: T[],
+  concurrency: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -123,34 +174,66 @@ async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promis
 }
 
 /** Registers (owner-signed) and, on local chains, activates (admin step) whatever is missing. */
-async function ensureOnChain(programs: ChainPrograms, entry: FleetEntry, operator: Keypair | null, local: boolean): Promise<string> {
+async function ensureOnChain(
+  programs: ChainPrograms,
+  entry: FleetEntry,
+  operator: Keypair | null,
+  local: boolean,
+): Promise<string> {
   const owner = Keypair.fromSecretKey(bs58.decode(entry.ownerSecret));
   const keys = meterKeyPairFromSeed(Buffer.from(entry.deviceSeed, "hex"));
   const connection = programs.registry.provider.connection;
-  const meter = await programs.registry.account.meter.fetchNullable(meterAddress(entry.meterId), "confirmed");
+  const meter = await programs.registry.account.meter.fetchNullable(
+    meterAddress(entry.meterId),
+    "confirmed",
+  );
   if (meter && "active" in meter.status) return "active";
   if (!meter) {
     if ((await connection.getBalance(owner.publicKey, "confirmed")) < 0.05 * LAMPORTS_PER_SOL) {
-      if (!local) throw new Error(`owner ${owner.publicKey.toBase58()} has no SOL (fund it; airdrops only on a local chain)`);
+      if (!local)
+        throw new Error(
+          `owner ${owner.publicKey.toBase58()} has no SOL (fund it; airdrops only on a local chain)`,
+        );
       await airdrop(connection, owner.publicKey, LAMPORTS_PER_SOL);
     }
     // The owner's wallet signs and pays for its own registrations, as in the app.
     const asOwner = createPrograms(connection, owner);
-    if (!(await programs.registry.account.user.fetchNullable(userAddress(owner.publicKey), "confirmed"))) {
-      await registerUser(asOwner, { wallet: owner, userType: "prosumer", name: `Sim ${entry.meterId.slice(-6)}` });
+    if (
+      !(await programs.registry.account.user.fetchNullable(
+        userAddress(owner.publicKey),
+        "confirmed",
+      ))
+    ) {
+      await registerUser(asOwner, {
+        wallet: owner,
+        userType: "prosumer",
+        name: `Sim ${entry.meterId.slice(-6)}`,
+      });
     }
-    await registerMeter(asOwner, { owner, meterId: entry.meterId, meterPublicKey: keys.publicKey, ratedCapacityW: entry.capacityW });
+    await registerMeter(asOwner, {
+      owner,
+      meterId: entry.meterId,
+      meterPublicKey: keys.publicKey,
+      ratedCapacityW: entry.capacityW,
+    });
   }
   if (!operator) return "pending (an admin must activate it in the console)";
   // ADMIN STEP (local chains only): the operator key is the Registry authority there.
-  await setMeterStatusOnChain(programs, { authority: operator, meterId: entry.meterId, status: "active" });
+  await setMeterStatusOnChain(programs, {
+    authority: operator,
+    meterId: entry.meterId,
+    status: "active",
+  });
   return "activated by the operator (admin step)";
 }
 
 const parseDuration = (s: string) => {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
   if (!m) throw new Error(`bad duration ${s}`);
-  return Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return (
+    Number(m[1]) *
+    { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"]
+  );
 };
 const parseRate = (s: string) => {
   const m = /^(\d+(?:\.\d+)?)(?:\/(s|m))?$/.exec(s.trim());
@@ -169,14 +252,19 @@ async function main(): Promise<void> {
       data: { type: "string", default: ".data/simulator/fleet.json" },
       capacity: { type: "string", default: "5000" },
       tz: { type: "string", default: "7" },
-      operator: { type: "string", default: process.env.OPERATOR_KEYPAIR_PATH ?? ".data/operator-keypair.json" },
+      operator: {
+        type: "string",
+        default: process.env.OPERATOR_KEYPAIR_PATH ?? ".data/operator-keypair.json",
+      },
       single: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log("usage: npm run simulate:meters -- --meters 50 --rate 10/s [--duration 60s] [--api URL] [--rpc URL] [--data FILE] [--capacity W] [--tz H] [--single]");
+    console.log(
+      "usage: npm run simulate:meters -- --meters 50 --rate 10/s [--duration 60s] [--api URL] [--rpc URL] [--data FILE] [--capacity W] [--tz H] [--single]",
+    );
     return;
   }
   const n = Number(values.meters);
@@ -190,19 +278,46 @@ async function main(): Promise<void> {
   const programs = createPrograms(connection, operator ?? Keypair.generate());
 
   const fleet = loadFleet(values.data, n, Number(values.capacity));
-  console.log(`[sim] ${fleet.length} meters (keys in ${values.data}); registering what is missing on ${values.rpc}`);
+  console.log(
+    `[sim] ${fleet.length} meters (keys in ${values.data}); registering what is missing on ${values.rpc}`,
+  );
   const states: Record<string, number> = {};
   await pool(fleet, 8, async (e) => {
     const s = await ensureOnChain(programs, e, operator, local);
     states[s] = (states[s] ?? 0) + 1;
   });
-  console.log(`[sim] on chain: ${Object.entries(states).map(([k, v]) => `${v} ${k}`).join(", ")}`);
+  console.log(
+    `[sim] on chain: ${Object.entries(states)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ")}`,
+  );
 
+  const registersFile = `${values.data}.registers.json`;
+  const saved: Record<string, { p: number; c: number }> = fs.existsSync(registersFile)
+    ? (JSON.parse(fs.readFileSync(registersFile, "utf8")) as Record<
+        string,
+        { p: number; c: number }
+      >)
+    : {};
   const meters = fleet.map((e) => ({
     entry: e,
     keys: meterKeyPairFromSeed(Buffer.from(e.deviceSeed, "hex")),
-    state: { meterId: e.meterId, capacityW: e.capacityW, baseLoadW: e.baseLoadW, cloud: Math.random() * 0.3, lastTs: null, carryP: 0, carryC: 0 },
+    state: {
+      meterId: e.meterId,
+      capacityW: e.capacityW,
+      baseLoadW: e.baseLoadW,
+      cloud: Math.random() * 0.3,
+      lastTs: null,
+      carryP: 0,
+      carryC: 0,
+      regP: saved[e.meterId]?.p ?? 0,
+      regC: saved[e.meterId]?.c ?? 0,
+    },
   }));
+  const saveRegisters = () => {
+    for (const m of meters) saved[m.entry.meterId] = { p: m.state.regP ?? 0, c: m.state.regC ?? 0 };
+    fs.writeFileSync(registersFile, JSON.stringify(saved), { mode: 0o600 });
+  };
   const counts: Record<string, number> = {};
   const bump = (k: string, by = 1) => (counts[k] = (counts[k] ?? 0) + by);
   let sent = 0;
@@ -235,18 +350,26 @@ async function main(): Promise<void> {
           for (const c of codes) bump(c);
           sent += batch.length;
         })
-        .catch((err: unknown) => bump(`network: ${(err as Error).message.slice(0, 60)}`, batch.length))
+        .catch((err: unknown) =>
+          bump(`network: ${(err as Error).message.slice(0, 60)}`, batch.length),
+        )
         .finally(() => (inflight -= 1));
     }
     if (Date.now() - lastReport >= 5_000) {
       lastReport = Date.now();
-      console.log(`[sim] ${((Date.now() - started) / 1000).toFixed(0)} s: ${sent} posted; ${summary(counts)}`);
+      saveRegisters();
+      console.log(
+        `[sim] ${((Date.now() - started) / 1000).toFixed(0)} s: ${sent} posted; ${summary(counts)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
   while (inflight > 0) await new Promise((r) => setTimeout(r, 50));
+  saveRegisters();
   const secs = (Date.now() - started) / 1000;
-  console.log(`[sim] done: ${sent} readings in ${secs.toFixed(1)} s (${(sent / secs).toFixed(1)}/s); ${summary(counts)}`);
+  console.log(
+    `[sim] done: ${sent} readings in ${secs.toFixed(1)} s (${(sent / secs).toFixed(1)}/s); ${summary(counts)}`,
+  );
   closeConnectionSocket(connection);
 }
 
@@ -258,14 +381,29 @@ function summary(counts: Record<string, number>): string {
 }
 
 /** Posts readings; returns one outcome label per reading ("stored", "duplicate" or the error code). */
-async function post(api: string, batch: ReturnType<typeof readingBody>[], single: boolean): Promise<string[]> {
+async function post(
+  api: string,
+  batch: ReturnType<typeof readingBody>[],
+  single: boolean,
+): Promise<string[]> {
   const base = api.replace(/\/$/, "");
   if (single) {
     return Promise.all(
       batch.map(async (b) => {
-        const res = await fetch(`${base}/api/meters/submit`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(b) });
-        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string }; reading?: { duplicate?: boolean } };
-        return res.ok ? (body.reading?.duplicate ? "duplicate" : "stored") : (body.error?.code ?? `HTTP_${res.status}`);
+        const res = await fetch(`${base}/api/meters/submit`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(b),
+        });
+        const body = (await res.json().catch(() => ({}))) as {
+          error?: { code?: string };
+          reading?: { duplicate?: boolean };
+        };
+        return res.ok
+          ? body.reading?.duplicate
+            ? "duplicate"
+            : "stored"
+          : (body.error?.code ?? `HTTP_${res.status}`);
       }),
     );
   }
@@ -274,9 +412,18 @@ async function post(api: string, batch: ReturnType<typeof readingBody>[], single
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ readings: batch }),
   });
-  const body = (await res.json().catch(() => ({}))) as { results?: { status: number; error?: { code: string } }[]; error?: { code?: string } };
+  const body = (await res.json().catch(() => ({}))) as {
+    results?: { status: number; error?: { code: string } }[];
+    error?: { code?: string };
+  };
   if (!body.results) return batch.map(() => body.error?.code ?? `HTTP_${res.status}`);
-  return body.results.map((r) => (r.status === 201 ? "stored" : r.status === 200 ? "duplicate" : (r.error?.code ?? `HTTP_${r.status}`)));
+  return body.results.map((r) =>
+    r.status === 201
+      ? "stored"
+      : r.status === 200
+        ? "duplicate"
+        : (r.error?.code ?? `HTTP_${r.status}`),
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

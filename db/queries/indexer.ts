@@ -85,12 +85,19 @@ export async function upsertChainMeter(
   );
 }
 
+/**
+ * MeterStatusChanged. An activation carries the chain time it happened (`at`, unix seconds):
+ * the meter's next reading is a baseline that may not be older (the gateway checks the same).
+ */
 export async function setChainMeterStatus(
   db: Db,
-  p: { pda: string; status: "pending" | "active" | "suspended" },
+  p: { pda: string; status: "pending" | "active" | "suspended"; at?: number },
 ): Promise<void> {
+  const activatedAt = p.status === "active" && p.at !== undefined ? p.at : null;
   await db.execute(
-    sql`update meters set status = ${p.status}::meter_status, updated_at = now() where pda_address = ${p.pda}`,
+    sql`update meters set status = ${p.status}::meter_status,
+          activated_at = coalesce(to_timestamp(${activatedAt}::float8), activated_at), updated_at = now()
+        where pda_address = ${p.pda}`,
   );
 }
 

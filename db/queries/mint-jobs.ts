@@ -20,8 +20,9 @@ async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
 export interface ClaimedReading {
   id: number;
   meterId: string;
-  productionWh: bigint;
-  consumptionWh: bigint;
+  /** The meter's cumulative registers as signed (what submit_reading takes). */
+  productionRegisterWh: bigint;
+  consumptionRegisterWh: bigint;
   /** Unix seconds. */
   timestamp: bigint;
   /** base58 of the meter's 64-byte signature. */
@@ -87,7 +88,7 @@ export async function claimMintBatch(
                 and not exists (select 1 from meter_readings l
                                 where l.meter_id = r2.meter_id and ${OPEN_L} and l.locked_until > now())) x
             where x.rn <= ${params.maxPerMeter})
-          returning r.id::float8 as id, r.meter_id, r.production_wh::text as p, r.consumption_wh::text as c,
+          returning r.id::float8 as id, r.meter_id, r.production_register_wh::text as p, r.consumption_register_wh::text as c,
                     extract(epoch from r.reading_at)::bigint::text as t, r.meter_signature as sig,
                     r.state::text as state, r.tx_signature as tx, r.attempts`,
     );
@@ -96,8 +97,8 @@ export async function claimMintBatch(
     .map((r) => ({
       id: Number(r.id),
       meterId: r.meter_id,
-      productionWh: BigInt(r.p),
-      consumptionWh: BigInt(r.c),
+      productionRegisterWh: BigInt(r.p),
+      consumptionRegisterWh: BigInt(r.c),
       timestamp: BigInt(r.t),
       meterSignature: r.sig,
       state: r.state,

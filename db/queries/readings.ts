@@ -4,17 +4,22 @@
  * "strictly newer" holds however many requests race for one meter, and nothing is answered as
  * stored before COMMIT returns.
  *
- * Per transaction (BEGIN, 2 round trips, COMMIT whatever the group size):
+ * Readings carry the meter's cumulative registers; the energy of an interval is the difference
+ * from the previous stored reading of the same activation, and the first reading after the
+ * meter's activation is a baseline worth 0 Wh (the Registry program's rules, applied here first
+ * so the poller never sends what the chain would refuse). A reading older than the newest one
+ * is refused (READING_NOT_NEWER) and loses nothing: the newer register already counts its energy.
+ *
+ * Per transaction (BEGIN, 3 round trips, COMMIT whatever the group size):
  *  1. SELECT … FROM meters WHERE meter_id IN (…) ORDER BY meter_id FOR UPDATE — locks the
  *     meters in one global order (no deadlocks between groups) and reads status, key, capacity,
- *     last_reading_at (the row as of the lock: fresh even after waiting for another holder) and
- *     the newest stored reading (snapshot of the statement: it can miss only rows whose writer
- *     also raised last_reading_at under the lock, so max(both) is the meter's true newest);
- *  2. only if some reading is not newer than that: the stored readings at the same
- *     (meter, timestamp), to tell duplicates from conflicts — its own statement, so under READ
- *     COMMITTED it sees what the previous lock holder committed;
- *  3. decide in memory, per meter in timestamp order, with the Registry program's rules;
- *  4. one multi-row INSERT … ON CONFLICT DO NOTHING and one UPDATE of meters.last_reading_at
+ *     activated_at and last_reading_at (the row as of the lock: fresh even after waiting);
+ *  2. the newest stored reading of each meter (time and registers) — a statement of its own,
+ *     so under READ COMMITTED it sees what the previous lock holder committed;
+ *  3. only if some reading is not newer than that: the stored readings at the same
+ *     (meter, timestamp), to tell duplicates from conflicts;
+ *  4. decide in memory, per meter in timestamp order, with the Registry program's rules;
+ *  5. one multi-row INSERT … ON CONFLICT DO NOTHING and one UPDATE of meters.last_reading_at
  *     (pipelined), then COMMIT.
  * Rows go in through jsonb_to_recordset: a constant statement text with one parameter, whatever
  * the group size.
@@ -23,13 +28,12 @@ import { count, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { meterReadings } from "../schema";
 
-/** The Registry's rule for a meter's first reading: capacity is measured over one hour. */
-export const FIRST_READING_ELAPSED_SECS = 3_600;
-
 export interface ReadingToStore {
   meterId: string;
-  productionWh: bigint;
-  consumptionWh: bigint;
+  /** The meter's cumulative production register, Wh. */
+  productionRegisterWh: bigint;
+  /** The meter's cumulative consumption register, Wh. */
+  consumptionRegisterWh: bigint;
   /** Unix seconds. */
   timestamp: number;
   /** base58 of the meter's 64-byte signature. */
@@ -44,10 +48,13 @@ export type StoreRefusal =
   | "METER_KEY_MISMATCH"
   | "READING_NOT_NEWER"
   | "READING_CONFLICT"
-  | "READING_OVER_CAPACITY";
+  | "READING_OVER_CAPACITY"
+  | "READING_REGISTER_DECREASED"
+  | "READING_BEFORE_ACTIVATION";
 
 export type StoreOutcome =
-  | { kind: "stored"; id: number }
+  /** `baseline`: the first reading after activation (0 Wh); else the interval's energy. */
+  | { kind: "stored"; id: number; baseline: boolean; productionWh: bigint; consumptionWh: bigint }
   | { kind: "duplicate"; id: number }
   | { kind: "refused"; code: StoreRefusal }
   /** The row did not come back from the INSERT (a writer outside this path); retryable. */
@@ -59,8 +66,15 @@ interface LockedMeter {
   public_key: string;
   rated_capacity_w: number;
   last_at: number | null;
-  /** The meter's newest stored reading (as of the statement's snapshot). */
-  max_at: number | null;
+  activated_at: number | null;
+}
+
+/** A meter's newest stored reading. */
+interface NewestRow {
+  meter_id: string;
+  t: number;
+  p: string;
+  c: string;
 }
 
 interface StoredRow {
@@ -77,7 +91,7 @@ async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   return Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows;
 }
 
-/** The most Wh a meter may report for an interval: floor(capacity_w × elapsed / 3600). */
+/** The most Wh a meter may produce in an interval: floor(capacity_w × elapsed / 3600). */
 export function maxProductionWh(ratedCapacityW: number, elapsedSecs: number): bigint {
   return (BigInt(ratedCapacityW) * BigInt(elapsedSecs)) / 3_600n;
 }
@@ -98,23 +112,41 @@ export async function storeReadings(
       tx,
       sql`select m.meter_id, m.status::text as status, m.public_key, m.rated_capacity_w,
                  extract(epoch from m.last_reading_at)::float8 as last_at,
-                 (select extract(epoch from max(r.reading_at))::float8
-                  from meter_readings r where r.meter_id = m.meter_id) as max_at
+                 extract(epoch from m.activated_at)::float8 as activated_at
           from meters m
           where m.meter_id in (select jsonb_array_elements_text(${idsJson}::jsonb))
           order by m.meter_id
           for update of m`,
     );
-    const meterState = new Map<string, LockedMeter & { last: number | null }>();
+    // After the lock, in a fresh statement: each meter's newest stored reading and its registers.
+    const newest = new Map<string, NewestRow>();
+    if (locked.length > 0) {
+      const lockedJson = JSON.stringify(locked.map((m) => m.meter_id));
+      for (const row of await rowsOf<NewestRow>(
+        tx,
+        sql`select distinct on (r.meter_id) r.meter_id, extract(epoch from r.reading_at)::float8 as t,
+                   r.production_register_wh::text as p, r.consumption_register_wh::text as c
+            from meter_readings r
+            where r.meter_id in (select jsonb_array_elements_text(${lockedJson}::jsonb))
+            order by r.meter_id, r.reading_at desc`,
+      ))
+        newest.set(row.meter_id, row);
+    }
+    interface MeterDecision extends LockedMeter {
+      /** Newest accepted timestamp (stored, or accepted earlier in this group). */
+      last: number | null;
+      /** Registers of the reading the next one is measured from; null: the next is a baseline. */
+      prev: { t: number; p: bigint; c: bigint } | null;
+    }
+    const meterState = new Map<string, MeterDecision>();
     for (const m of locked) {
-      // The newest stored reading bounds "strictly newer" too, whoever moved last_reading_at.
+      const n = newest.get(m.meter_id);
       const last =
-        m.last_at === null
-          ? m.max_at
-          : m.max_at === null
-            ? m.last_at
-            : Math.max(m.last_at, m.max_at);
-      meterState.set(m.meter_id, { ...m, last });
+        n === undefined ? m.last_at : m.last_at === null ? n.t : Math.max(m.last_at, n.t);
+      // A reading from before the current activation is not measured from (as on chain).
+      const sameActivation = n !== undefined && (m.activated_at === null || n.t >= m.activated_at);
+      const prev = n && sameActivation ? { t: n.t, p: BigInt(n.p), c: BigInt(n.c) } : null;
+      meterState.set(m.meter_id, { ...m, last, prev });
     }
 
     // Only readings at or before their meter's newest can be duplicates or conflicts; look those
@@ -130,7 +162,7 @@ export async function storeReadings(
       const stored = await rowsOf<StoredRow>(
         tx,
         sql`select r.meter_id, extract(epoch from r.reading_at)::float8 as t, r.id::float8 as id,
-                   r.production_wh::text as p, r.consumption_wh::text as c
+                   r.production_register_wh::text as p, r.consumption_register_wh::text as c
             from meter_readings r
             join jsonb_to_recordset(${keysJson}::jsonb) as k(m text, t float8)
               on r.meter_id = k.m and r.reading_at = to_timestamp(k.t)`,
@@ -154,6 +186,10 @@ export async function storeReadings(
       items.length,
     );
     const accepted: number[] = [];
+    const intervals = new Map<
+      number,
+      { baseline: boolean; productionWh: bigint; consumptionWh: bigint }
+    >();
     for (const i of order) {
       const r = items[i]!;
       const st = meterState.get(r.meterId);
@@ -174,9 +210,10 @@ export async function storeReadings(
       if (prior) {
         const same =
           "pendingIndex" in prior
-            ? items[prior.pendingIndex]!.productionWh === r.productionWh &&
-              items[prior.pendingIndex]!.consumptionWh === r.consumptionWh
-            : prior.p === r.productionWh.toString() && prior.c === r.consumptionWh.toString();
+            ? items[prior.pendingIndex]!.productionRegisterWh === r.productionRegisterWh &&
+              items[prior.pendingIndex]!.consumptionRegisterWh === r.consumptionRegisterWh
+            : prior.p === r.productionRegisterWh.toString() &&
+              prior.c === r.consumptionRegisterWh.toString();
         outcomes[i] = !same
           ? { kind: "refused", code: "READING_CONFLICT" }
           : "pendingIndex" in prior
@@ -188,12 +225,29 @@ export async function storeReadings(
         outcomes[i] = { kind: "refused", code: "READING_NOT_NEWER" };
         continue;
       }
-      const elapsed = st.last === null ? FIRST_READING_ELAPSED_SECS : r.timestamp - st.last;
-      if (r.productionWh > maxProductionWh(st.rated_capacity_w, elapsed)) {
-        outcomes[i] = { kind: "refused", code: "READING_OVER_CAPACITY" };
-        continue;
+      let productionWh = 0n;
+      let consumptionWh = 0n;
+      if (st.prev === null) {
+        // The baseline: not older than the activation (a backdated one would claim elapsed time).
+        if (st.activated_at !== null && r.timestamp < st.activated_at) {
+          outcomes[i] = { kind: "refused", code: "READING_BEFORE_ACTIVATION" };
+          continue;
+        }
+      } else {
+        productionWh = r.productionRegisterWh - st.prev.p;
+        consumptionWh = r.consumptionRegisterWh - st.prev.c;
+        if (productionWh < 0n || consumptionWh < 0n) {
+          outcomes[i] = { kind: "refused", code: "READING_REGISTER_DECREASED" };
+          continue;
+        }
+        if (productionWh > maxProductionWh(st.rated_capacity_w, r.timestamp - st.prev.t)) {
+          outcomes[i] = { kind: "refused", code: "READING_OVER_CAPACITY" };
+          continue;
+        }
       }
+      intervals.set(i, { baseline: st.prev === null, productionWh, consumptionWh });
       st.last = r.timestamp;
+      st.prev = { t: r.timestamp, p: r.productionRegisterWh, c: r.consumptionRegisterWh };
       existing.set(key, { pendingIndex: i });
       accepted.push(i);
     }
@@ -203,11 +257,14 @@ export async function storeReadings(
       const rowsJson = JSON.stringify(
         accepted.map((i, o) => {
           const r = items[i]!;
+          const e = intervals.get(i)!;
           return {
             o,
             m: r.meterId,
-            p: r.productionWh.toString(),
-            c: r.consumptionWh.toString(),
+            rp: r.productionRegisterWh.toString(),
+            rc: r.consumptionRegisterWh.toString(),
+            p: e.productionWh.toString(),
+            c: e.consumptionWh.toString(),
             t: r.timestamp,
             s: r.signature,
           };
@@ -223,9 +280,11 @@ export async function storeReadings(
       const [inserted] = await Promise.all([
         rowsOf<{ id: number; meter_id: string; t: number }>(
           tx,
-          sql`insert into meter_readings (meter_id, production_wh, consumption_wh, reading_at, meter_signature)
-              select x.m, x.p::bigint, x.c::bigint, to_timestamp(x.t), x.s
-              from jsonb_to_recordset(${rowsJson}::jsonb) as x(o int, m text, p text, c text, t float8, s text)
+          sql`insert into meter_readings (meter_id, production_register_wh, consumption_register_wh,
+                                          production_wh, consumption_wh, reading_at, meter_signature)
+              select x.m, x.rp::bigint, x.rc::bigint, x.p::bigint, x.c::bigint, to_timestamp(x.t), x.s
+              from jsonb_to_recordset(${rowsJson}::jsonb)
+                as x(o int, m text, rp text, rc text, p text, c text, t float8, s text)
               order by x.o
               on conflict (meter_id, reading_at) do nothing
               returning id::float8 as id, meter_id, extract(epoch from reading_at)::float8 as t`,
@@ -242,7 +301,17 @@ export async function storeReadings(
       for (const i of accepted) {
         const r = items[i]!;
         const id = ids.get(keyOf(r.meterId, r.timestamp));
-        outcomes[i] = id === undefined ? { kind: "lost_race" } : { kind: "stored", id };
+        const e = intervals.get(i)!;
+        outcomes[i] =
+          id === undefined
+            ? { kind: "lost_race" }
+            : {
+                kind: "stored",
+                id,
+                baseline: e.baseline,
+                productionWh: e.productionWh,
+                consumptionWh: e.consumptionWh,
+              };
       }
     }
 

@@ -34,7 +34,8 @@ const APP_ERROR_TEXT: Record<AppErrorCode, string> = {
     "The signature doesn't match this wallet's address, so you were not signed in. Try again.",
   AUTH_NONCE_UNKNOWN: "This sign-in request is no longer valid. Start sign-in again.",
   AUTH_NONCE_USED: "This sign-in request was already used. Start sign-in again.",
-  AUTH_SIGN_UP_REQUIRED: "Welcome! Choose how you'll use GridTokenX and a display name to create your account.",
+  AUTH_SIGN_UP_REQUIRED:
+    "Welcome! Choose how you'll use GridTokenX and a display name to create your account.",
   AUTH_SIGN_UP_NAME_REQUIRED: "Welcome! Choose a display name to create your account.",
   CHAIN_UNAVAILABLE: "The Solana network can't be reached right now. Try again in a moment.",
   // Meter gateway codes (meters post readings directly; the UI rarely shows these).
@@ -51,6 +52,8 @@ const APP_ERROR_TEXT: Record<AppErrorCode, string> = {
   READING_NOT_NEWER: "A newer reading from this meter was already accepted.",
   READING_CONFLICT: "A different reading for this meter and time is already stored.",
   READING_OVER_CAPACITY: "The reading exceeds what the meter's rated capacity can produce.",
+  READING_REGISTER_DECREASED: "A meter register went backwards: registers only ever grow.",
+  READING_BEFORE_ACTIVATION: "The meter's first reading is older than its activation.",
   STORE_UNAVAILABLE: "The reading could not be saved right now. Try again in a moment.",
   INTERNAL: "Something went wrong on the server. Try again in a moment.",
 };

@@ -23,7 +23,11 @@ import { anchor } from "~/server/solana/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import type { Db } from "~/db/client";
 import { describeError, retryOnConflict } from "~/db/retry";
-import { openDeadLetterSignatures, recordDeadLetter, resolveDeadLetter } from "~/db/queries/indexer-dead-letters";
+import {
+  openDeadLetterSignatures,
+  recordDeadLetter,
+  resolveDeadLetter,
+} from "~/db/queries/indexer-dead-letters";
 import {
   confirmChainReading,
   getCursor,
@@ -158,6 +162,7 @@ export async function applyChainTx(
               pda: pk(d.meter),
               status:
                 status === "active" ? "active" : status === "suspended" ? "suspended" : "pending",
+              at: num(d.at),
             });
             notes.push({
               channel: "meters",
@@ -235,7 +240,10 @@ export async function applyChainTx(
       if (cursor)
         await setCursor(t, { program: cursor.program, signature: tx.signature, slot: tx.slot });
       if (options.resolveDeadLetter)
-        await resolveDeadLetter(t, { signature: tx.signature, program: options.resolveDeadLetter.program });
+        await resolveDeadLetter(t, {
+          signature: tx.signature,
+          program: options.resolveDeadLetter.program,
+        });
     });
   });
   return notes;
@@ -292,7 +300,10 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
   let stopped = false;
   const status = options.status ?? newIndexerStatus();
   const noteError = (err: unknown) => {
-    status.lastError = { message: describeError(err).slice(0, DEAD_LETTER_MAX_ERROR_CHARS), at: Date.now() };
+    status.lastError = {
+      message: describeError(err).slice(0, DEAD_LETTER_MAX_ERROR_CHARS),
+      at: Date.now(),
+    };
   };
 
   /** Serialises every database write of this indexer. */
@@ -325,7 +336,9 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
     }
     sigs.reverse(); // oldest first
     // Open dead letters met again (a replay from an older cursor): applying one now resolves it.
-    const open = sigs.length ? await openDeadLetterSignatures(db, { program: name }) : new Set<string>();
+    const open = sigs.length
+      ? await openDeadLetterSignatures(db, { program: name })
+      : new Set<string>();
     let applied = 0;
     for (const s of sigs) {
       if (stopped) break;
@@ -361,7 +374,13 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
   async function applyOrDeadLetter(program: string, tx: ChainTx, reopened: boolean) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await applyChainTx(db, parse, tx, { program }, reopened ? { resolveDeadLetter: { program } } : {});
+        return await applyChainTx(
+          db,
+          parse,
+          tx,
+          { program },
+          reopened ? { resolveDeadLetter: { program } } : {},
+        );
       } catch (err) {
         if (isRetryLaterError(err)) throw err;
         if (attempt < DEAD_LETTER_AFTER_ATTEMPTS) {
@@ -371,12 +390,20 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
         const error = describeError(err).slice(0, DEAD_LETTER_MAX_ERROR_CHARS);
         await retryOnConflict(() =>
           db.transaction(async (t) => {
-            await recordDeadLetter(t, { signature: tx.signature, program, slot: tx.slot, error, attempts: attempt });
+            await recordDeadLetter(t, {
+              signature: tx.signature,
+              program,
+              slot: tx.slot,
+              error,
+              attempts: attempt,
+            });
             await setCursor(t, { program, signature: tx.signature, slot: tx.slot });
           }),
         );
         noteError(err);
-        log(`[indexer] ${program} ${tx.signature} (slot ${tx.slot}) dead-lettered after ${attempt} attempts: ${error}`);
+        log(
+          `[indexer] ${program} ${tx.signature} (slot ${tx.slot}) dead-lettered after ${attempt} attempts: ${error}`,
+        );
         return null;
       }
     }
@@ -419,7 +446,8 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
   }
 
   async function unsubscribe() {
-    for (const id of subs.splice(0)) await connection.removeOnLogsListener(id).catch(() => undefined);
+    for (const id of subs.splice(0))
+      await connection.removeOnLogsListener(id).catch(() => undefined);
   }
 
   return {

@@ -6,7 +6,9 @@
 import crypto from "node:crypto";
 import bs58 from "bs58";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { getMeterByMeterId, setMeterPublicKey, setMeterStatus } from "~/db/queries/meters";
+import { meters } from "~/db/schema";
 import { signReading } from "~/lib/meter-reading";
 import type { MeterGateway } from "./gateway";
 import {
@@ -82,14 +84,20 @@ describe("accepted readings", () => {
       timestamp: t,
       reading_at: new Date(t * 1000).toISOString().replace(".000Z", "Z"),
       duplicate: false,
+      // The meter's first reading: its registers are the baseline, worth 0 Wh.
+      baseline: true,
+      production_wh: "0",
+      consumption_wh: "0",
     });
     const stored = await fx.tdb.db.query.meterReadings.findFirst({
       where: (x, { eq }) => eq(x.id, r.body.reading.id),
     });
     expect(stored).toMatchObject({
       meterId: m.meterId,
-      productionWh: 1234n,
-      consumptionWh: 56n,
+      productionRegisterWh: 1234n,
+      consumptionRegisterWh: 56n,
+      productionWh: 0n,
+      consumptionWh: 0n,
       state: "pending",
       minted: false,
       readingAt: new Date(t * 1000),
@@ -104,12 +112,17 @@ describe("accepted readings", () => {
     const m = await fx.meter();
     const t = nowSecs() - 600;
     const sig = signReading(
-      { meterId: m.meterId, productionWh: 10n, consumptionWh: 0n, timestamp: t },
+      { meterId: m.meterId, productionRegisterWh: 10n, consumptionRegisterWh: 0n, timestamp: t },
       m.keys.privateKey,
     );
     const iso = new Date(t * 1000).toISOString().replace(".000Z", "Z");
     const hex = await submit({
-      data: { meter_id: m.meterId, production: 10, consumption: 0, timestamp: iso },
+      data: {
+        meter_id: m.meterId,
+        production_register: 10,
+        consumption_register: 0,
+        timestamp: iso,
+      },
       signature: Buffer.from(sig).toString("hex"),
       public_key: Buffer.from(m.keys.publicKey).toString("hex").toUpperCase(),
     });
@@ -117,11 +130,16 @@ describe("accepted readings", () => {
     expect(hex.body.reading.timestamp).toBe(t);
     const t2 = t + 60;
     const sig2 = signReading(
-      { meterId: m.meterId, productionWh: 10n, consumptionWh: 0n, timestamp: t2 },
+      { meterId: m.meterId, productionRegisterWh: 10n, consumptionRegisterWh: 0n, timestamp: t2 },
       m.keys.privateKey,
     );
     const b64 = await submit({
-      data: { meter_id: m.meterId, production: "10", consumption: "0", timestamp: t2 },
+      data: {
+        meter_id: m.meterId,
+        production_register: "10",
+        consumption_register: "0",
+        timestamp: t2,
+      },
       signature: Buffer.from(sig2).toString("base64"),
       public_key: Buffer.from(m.keys.publicKey).toString("base64"),
     });
@@ -236,7 +254,7 @@ describe("refused readings store nothing", () => {
     await expectRefused(m, { ...body, signature: bs58.encode(sig) }, 401, "READING_BAD_SIGNATURE");
     // Signed by the other meter's key but presented with this meter's key.
     const byOther = signReading(
-      { meterId: m.meterId, productionWh: 100n, consumptionWh: 50n, timestamp: t },
+      { meterId: m.meterId, productionRegisterWh: 100n, consumptionRegisterWh: 50n, timestamp: t },
       other.keys.privateKey,
     );
     await expectRefused(
@@ -255,7 +273,7 @@ describe("refused readings store nothing", () => {
     // A signature over different amounts than the body claims.
     await expectRefused(
       m,
-      { ...body, data: { ...body.data, production: 101 } },
+      { ...body, data: { ...body.data, production_register: 101 } },
       401,
       "READING_BAD_SIGNATURE",
     );
@@ -312,26 +330,42 @@ describe("refused readings store nothing", () => {
     expect(newKey.meterId).not.toBe(m.meterId);
   });
 
-  it("applies the Registry's capacity rule: floor(capacity × elapsed / 3600), one hour for the first", async () => {
+  it("applies the Registry's rules to registers: the first reading is a 0 Wh baseline, then differences bounded by floor(capacity × elapsed / 3600)", async () => {
     const m = await fx.meter({ capacityW: 3_600 }); // 1 Wh per second
     const t = nowSecs() - 7_200;
+    // A baseline may be any register: it is worth nothing.
+    const base = await submit(
+      signedBody(m, { timestamp: t, production: 5_000_000, consumption: 7 }),
+    );
+    expect(base.status).toBe(201);
+    expect(base.body.reading).toMatchObject({
+      baseline: true,
+      production_wh: "0",
+      consumption_wh: "0",
+    });
     await expectRefused(
       m,
-      signedBody(m, { timestamp: t, production: 3_601 }),
+      signedBody(m, { timestamp: t + 900, production: 5_000_901, consumption: 7 }),
       422,
       "READING_OVER_CAPACITY",
     );
-    expect((await submit(signedBody(m, { timestamp: t, production: 3_600 }))).status).toBe(201);
-    await expectRefused(
-      m,
-      signedBody(m, { timestamp: t + 900, production: 901 }),
-      422,
-      "READING_OVER_CAPACITY",
+    const next = await submit(
+      signedBody(m, { timestamp: t + 900, production: 5_000_900, consumption: 10 ** 12 }),
     );
-    expect(
-      (await submit(signedBody(m, { timestamp: t + 900, production: 900, consumption: 10 ** 12 })))
-        .status,
-    ).toBe(201);
+    expect(next.status).toBe(201);
+    expect(next.body.reading).toMatchObject({
+      baseline: false,
+      production_wh: "900",
+      consumption_wh: String(10 ** 12 - 7),
+    });
+    const row = await fx.tdb.db.query.meterReadings.findFirst({
+      where: (x, { eq }) => eq(x.id, next.body.reading.id),
+    });
+    expect([row?.productionWh, row?.consumptionWh, row?.productionRegisterWh]).toEqual([
+      900n,
+      BigInt(10 ** 12 - 7),
+      5_000_900n,
+    ]);
     // Floor: 1000 W over 7 s is 1.94 Wh, so 2 Wh is too much.
     const small = await fx.meter({ capacityW: 1_000 });
     expect((await submit(signedBody(small, { timestamp: t, production: 0 }))).status).toBe(201);
@@ -342,13 +376,91 @@ describe("refused readings store nothing", () => {
       "READING_OVER_CAPACITY",
     );
     expect((await submit(signedBody(small, { timestamp: t + 7, production: 1 }))).status).toBe(201);
-    // A huge but well-formed amount passes the schema and meets the capacity rule.
+    // A huge but well-formed register passes the schema and meets the capacity rule.
     await expectRefused(
       m,
-      signedBody(m, { timestamp: t + 1_000, production: "9223372036854775807" }),
+      signedBody(m, {
+        timestamp: t + 1_000,
+        production: "9223372036854775807",
+        consumption: 10 ** 12,
+      }),
       422,
       "READING_OVER_CAPACITY",
     );
+  });
+
+  it("refuses registers that go backwards (422 READING_REGISTER_DECREASED), production or consumption", async () => {
+    const m = await fx.meter();
+    const t = nowSecs() - 600;
+    expect(
+      (await submit(signedBody(m, { timestamp: t, production: 1_000, consumption: 500 }))).status,
+    ).toBe(201);
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t + 60, production: 999, consumption: 500 }),
+      422,
+      "READING_REGISTER_DECREASED",
+    );
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t + 60, production: 1_000, consumption: 499 }),
+      422,
+      "READING_REGISTER_DECREASED",
+    );
+    expect(
+      (await submit(signedBody(m, { timestamp: t + 60, production: 1_000, consumption: 500 })))
+        .status,
+    ).toBe(201);
+  });
+
+  it("refuses a baseline older than the meter's activation (422 READING_BEFORE_ACTIVATION); a reactivation starts a new baseline", async () => {
+    const m = await fx.meter();
+    const t = nowSecs() - 3_600;
+    await fx.tdb.db
+      .update(meters)
+      .set({ activatedAt: new Date(t * 1000) })
+      .where(eq(meters.meterId, m.meterId));
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t - 1, production: 0 }),
+      422,
+      "READING_BEFORE_ACTIVATION",
+    );
+    expect((await submit(signedBody(m, { timestamp: t, production: 100 }))).status).toBe(201);
+    expect(
+      (await submit(signedBody(m, { timestamp: t + 60, production: 110 }))).body.reading,
+    ).toMatchObject({ baseline: false, production_wh: "10" });
+    // Reactivated later: the next reading is measured from nothing (what the chain does too).
+    await fx.tdb.db
+      .update(meters)
+      .set({ activatedAt: new Date((t + 600) * 1000) })
+      .where(eq(meters.meterId, m.meterId));
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t + 300, production: 500 }),
+      422,
+      "READING_BEFORE_ACTIVATION",
+    );
+    expect(
+      (await submit(signedBody(m, { timestamp: t + 600, production: 900_000 }))).body.reading,
+    ).toMatchObject({ baseline: true, production_wh: "0" });
+  });
+
+  it("an older reading arriving late is refused (409 READING_NOT_NEWER) and loses nothing: the newer register counts its energy", async () => {
+    const m = await fx.meter();
+    const t = nowSecs() - 3_600;
+    await submit(signedBody(m, { timestamp: t, production: 0 }));
+    await submit(signedBody(m, { timestamp: t + 1_800, production: 2_000 }));
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t + 900, production: 1_000 }),
+      409,
+      "READING_NOT_NEWER",
+    );
+    const rows = await fx.tdb.db.query.meterReadings.findMany({
+      where: (x, { eq }) => eq(x.meterId, m.meterId),
+    });
+    expect(rows.reduce((n, r) => n + r.productionWh, 0n)).toBe(2_000n);
   });
 });
 
@@ -479,14 +591,14 @@ describe("hostile bodies", () => {
     for (const production of bad) {
       await expectRefused(
         m,
-        { ...body, data: { ...body.data, production } },
+        { ...body, data: { ...body.data, production_register: production } },
         400,
         "VALIDATION_FAILED",
       );
     }
     const safe = await expectRefused(
       m,
-      { ...body, data: { ...body.data, consumption: 2 ** 60 } },
+      { ...body, data: { ...body.data, consumption_register: 2 ** 60 } },
       400,
       "VALIDATION_FAILED",
     );

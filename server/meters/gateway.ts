@@ -68,6 +68,10 @@ export type ItemResult =
       timestamp: number;
       reading_at: string;
       duplicate: boolean;
+      /** On 201: the first reading after activation (0 Wh), and the interval's energy in Wh. */
+      baseline?: boolean;
+      production_wh?: string;
+      consumption_wh?: string;
     }
   | {
       status: number;
@@ -145,8 +149,8 @@ export function createMeterGateway(deps: MeterGatewayDeps) {
         verifyReadingSignature(
           {
             meterId: r.meterId,
-            productionWh: r.productionWh,
-            consumptionWh: r.consumptionWh,
+            productionRegisterWh: r.productionRegisterWh,
+            consumptionRegisterWh: r.consumptionRegisterWh,
             timestamp: r.timestamp,
           },
           r.signature,
@@ -212,8 +216,8 @@ export function createMeterGateway(deps: MeterGatewayDeps) {
     const outcomes = await writer.write(
       toStore.map(({ r, key }): ReadingToStore => ({
         meterId: r.meterId,
-        productionWh: r.productionWh,
-        consumptionWh: r.consumptionWh,
+        productionRegisterWh: r.productionRegisterWh,
+        consumptionRegisterWh: r.consumptionRegisterWh,
         timestamp: r.timestamp,
         signature: r.signatureBase58,
         publicKey: key,
@@ -224,13 +228,24 @@ export function createMeterGateway(deps: MeterGatewayDeps) {
       const label = { meter_id: r.meterId, timestamp: r.timestamp };
       switch (o.kind) {
         case "stored":
-        case "duplicate":
           results[i] = {
-            status: o.kind === "stored" ? 201 : 200,
+            status: 201,
             id: o.id,
             ...label,
             reading_at: isoSeconds(r.timestamp),
-            duplicate: o.kind === "duplicate",
+            duplicate: false,
+            baseline: o.baseline,
+            production_wh: o.productionWh.toString(),
+            consumption_wh: o.consumptionWh.toString(),
+          };
+          break;
+        case "duplicate":
+          results[i] = {
+            status: 200,
+            id: o.id,
+            ...label,
+            reading_at: isoSeconds(r.timestamp),
+            duplicate: true,
           };
           break;
         case "refused":

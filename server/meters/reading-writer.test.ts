@@ -25,10 +25,10 @@ afterAll(async () => {
   await fx?.close();
 });
 
-const reading = (m: TestMeter, timestamp: number, consumptionWh = 0n): ReadingToStore => ({
+const reading = (m: TestMeter, timestamp: number, consumptionRegisterWh = 0n): ReadingToStore => ({
   meterId: m.meterId,
-  productionWh: 1n,
-  consumptionWh,
+  productionRegisterWh: 1n,
+  consumptionRegisterWh,
   timestamp,
   signature: bs58.encode(new Uint8Array(64)),
   publicKey: m.publicKey,

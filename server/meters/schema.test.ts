@@ -37,8 +37,8 @@ describe("parseSubmission", () => {
   const valid = {
     data: {
       meter_id: "m-1",
-      production: 1,
-      consumption: "18446744073709551",
+      production_register: 1,
+      consumption_register: "18446744073709551",
       timestamp: 1_767_225_600,
     },
     signature: "1".repeat(64),
@@ -51,8 +51,8 @@ describe("parseSubmission", () => {
     if (!r.ok) return;
     expect(r.value).toMatchObject({
       meterId: "m-1",
-      productionWh: 1n,
-      consumptionWh: 18_446_744_073_709_551n,
+      productionRegisterWh: 1n,
+      consumptionRegisterWh: 18_446_744_073_709_551n,
       timestamp: 1_767_225_600,
     });
     expect(r.value.signature).toEqual(new Uint8Array(64));
@@ -71,13 +71,13 @@ describe("parseSubmission", () => {
   it("names every bad field in the message", () => {
     const r = parseSubmission({
       ...valid,
-      data: { ...valid.data, production: -1, meter_id: "" },
+      data: { ...valid.data, production_register: -1, meter_id: "" },
       public_key: "x",
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.message).toMatch(/data\.meter_id/);
-    expect(r.message).toMatch(/data\.production/);
+    expect(r.message).toMatch(/data\.production_register/);
     expect(r.message).toMatch(/public_key/);
   });
 

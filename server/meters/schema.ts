@@ -1,10 +1,11 @@
 /**
  * The shape of one signed reading as a meter posts it, checked with zod:
- *   { data: { meter_id, production, consumption, timestamp }, signature, public_key }
+ *   { data: { meter_id, production_register, consumption_register, timestamp }, signature, public_key }
  * Unknown keys are refused at every level (a typo must not pass silently).
  *
- * Numbers: production and consumption are Wh, non-negative integers up to 2^63−1 (PostgreSQL
- * bigint; the signed u64 has room above that, but no real interval gets near 9.2 EWh). JSON
+ * Numbers: production_register and consumption_register are the meter's cumulative registers in
+ * Wh (reading encoding V2), non-negative integers up to 2^63−1 (PostgreSQL bigint; the signed
+ * u64 has room above that, but no real meter's lifetime gets near 9.2 EWh). JSON
  * numbers must be safe integers (≤ 2^53−1) because JSON.parse rounds anything larger; larger
  * values go as decimal strings ("12345678901234567890"). timestamp: unix seconds as a safe
  * integer, or the ISO-8601 UTC string "YYYY-MM-DDTHH:MM:SSZ" (whole seconds, "Z" only: the
@@ -117,8 +118,8 @@ const binary = (n: number, what: string) =>
 export const submissionSchema = z.strictObject({
   data: z.strictObject({
     meter_id: meterId,
-    production: whAmount,
-    consumption: whAmount,
+    production_register: whAmount,
+    consumption_register: whAmount,
     timestamp,
   }),
   signature: binary(64, "Ed25519 signature"),
@@ -130,8 +131,9 @@ export const batchEnvelopeSchema = z.strictObject({ readings: z.array(z.unknown(
 /** A submission that passed the schema. */
 export interface ParsedSubmission {
   meterId: string;
-  productionWh: bigint;
-  consumptionWh: bigint;
+  /** Cumulative registers, Wh. */
+  productionRegisterWh: bigint;
+  consumptionRegisterWh: bigint;
   /** Unix seconds. */
   timestamp: number;
   signature: Uint8Array;
@@ -143,7 +145,7 @@ export interface ParsedSubmission {
 
 export type ParseResult = { ok: true; value: ParsedSubmission } | { ok: false; message: string };
 
-/** One line naming each bad field ("data.production: …; signature: …"). */
+/** One line naming each bad field ("data.production_register: …; signature: …"). */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
@@ -159,8 +161,8 @@ export function parseSubmission(raw: unknown): ParseResult {
     ok: true,
     value: {
       meterId: data.meter_id,
-      productionWh: data.production,
-      consumptionWh: data.consumption,
+      productionRegisterWh: data.production_register,
+      consumptionRegisterWh: data.consumption_register,
       timestamp: data.timestamp,
       signature: signature.bytes,
       publicKey: public_key.bytes,

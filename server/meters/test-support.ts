@@ -122,6 +122,7 @@ export async function createGatewayFixture(
   };
 }
 
+/** A reading's cumulative registers (Wh) and time. */
 export interface ReadingFields {
   production?: number | string;
   consumption?: number | string;
@@ -135,14 +136,19 @@ export function signedBody(meter: TestMeter, f: ReadingFields) {
   const signature = signReading(
     {
       meterId: meter.meterId,
-      productionWh: BigInt(production),
-      consumptionWh: BigInt(consumption),
+      productionRegisterWh: BigInt(production),
+      consumptionRegisterWh: BigInt(consumption),
       timestamp: f.timestamp,
     },
     meter.keys.privateKey,
   );
   return {
-    data: { meter_id: meter.meterId, production, consumption, timestamp: f.timestamp },
+    data: {
+      meter_id: meter.meterId,
+      production_register: production,
+      consumption_register: consumption,
+      timestamp: f.timestamp,
+    },
     signature: bs58.encode(signature),
     public_key: meter.publicKey,
   };

@@ -68,8 +68,9 @@ describe("simulator → gateway → poller → GRID", () => {
       rateLimit: (p, id) => limiter.limit(p, id),
     });
 
-    // Ten minutes of readings, one a minute, at local noon (tz chosen so the sun is up).
-    const now = Math.floor(Date.now() / 1000) - 5;
+    // Ten readings 25 s apart at local noon (tz chosen so the sun is up), from just after the
+    // meters' activation (the chain refuses older ones) to under 300 s ahead (its clock skew).
+    const now = Math.floor(Date.now() / 1000) + 5;
     const tz = 12 - ((now / 3600) % 24);
     const sims: SimMeterState[] = fleet.map((m, i) => ({
       meterId: m.meterId,
@@ -82,11 +83,14 @@ describe("simulator → gateway → poller → GRID", () => {
     }));
     const expected = fleet.map(() => ({ p: 0n, c: 0n }));
     for (let k = 9; k >= 0; k--) {
-      const ts = now - k * 60;
+      const ts = now + (9 - k) * 25;
       const bodies = fleet.map((m, i) => {
         const r = nextReading(sims[i]!, ts, tz);
-        expected[i]!.p += BigInt(r.productionWh);
-        expected[i]!.c += BigInt(r.consumptionWh);
+        // The first reading of each meter is its baseline: its interval is never minted.
+        if (k < 9) {
+          expected[i]!.p += BigInt(r.productionWh);
+          expected[i]!.c += BigInt(r.consumptionWh);
+        }
         return readingBody(m.meterId, m.keys, r);
       });
       const res = await gateway.submitBatch(

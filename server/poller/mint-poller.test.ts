@@ -12,7 +12,15 @@ import { bootstrapChain, oracleAddress } from "~/server/solana/bootstrap";
 import { createTestDb } from "~/db/testing";
 import { handleMintCron } from "./cron-handler";
 import { runMintPoller } from "./mint-poller";
-import { createChainMeter, gridBalance, netGeneration, series, startChainEnv, storeSigned, type ChainEnv } from "./test-support";
+import {
+  createChainMeter,
+  gridBalance,
+  netGeneration,
+  series,
+  startChainEnv,
+  storeSigned,
+  type ChainEnv,
+} from "./test-support";
 
 let env: ChainEnv;
 
@@ -25,7 +33,13 @@ afterAll(async () => {
 });
 
 const poll = (extra: Partial<Parameters<typeof runMintPoller>[0]> = {}) =>
-  runMintPoller({ db: env.tdb.db, connection: env.chain.connection, operator: env.chain.operator, programs: env.chain.programs, ...extra });
+  runMintPoller({
+    db: env.tdb.db,
+    connection: env.chain.connection,
+    operator: env.chain.operator,
+    programs: env.chain.programs,
+    ...extra,
+  });
 
 async function states(meterIds: string[]) {
   const r: unknown = await env.tdb.db.execute(
@@ -33,7 +47,11 @@ async function states(meterIds: string[]) {
         where meter_id in (select jsonb_array_elements_text(${JSON.stringify(meterIds)}::jsonb))
         group by state, minted order by state`,
   );
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { state: string; minted: boolean; n: number }[];
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as {
+    state: string;
+    minted: boolean;
+    n: number;
+  }[];
 }
 
 async function chainMeter(meterId: string) {
@@ -45,9 +63,15 @@ describe("bootstrap", () => {
     const again = await bootstrapChain(env.chain);
     expect(again.done).toEqual([]);
     expect(again.warnings).toEqual([]);
-    const registry = await env.chain.programs.registry.account.registry.fetch(registryAddress(), "confirmed");
+    const registry = await env.chain.programs.registry.account.registry.fetch(
+      registryAddress(),
+      "confirmed",
+    );
     expect(registry.authority.toBase58()).toBe(env.chain.operator.publicKey.toBase58());
-    const oracle = await env.chain.programs.oracle.account.oracle.fetch(oracleAddress(env.chain.programs.oracle.programId), "confirmed");
+    const oracle = await env.chain.programs.oracle.account.oracle.fetch(
+      oracleAddress(env.chain.programs.oracle.programId),
+      "confirmed",
+    );
     expect(oracle.retailPrice.toString()).toBe("4200000");
     expect(oracle.feedInPrice.toString()).toBe("2200000");
   });
@@ -64,7 +88,7 @@ describe("mint poller", () => {
 
     const s = await poll();
     expect(s.errors).toEqual([]);
-    expect(s.confirmed).toBe(11);
+    expect(s.confirmed).toBe(13); // 7 + 4 readings and each meter's baseline
     expect(s.duplicates).toBe(0);
     expect(s.settlements).toBe(1);
     expect(BigInt(s.mintedWh)).toBe(netGeneration(a));
@@ -72,10 +96,12 @@ describe("mint poller", () => {
     expect(await gridBalance(env.chain.connection, surplus.owner)).toBe(netGeneration(a));
     expect(await gridBalance(env.chain.connection, deficit.owner)).toBe(0n);
     const m = await chainMeter(surplus.meterId);
-    expect(m.readingCount.toNumber()).toBe(7);
+    expect(m.readingCount.toNumber()).toBe(8);
     expect(m.lastReadingAt.toNumber()).toBe(a.at(-1)!.timestamp);
     expect(BigInt(m.settledNetGen.toString())).toBe(netGeneration(a));
-    expect(await states([surplus.meterId, deficit.meterId])).toEqual([{ state: "confirmed", minted: true, n: 11 }]);
+    expect(await states([surplus.meterId, deficit.meterId])).toEqual([
+      { state: "confirmed", minted: true, n: 13 },
+    ]);
 
     // Nothing left: a second run claims nothing and mints nothing.
     const again = await poll();
@@ -83,11 +109,13 @@ describe("mint poller", () => {
     expect(await gridBalance(env.chain.connection, surplus.owner)).toBe(netGeneration(a));
 
     // New readings later mint only the new surplus.
-    const more = series(3, () => ({ p: 50, c: 0 }), a.at(-1)!.timestamp + 180);
+    const more = series(3, () => ({ p: 50, c: 0 }), a.at(-1)!.timestamp + 10);
     await storeSigned(env, surplus, more);
     const s3 = await poll();
     expect(s3.confirmed).toBe(3);
-    expect(await gridBalance(env.chain.connection, surplus.owner)).toBe(netGeneration([...a, ...more]));
+    expect(await gridBalance(env.chain.connection, surplus.owner)).toBe(
+      netGeneration([...a, ...more]),
+    );
   });
 
   it("two pollers at once: every reading lands once, GRID exact", async () => {
@@ -103,13 +131,15 @@ describe("mint poller", () => {
     expect(y.meters).toBe(2);
     expect(x.meterIds.filter((id) => y.meterIds.includes(id))).toEqual([]);
     // Claims are per meter: no reading was sent by both.
-    expect(x.confirmed + y.confirmed + z.confirmed).toBe(24);
+    expect(x.confirmed + y.confirmed + z.confirmed).toBe(28); // 4 × (6 + the baseline)
     expect(x.duplicates + y.duplicates + z.duplicates).toBe(0);
     for (let k = 0; k < ms.length; k++) {
       expect(await gridBalance(env.chain.connection, ms[k]!.owner)).toBe(netGeneration(data[k]!));
-      expect((await chainMeter(ms[k]!.meterId)).readingCount.toNumber()).toBe(6);
+      expect((await chainMeter(ms[k]!.meterId)).readingCount.toNumber()).toBe(7);
     }
-    expect(await states(ms.map((m) => m.meterId))).toEqual([{ state: "confirmed", minted: true, n: 24 }]);
+    expect(await states(ms.map((m) => m.meterId))).toEqual([
+      { state: "confirmed", minted: true, n: 28 },
+    ]);
   });
 
   it("a poller that dies after sending, before the database update: the rerun loses nothing and mints nothing twice", async () => {
@@ -141,10 +171,10 @@ describe("mint poller", () => {
     const rerun = await poll();
     expect(rerun.errors).toEqual([]);
     expect(rerun.duplicates).toBe(landed);
-    expect(rerun.confirmed).toBe(9 - landed);
+    expect(rerun.confirmed).toBe(10 - landed); // 9 and the baseline
     expect(await gridBalance(env.chain.connection, m.owner)).toBe(netGeneration(data));
-    expect((await chainMeter(m.meterId)).readingCount.toNumber()).toBe(9);
-    expect(await states([m.meterId])).toEqual([{ state: "confirmed", minted: true, n: 9 }]);
+    expect((await chainMeter(m.meterId)).readingCount.toNumber()).toBe(10);
+    expect(await states([m.meterId])).toEqual([{ state: "confirmed", minted: true, n: 10 }]);
   });
 
   it("a crash between the readings and their settlement is settled by the next run", async () => {
@@ -166,20 +196,34 @@ describe("mint poller", () => {
     expect(rerun.errors).toEqual([]);
     expect(rerun.settlements).toBe(0); // already minted: the tracker says so, nothing is sent again
     expect(await gridBalance(env.chain.connection, m.owner)).toBe(netGeneration(data));
-    expect(await states([m.meterId])).toEqual([{ state: "confirmed", minted: true, n: 2 }]);
+    expect(await states([m.meterId])).toEqual([{ state: "confirmed", minted: true, n: 3 }]);
   });
 
   it("kill -9 of a poller process mid-batch (after the send, before the database update): no loss, no double mint", async () => {
     const url = env.tdb.url;
-    if (!url) throw new Error("this test needs PostgreSQL (TEST_POSTGRES_URL): a child process cannot share in-memory PGlite");
+    if (!url)
+      throw new Error(
+        "this test needs PostgreSQL (TEST_POSTGRES_URL): a child process cannot share in-memory PGlite",
+      );
     const m = await createChainMeter(env);
     const data = series(8, (i) => ({ p: 25 + 2 * i, c: 3 }));
     await storeSigned(env, m, data);
 
-    const child = spawn("npx", ["tsx", path.join(import.meta.dirname, "crash-child.ts"), url, env.net.rpcUrl, env.net.wsUrl, env.keypairPath], {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "npx",
+      [
+        "tsx",
+        path.join(import.meta.dirname, "crash-child.ts"),
+        url,
+        env.net.rpcUrl,
+        env.net.wsUrl,
+        env.keypairPath,
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, "../.."),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr.on("data", (b: Buffer) => (out += b.toString()));
@@ -196,11 +240,11 @@ describe("mint poller", () => {
     await new Promise((r) => setTimeout(r, 600)); // the dead process's lease
     const rerun = await poll();
     expect(rerun.errors).toEqual([]);
-    expect(rerun.duplicates + rerun.confirmed).toBe(8);
+    expect(rerun.duplicates + rerun.confirmed).toBe(9); // 8 and the baseline
     expect(rerun.duplicates).toBe(landed);
     expect(await gridBalance(env.chain.connection, m.owner)).toBe(netGeneration(data));
-    expect((await chainMeter(m.meterId)).readingCount.toNumber()).toBe(8);
-    expect(await states([m.meterId])).toEqual([{ state: "confirmed", minted: true, n: 8 }]);
+    expect((await chainMeter(m.meterId)).readingCount.toNumber()).toBe(9);
+    expect(await states([m.meterId])).toEqual([{ state: "confirmed", minted: true, n: 9 }]);
   }, 60_000);
 });
 
@@ -212,11 +256,24 @@ describe("mint poller on PGlite (the dev default database)", () => {
       const m = await createChainMeter(liteEnv);
       const data = series(5, (i) => ({ p: 30 + i, c: 2 }));
       await storeSigned(liteEnv, m, data);
-      const s = await runMintPoller({ db: lite.db, connection: env.chain.connection, operator: env.chain.operator, programs: env.chain.programs });
+      const s = await runMintPoller({
+        db: lite.db,
+        connection: env.chain.connection,
+        operator: env.chain.operator,
+        programs: env.chain.programs,
+      });
       expect(s.errors).toEqual([]);
-      expect(s.confirmed).toBe(5);
+      expect(s.confirmed).toBe(6); // 5 and the baseline
       expect(await gridBalance(env.chain.connection, m.owner)).toBe(netGeneration(data));
-      expect((await runMintPoller({ db: lite.db, connection: env.chain.connection, operator: env.chain.operator })).claimed).toBe(0);
+      expect(
+        (
+          await runMintPoller({
+            db: lite.db,
+            connection: env.chain.connection,
+            operator: env.chain.operator,
+          })
+        ).claimed,
+      ).toBe(0);
     } finally {
       await lite.close();
     }
@@ -227,22 +284,46 @@ describe("/api/cron/mint", () => {
   it("answers 401 without the bearer secret or with a wrong one (route module)", async () => {
     const url = "http://localhost/api/cron/mint";
     expect((await cronPost(new Request(url, { method: "POST" }))).status).toBe(401);
-    expect((await cronGet(new Request(url, { headers: { authorization: "Bearer wrong-secret-wrong-secret" } }))).status).toBe(401);
-    expect((await cronGet(new Request(url, { headers: { authorization: "gridtokenx-local-cron-secret" } }))).status).toBe(401);
+    expect(
+      (
+        await cronGet(
+          new Request(url, { headers: { authorization: "Bearer wrong-secret-wrong-secret" } }),
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await cronGet(
+          new Request(url, { headers: { authorization: "gridtokenx-local-cron-secret" } }),
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it("with the secret, runs a pass and answers its summary", async () => {
     const m = await createChainMeter(env);
-    await storeSigned(env, m, series(2, () => ({ p: 10, c: 1 })));
+    await storeSigned(
+      env,
+      m,
+      series(2, () => ({ p: 10, c: 1 })),
+    );
     const secret = "test-cron-secret-0123456789";
-    const res = await handleMintCron(new Request("http://localhost/api/cron/mint", { headers: { authorization: `Bearer ${secret}` } }), {
-      secret,
-      run: () => poll(),
-    });
+    const res = await handleMintCron(
+      new Request("http://localhost/api/cron/mint", {
+        headers: { authorization: `Bearer ${secret}` },
+      }),
+      {
+        secret,
+        run: () => poll(),
+      },
+    );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { ok: boolean; summary: { confirmed: number; mintedWh: string } };
+    const body = (await res.json()) as {
+      ok: boolean;
+      summary: { confirmed: number; mintedWh: string };
+    };
     expect(body.ok).toBe(true);
-    expect(body.summary.confirmed).toBe(2);
+    expect(body.summary.confirmed).toBe(3); // 2 and the baseline
     expect(body.summary.mintedWh).toBe("18");
   });
 });

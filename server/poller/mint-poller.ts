@@ -95,6 +95,8 @@ export interface MintPollerSummary {
 /** The chain refused the reading itself: sending it again can never work. */
 const PERMANENT_READING_ERRORS = new Set([
   "ProductionExceedsCapacity",
+  "RegisterDecreased",
+  "ReadingBeforeActivation",
   "SignerKeyMismatch",
   "SignedMessageMismatch",
   "InvalidSignatureInstruction",
@@ -119,7 +121,10 @@ interface MeterState {
   owner: PublicKey;
   meterPubkey: Uint8Array;
   active: boolean;
+  /** 0 when no reading since activation: the next one is a baseline worth 0 Wh. */
   lastReadingAt: bigint;
+  productionRegister: bigint;
+  consumptionRegister: bigint;
   totalProduction: bigint;
   totalConsumption: bigint;
   settledNetGen: bigint;
@@ -135,6 +140,8 @@ async function meterState(programs: ChainPrograms, meterId: string): Promise<Met
     meterPubkey: m.meterPubkey.toBytes(),
     active: "active" in m.status,
     lastReadingAt: big(m.lastReadingAt),
+    productionRegister: big(m.productionRegister),
+    consumptionRegister: big(m.consumptionRegister),
     totalProduction: big(m.totalProduction),
     totalConsumption: big(m.totalConsumption),
     settledNetGen: big(m.settledNetGen),
@@ -235,15 +242,28 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
         summary.duplicates += onChain.length;
         for (const r of onChain) r.state = "confirmed";
       }
-      const todo = open.filter((r) => r.timestamp > state.lastReadingAt);
+      // Not yet on chain. (A confirmed reading newer than last_reading_at exists only after a
+      // reactivation cleared it: it is on chain already, never resent.)
+      const todo = open.filter((r) => r.timestamp > state.lastReadingAt && r.state !== "confirmed");
       open = todo;
       if (todo.length > 0 && !state.active) return defer("MeterNotActive");
 
+      // What the chain's totals will be once `todo` is on chain: register differences from the
+      // meter's current registers; the first reading after activation is a baseline (0 Wh).
       let production = state.totalProduction;
       let consumption = state.totalConsumption;
+      let registers =
+        state.lastReadingAt === 0n
+          ? null
+          : { p: state.productionRegister, c: state.consumptionRegister };
       for (const r of todo) {
-        production += r.productionWh;
-        consumption += r.consumptionWh;
+        if (registers) {
+          const dp = r.productionRegisterWh - registers.p;
+          const dc = r.consumptionRegisterWh - registers.c;
+          production += dp > 0n ? dp : 0n; // a decrease is refused on chain: it adds nothing
+          consumption += dc > 0n ? dc : 0n;
+        }
+        registers = { p: r.productionRegisterWh, c: r.consumptionRegisterWh };
       }
       const net = production > consumption ? production - consumption : 0n;
       const mintable = net > state.settledNetGen ? net - state.settledNetGen : 0n;
@@ -291,8 +311,8 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
           programs.registry,
           {
             meterId,
-            productionWh: r.productionWh,
-            consumptionWh: r.consumptionWh,
+            productionRegisterWh: r.productionRegisterWh,
+            consumptionRegisterWh: r.consumptionRegisterWh,
             timestamp: r.timestamp,
           },
           bs58.decode(r.meterSignature),

@@ -18,8 +18,16 @@ import { generateMeterKeyPair, signReading, type MeterKeyPair } from "~/lib/mete
 import { gridMintAddress, meterAddress, userAddress } from "~/server/solana/registry-ix";
 import { startLocalnet, type Localnet } from "~/server/localnet";
 import { bootstrapChain } from "~/server/solana/bootstrap";
-import { closeConnectionSocket, openServerChain, type ServerChain } from "~/server/solana/connection";
-import { registerMeter, registerUser, setMeterStatusOnChain } from "~/server/solana/registry-actions";
+import {
+  closeConnectionSocket,
+  openServerChain,
+  type ServerChain,
+} from "~/server/solana/connection";
+import {
+  registerMeter,
+  registerUser,
+  setMeterStatusOnChain,
+} from "~/server/solana/registry-actions";
 import { airdrop } from "~/server/solana/tx";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -43,7 +51,11 @@ export async function startChainEnv(options: { slotMs?: number } = {}): Promise<
     log: () => undefined,
   });
   const keypairPath = path.join(dir, "operator.json");
-  const chain = openServerChain({ rpcUrl: net.rpcUrl, wsUrl: net.wsUrl, operatorKeypairPath: keypairPath });
+  const chain = openServerChain({
+    rpcUrl: net.rpcUrl,
+    wsUrl: net.wsUrl,
+    operatorKeypairPath: keypairPath,
+  });
   await bootstrapChain(chain);
   const tdb = await createTestDb();
   return {
@@ -72,27 +84,52 @@ let counter = 0;
 /** A prosumer with one active meter, on chain (owner-signed, admin-activated) and in the database. */
 export async function createChainMeter(
   env: ChainEnv,
-  options: { capacityW?: number; owner?: Keypair; /** false: chain only (the indexer mirrors it) */ mirror?: boolean } = {},
+  options: {
+    capacityW?: number;
+    owner?: Keypair;
+    /** false: chain only (the indexer mirrors it) */ mirror?: boolean;
+  } = {},
 ): Promise<ChainMeter> {
   const { chain, tdb } = env;
   const owner = options.owner ?? Keypair.generate();
-  const capacityW = options.capacityW ?? 5_000;
+  // 50 kW: series() packs readings 10 s apart (the chain takes them from the activation on).
+  const capacityW = options.capacityW ?? 50_000;
   const meterId = `pm-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
   const keys = generateMeterKeyPair();
   if (!options.owner) {
     await airdrop(chain.connection, owner.publicKey, LAMPORTS_PER_SOL);
-    await registerUser(chain.programs, { wallet: owner, userType: "prosumer", name: "Test prosumer" });
+    await registerUser(chain.programs, {
+      wallet: owner,
+      userType: "prosumer",
+      name: "Test prosumer",
+    });
   }
-  await registerMeter(chain.programs, { owner, meterId, meterPublicKey: keys.publicKey, ratedCapacityW: capacityW });
-  await setMeterStatusOnChain(chain.programs, { authority: chain.operator, meterId, status: "active" });
+  await registerMeter(chain.programs, {
+    owner,
+    meterId,
+    meterPublicKey: keys.publicKey,
+    ratedCapacityW: capacityW,
+  });
+  await setMeterStatusOnChain(chain.programs, {
+    authority: chain.operator,
+    meterId,
+    status: "active",
+  });
 
   if (options.mirror === false) return { meterId, owner, keys, capacityW };
   const wallet = owner.publicKey.toBase58();
   await tdb.db
     .insert(users)
-    .values({ walletAddress: wallet, role: "prosumer", pdaAddress: userAddress(owner.publicKey).toBase58() })
+    .values({
+      walletAddress: wallet,
+      role: "prosumer",
+      pdaAddress: userAddress(owner.publicKey).toBase58(),
+    })
     .onConflictDoNothing();
-  const [u] = await tdb.db.select({ id: users.id }).from(users).where(eq(users.walletAddress, wallet));
+  const [u] = await tdb.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.walletAddress, wallet));
   await tdb.db.insert(meters).values({
     meterId,
     ownerId: u!.id,
@@ -106,32 +143,80 @@ export async function createChainMeter(
   return { meterId, owner, keys, capacityW };
 }
 
+/** The energy of one interval (Wh) ending at `timestamp`. */
 export interface PlainReading {
   productionWh: bigint;
   consumptionWh: bigint;
   timestamp: number;
 }
 
-/** Stores signed readings the way the gateway does (its own transaction, state pending). */
-export async function storeSigned(env: ChainEnv, meter: ChainMeter, readings: PlainReading[]): Promise<void> {
-  const out = await storeReadings(env.tdb.db, {
-    readings: readings.map((r) => ({
-      meterId: meter.meterId,
-      productionWh: r.productionWh,
-      consumptionWh: r.consumptionWh,
-      timestamp: r.timestamp,
-      signature: bs58.encode(signReading({ meterId: meter.meterId, ...r }, meter.keys.privateKey)),
-      publicKey: bs58.encode(meter.keys.publicKey),
-    })),
+/** Each test meter's registers after its last stored reading. */
+const registersOf = new Map<string, { p: bigint; c: bigint }>();
+
+/**
+ * Stores signed readings the way the gateway does (its own transaction, state pending). The
+ * intervals become cumulative registers; a meter's first call first stores its baseline (random
+ * lifetime registers, 10 s before the first reading), so every interval given here is minted.
+ */
+export async function storeSigned(
+  env: ChainEnv,
+  meter: ChainMeter,
+  readings: PlainReading[],
+): Promise<void> {
+  const signed = (r: {
+    productionRegisterWh: bigint;
+    consumptionRegisterWh: bigint;
+    timestamp: number;
+  }) => ({
+    meterId: meter.meterId,
+    ...r,
+    signature: bs58.encode(signReading({ meterId: meter.meterId, ...r }, meter.keys.privateKey)),
+    publicKey: bs58.encode(meter.keys.publicKey),
   });
-  for (const o of out) if (o.kind !== "stored") throw new Error(`reading not stored: ${JSON.stringify(o)}`);
+  const rows = [];
+  let regs = registersOf.get(meter.meterId);
+  if (!regs && readings.length > 0) {
+    regs = {
+      p: BigInt(Math.floor(Math.random() * 1e9)),
+      c: BigInt(Math.floor(Math.random() * 1e9)),
+    };
+    rows.push(
+      signed({
+        productionRegisterWh: regs.p,
+        consumptionRegisterWh: regs.c,
+        timestamp: readings[0]!.timestamp - 10,
+      }),
+    );
+  }
+  for (const r of readings) {
+    regs = { p: regs!.p + r.productionWh, c: regs!.c + r.consumptionWh };
+    rows.push(
+      signed({
+        productionRegisterWh: regs.p,
+        consumptionRegisterWh: regs.c,
+        timestamp: r.timestamp,
+      }),
+    );
+  }
+  const out = await storeReadings(env.tdb.db, { readings: rows });
+  for (const o of out)
+    if (o.kind !== "stored") throw new Error(`reading not stored: ${JSON.stringify(o)}`);
+  if (regs) registersOf.set(meter.meterId, regs);
 }
 
-/** `n` readings ending about now, one a minute, within a 5 kW meter's limit. */
-export function series(n: number, f: (i: number) => { p: number; c: number }, end = Math.floor(Date.now() / 1000) - 5): PlainReading[] {
+/**
+ * `n` (≤ 25) intervals of 10 s from `start` (default: 15 s from now; createChainMeter's default
+ * 50 kW allows 138 Wh each). The chain takes readings from the meter's activation on and at most
+ * 300 s ahead of its clock, so a series starts after the meter was activated and stays close.
+ */
+export function series(
+  n: number,
+  f: (i: number) => { p: number; c: number },
+  start = Math.floor(Date.now() / 1000) + 15,
+): PlainReading[] {
   return Array.from({ length: n }, (_, i) => {
     const { p, c } = f(i);
-    return { productionWh: BigInt(p), consumptionWh: BigInt(c), timestamp: end - (n - 1 - i) * 60 };
+    return { productionWh: BigInt(p), consumptionWh: BigInt(c), timestamp: start + i * 10 };
   });
 }
 
@@ -157,7 +242,11 @@ export async function gridBalance(connection: Connection, owner: Keypair): Promi
 }
 
 /** Polls `check` until it returns true. */
-export async function until(check: () => Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+export async function until(
+  check: () => Promise<boolean>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

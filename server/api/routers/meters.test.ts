@@ -8,7 +8,12 @@ import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateMeterKeyPair } from "~/lib/meter-reading";
-import { gridMintAddress, meterAddress, registryAddress, userAddress } from "~/server/solana/registry-ix";
+import {
+  gridMintAddress,
+  meterAddress,
+  registryAddress,
+  userAddress,
+} from "~/server/solana/registry-ix";
 import { reindexFromChain } from "~/server/indexer/reindex";
 import { INITIAL_FEED_IN_PRICE, INITIAL_RETAIL_PRICE } from "~/server/solana/bootstrap";
 import { registerMeter, registerUser } from "~/server/solana/registry-actions";
@@ -48,7 +53,13 @@ async function prosumerWithPendingMeter(capacityW = 5_000) {
   await registerUser(env.chain.programs, { wallet: owner, userType: "prosumer", name: "Roof" });
   const keys = generateMeterKeyPair();
   const meterId = `rt-${process.pid}-${++n}`;
-  await registerMeter(env.chain.programs, { owner, meterId, meterPublicKey: keys.publicKey, ratedCapacityW: capacityW, zoneId: 7 });
+  await registerMeter(env.chain.programs, {
+    owner,
+    meterId,
+    meterPublicKey: keys.publicKey,
+    ratedCapacityW: capacityW,
+    zoneId: 7,
+  });
   return { owner, browser, keys, meterId, capacityW };
 }
 
@@ -67,7 +78,9 @@ describe("meters router", () => {
       registryInitialized: true,
     });
     await registerUser(env.chain.programs, { wallet: owner, userType: "prosumer", name: "Ann" });
-    expect((await browser.call((c) => c.meters.registrationData())).userRegisteredOnChain).toBe(true);
+    expect((await browser.call((c) => c.meters.registrationData())).userRegisteredOnChain).toBe(
+      true,
+    );
   });
 
   it("syncFromChain mirrors the user and the pending meter read from the chain; mine lists it", async () => {
@@ -94,54 +107,83 @@ describe("meters router", () => {
   it("syncFromChain refuses a meter another wallet owns and one that is not on chain", async () => {
     const { meterId } = await prosumerWithPendingMeter();
     const other = await signedInBrowser(env, auth, Keypair.generate());
-    await expect(other.call((c) => c.meters.syncFromChain({ meterId }))).rejects.toMatchObject({ appCode: "FORBIDDEN" });
-    await expect(other.call((c) => c.meters.syncFromChain({ meterId: "never-registered" }))).rejects.toMatchObject({
+    await expect(other.call((c) => c.meters.syncFromChain({ meterId }))).rejects.toMatchObject({
+      appCode: "FORBIDDEN",
+    });
+    await expect(
+      other.call((c) => c.meters.syncFromChain({ meterId: "never-registered" })),
+    ).rejects.toMatchObject({
       appCode: "NOT_FOUND",
     });
   });
 
   it("admin activates; readings → poller → GRID; mine, readings pages, stats and mints agree to the Wh", async () => {
-    const { owner, browser, keys, meterId, capacityW } = await prosumerWithPendingMeter();
+    // 50 kW: the readings below are 10 s apart (the chain takes them from the activation on).
+    const { owner, browser, keys, meterId, capacityW } = await prosumerWithPendingMeter(50_000);
     await browser.call((c) => c.meters.syncFromChain({ meterId }));
 
-    const prosumerTry = browser.call((c) => c.admin.meters.setStatus({ meterId, status: "active" }));
+    const prosumerTry = browser.call((c) =>
+      c.admin.meters.setStatus({ meterId, status: "active" }),
+    );
     await expect(prosumerTry).rejects.toMatchObject({ appCode: "FORBIDDEN" });
 
     const adminBrowser = await signedInBrowser(env, auth, admin);
     const pending = await adminBrowser.call((c) => c.admin.meters.list({ status: "pending" }));
     expect(pending.map((m) => m.meterId)).toContain(meterId);
 
-    const activated = await adminBrowser.call((c) => c.admin.meters.setStatus({ meterId, status: "active" }));
+    const activated = await adminBrowser.call((c) =>
+      c.admin.meters.setStatus({ meterId, status: "active" }),
+    );
     expect(activated.status).toBe("active");
-    const onChain = await env.chain.programs.registry.account.meter.fetch(meterAddress(meterId), "confirmed");
+    const onChain = await env.chain.programs.registry.account.meter.fetch(
+      meterAddress(meterId),
+      "confirmed",
+    );
     expect(Object.keys(onChain.status)).toEqual(["active"]);
     const audit: unknown = await env.tdb.db.execute(
       sql`select action, target_id, details->>'txSignature' as tx from audit_log where target_id = ${meterId}`,
     );
-    const auditRows = (Array.isArray(audit) ? audit : (audit as { rows: unknown[] }).rows) as { action: string; tx: string }[];
-    expect(auditRows).toEqual([{ action: "meter.activate", target_id: meterId, tx: activated.txSignature }]);
-    await expect(adminBrowser.call((c) => c.admin.meters.setStatus({ meterId, status: "active" }))).rejects.toMatchObject({
+    const auditRows = (Array.isArray(audit) ? audit : (audit as { rows: unknown[] }).rows) as {
+      action: string;
+      tx: string;
+    }[];
+    expect(auditRows).toEqual([
+      { action: "meter.activate", target_id: meterId, tx: activated.txSignature },
+    ]);
+    await expect(
+      adminBrowser.call((c) => c.admin.meters.setStatus({ meterId, status: "active" })),
+    ).rejects.toMatchObject({
       appCode: "CONFLICT",
     });
 
     const readings = series(25, (i) => ({ p: 30 + i, c: 5 + (i % 3) }));
     await storeSigned(env, { meterId, owner, keys, capacityW }, readings);
     const mine1 = (await browser.call((c) => c.meters.mine()))[0]!;
-    expect(mine1).toMatchObject({ status: "active", readingsTotal: 25, readingsPending: 25, mintedWh: 0n });
+    // 25 readings and the baseline before them (storeSigned's first reading of a meter).
+    expect(mine1).toMatchObject({
+      status: "active",
+      readingsTotal: 26,
+      readingsPending: 26,
+      mintedWh: 0n,
+    });
 
-    // Pages: newest first, 10 + 10 + 5, no overlap, all pending before the poller runs.
+    // Pages: newest first, 10 + 10 + 6, no overlap, all pending before the poller runs.
     const seen: number[] = [];
     let cursor: number | null = null;
-    for (const size of [10, 10, 5]) {
+    for (const size of [10, 10, 6]) {
       const after: number | null = cursor;
-      const page: RouterOutputs["meters"]["readings"] = await browser.call((c) => c.meters.readings({ meterId, limit: 10, cursor: after }));
+      const page: RouterOutputs["meters"]["readings"] = await browser.call((c) =>
+        c.meters.readings({ meterId, limit: 10, cursor: after }),
+      );
       expect(page.items).toHaveLength(size);
       expect(page.items.every((r) => r.state === "pending")).toBe(true);
       seen.push(...page.items.map((r) => r.readingAt.getTime() / 1000));
       cursor = page.nextCursor;
     }
     expect(cursor).toBeNull();
-    expect(seen).toEqual(readings.map((r) => r.timestamp).reverse());
+    expect(seen).toEqual(
+      [readings[0]!.timestamp - 10, ...readings.map((r) => r.timestamp)].reverse(),
+    );
 
     const summary = await adminBrowser.call((c) => c.admin.poller.run());
     expect(summary.confirmed).toBeGreaterThanOrEqual(25);
@@ -150,7 +192,11 @@ describe("meters router", () => {
     // Before the indexer has replayed anything, the minted total already comes from the chain.
     expect((await browser.call((c) => c.meters.mine()))[0]!.mintedWh).toBe(expected);
 
-    await reindexFromChain({ db: env.tdb.db, connection: env.chain.connection, programs: env.chain.programs });
+    await reindexFromChain({
+      db: env.tdb.db,
+      connection: env.chain.connection,
+      programs: env.chain.programs,
+    });
     const mine2 = (await browser.call((c) => c.meters.mine()))[0]!;
     expect(mine2.mintedWh).toBe(expected);
     expect(mine2.readingsPending).toBe(0);
@@ -174,7 +220,9 @@ describe("meters router", () => {
     const { meterId, browser } = await prosumerWithPendingMeter();
     await browser.call((c) => c.meters.syncFromChain({ meterId }));
     const other = await signedInBrowser(env, auth, Keypair.generate());
-    await expect(other.call((c) => c.meters.readings({ meterId }))).rejects.toMatchObject({ appCode: "NOT_FOUND" });
+    await expect(other.call((c) => c.meters.readings({ meterId }))).rejects.toMatchObject({
+      appCode: "NOT_FOUND",
+    });
   });
 });
 
@@ -188,8 +236,16 @@ describe("market.price", () => {
       feedInPerKwh: INITIAL_FEED_IN_PRICE,
       source: "oracle-account",
     });
-    await reindexFromChain({ db: env.tdb.db, connection: env.chain.connection, programs: env.chain.programs });
+    await reindexFromChain({
+      db: env.tdb.db,
+      connection: env.chain.connection,
+      programs: env.chain.programs,
+    });
     const indexed = await anon.call((c) => c.market.price());
-    expect(indexed).toMatchObject({ retailPerKwh: INITIAL_RETAIL_PRICE, feedInPerKwh: INITIAL_FEED_IN_PRICE, source: "indexer" });
+    expect(indexed).toMatchObject({
+      retailPerKwh: INITIAL_RETAIL_PRICE,
+      feedInPerKwh: INITIAL_FEED_IN_PRICE,
+      source: "indexer",
+    });
   });
 });
