@@ -12,6 +12,7 @@ import { gridTokenAccount as gridAccountAddress } from "~/components/meters/pdas
 import { useTRPC, type RouterOutputs } from "~/lib/trpc/react";
 import { EnergyChart } from "./energy-chart";
 import { KEEP_DATA_WHILE_REFRESHING, liveView } from "./live-query";
+import { mintTimeText, mintTimes, slotsNeedingTime, type MintTime } from "./mint-times";
 import {
   ChainErrorBlock,
   EmptyBlock,
@@ -236,13 +237,10 @@ function ProductionChart() {
 
 type MintItem = RouterOutputs["meters"]["mints"]["items"][number];
 
-/**
- * When each mint happened. The indexer records the block time when the chain reports it; a mint
- * it heard live (block time not yet known) gets its slot's time from the browser's RPC.
- */
-function useMintTimes(items: readonly MintItem[] | undefined): Map<number, Date | "unknown"> {
+/** When each mint happened (mint-times.ts), asking the browser's RPC only for slots without one. */
+function useMintTimes(items: readonly MintItem[] | undefined): Map<number, MintTime> {
   const { connection } = useConnection();
-  const missing = [...new Set((items ?? []).filter((m) => !m.mintedAt).map((m) => m.slot))];
+  const missing = slotsNeedingTime(items ?? []);
   const times = useQueries({
     queries: missing.map((slot) => ({
       queryKey: ["block-time", connection.rpcEndpoint, slot],
@@ -254,18 +252,7 @@ function useMintTimes(items: readonly MintItem[] | undefined): Map<number, Date 
       retry: 1,
     })),
   });
-  const bySlot = new Map(missing.map((slot, i) => [slot, times[i]]));
-  const out = new Map<number, Date | "unknown">();
-  for (const m of items ?? []) {
-    if (m.mintedAt) {
-      out.set(m.id, m.mintedAt);
-      continue;
-    }
-    const q = bySlot.get(m.slot);
-    if (q?.data) out.set(m.id, new Date(q.data));
-    else if (q?.isError || q?.data === null) out.set(m.id, "unknown");
-  }
-  return out;
+  return mintTimes(items ?? [], new Map(missing.map((slot, i) => [slot, times[i]])));
 }
 
 function MintHistory() {
@@ -300,7 +287,7 @@ function MintHistory() {
                   <span className="min-w-0">
                     <span className="block truncate">{m.meterId ?? "meter"}</span>
                     <span className="text-fg-muted text-xs" data-testid="mint-time">
-                      {at instanceof Date ? formatDateTime(at) : at === "unknown" ? "Time not known yet" : "…"}
+                      {mintTimeText(at)}
                     </span>
                   </span>
                   <span className="font-medium tabular-nums" title={gridEnergyTitle(m.amountWh)}>
