@@ -129,9 +129,9 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   // Its readings: the chart, and the table newest first, each confirmed on chain.
   await expect(page.getByRole("img", { name: "Production and consumption chart" })).toBeVisible();
   const rows = page.getByTestId("readings-table").locator("tbody tr");
-  await expect(rows).toHaveCount(3);
+  await expect(rows).toHaveCount(4); // the baseline and three intervals
   await expect(rows.first()).toContainText("60 Wh");
-  await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(3, { timeout: 20_000 });
+  await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(4, { timeout: 20_000 });
   await page
     .getByRole("navigation", { name: "Main" })
     .getByRole("link", { name: "Dashboard", exact: true })
@@ -147,6 +147,47 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   await expect(page.getByText("Name saved")).toBeVisible();
   await page.reload();
   await expect(page.getByLabel("Display name")).toHaveValue("Khun Somchai");
+});
+
+test("a double-clicked Register meter registers one meter; the form then starts afresh, and the same key on another id is refused before the wallet is asked", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const key = testKey(`meters-double-${crypto.randomUUID()}`);
+  const wallet = await installTestWallet(page, { secretKey: key.secretKey });
+  await page.goto("/meters");
+  await connectWallet(page);
+  await startSignIn(page, "Prosumer");
+  await expect(accountButton(page, key.address)).toBeVisible();
+  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
+  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+
+  const meterId = `e2e-dbl-${crypto.randomBytes(3).toString("hex")}`;
+  await page.getByLabel("Meter id").fill(meterId);
+  await page.getByRole("button", { name: "Generate" }).click();
+  const publicKey = await page.getByLabel("Meter public key (base58)").inputValue();
+  await page.getByRole("button", { name: "Register meter" }).dblclick();
+  await expect(page.getByTestId(`meter-${meterId}`).getByText("pending", { exact: true })).toBeVisible();
+  expect(wallet.requests.filter((r) => r.kind === "signTransaction")).toHaveLength(1);
+  await expect(page.getByTestId("meter-list").locator("[data-testid^='meter-e2e-']")).toHaveCount(1);
+
+  // After success: a new id, an empty key field; the secret of the registered meter stays shown.
+  await expect(page.getByLabel("Meter public key (base58)")).toHaveValue("");
+  await expect(page.getByLabel("Meter id")).not.toHaveValue(meterId);
+  await expect(page.getByText("Save this meter secret now")).toBeVisible();
+  // Clicking again without a key asks for one.
+  await page.getByRole("button", { name: "Register meter" }).click();
+  await expect(page.getByTestId("register-error")).toHaveText(
+    "Enter the meter's public key, or generate a key pair.",
+  );
+
+  // The same device key on another meter id: refused with its message, the wallet not asked.
+  await page.getByLabel("Meter public key (base58)").fill(publicKey);
+  await page.getByRole("button", { name: "Register meter" }).click();
+  await expect(page.getByTestId("register-error")).toHaveText(
+    "This device key is already registered to another meter: one key belongs to one meter. Generate a new key for this meter.",
+  );
+  expect(wallet.requests.filter((r) => r.kind === "signTransaction")).toHaveLength(1);
 });
 
 test("declining the registration in the wallet says so and registers nothing", async ({ page }) => {

@@ -4,7 +4,7 @@ import { useAnchorWallet, useConnection } from "@solana/wallet-adapter-react";
 import { Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import bs58 from "bs58";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { useAuth } from "~/components/auth/auth-provider";
 import { ErrorBlock, Panel } from "~/components/dashboard/panel";
 import { Button } from "~/components/ui/button";
@@ -12,6 +12,7 @@ import { AlertIcon, CopyIcon } from "~/components/ui/icons";
 import { useToast } from "~/components/ui/toast";
 import { env } from "~/env.js";
 import { useTRPC } from "~/lib/trpc/react";
+import { meterAddress, meterKeyAddress } from "~/programs/registry/client";
 import { describeTxError } from "./chain-error";
 import { buildRegistrationTx, registryProgram, type ChainMeterType } from "./registry-program";
 
@@ -107,6 +108,10 @@ export function RegisterMeterForm() {
   const [meterId, setMeterId] = useState(randomMeterId);
   const [keyText, setKeyText] = useState("");
   const [generated, setGenerated] = useState<GeneratedKey | null>(null);
+  /** The secret of a key generated for a meter that is now registered: shown until dismissed. */
+  const [registeredSecret, setRegisteredSecret] = useState<{ meterId: string; generated: GeneratedKey } | null>(null);
+  /** Set synchronously on submit: a double click cannot start a second registration. */
+  const inFlight = useRef(false);
   const [type, setType] = useState<ChainMeterType>("solar");
   const [zone, setZone] = useState("1");
   const [capacity, setCapacity] = useState("5000");
@@ -146,9 +151,11 @@ export function RegisterMeterForm() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (inFlight.current) return;
     setFormError(null);
     const id = meterId.trim();
     if (idBytes < 1 || idBytes > MAX_ID_BYTES) return setFormError(`The meter id must be 1 to ${MAX_ID_BYTES} bytes.`);
+    if (!keyText.trim()) return setFormError("Enter the meter's public key, or generate a key pair.");
     if (!parsedKey) return setFormError("The meter public key must be a base58 Ed25519 public key (32 bytes).");
     if (!Number.isInteger(zoneNum) || zoneNum < 0 || zoneNum > 4_294_967_295) return setFormError("The zone must be a whole number.");
     if (!Number.isInteger(capacityNum) || capacityNum <= 0) return setFormError("The rated capacity must be a positive number of watts.");
@@ -157,10 +164,22 @@ export function RegisterMeterForm() {
       return setFormError("The connected wallet is not the one you signed in with.");
     }
 
+    inFlight.current = true;
     try {
       setStep("checking");
       const data = await queryClient.fetchQuery({ ...trpc.meters.registrationData.queryOptions(), staleTime: 0 });
       if (!data.registryInitialized) throw new Error("The Registry is not initialised on this network yet. Ask an admin.");
+      // Before the wallet is asked: the chain refuses a taken id or a device key already in use.
+      const [meterTaken, keyTaken] = await connection.getMultipleAccountsInfo(
+        [meterAddress(id), meterKeyAddress(parsedKey)],
+        "confirmed",
+      );
+      if (keyTaken) {
+        throw new Error(
+          "This device key is already registered to another meter: one key belongs to one meter. Generate a new key for this meter.",
+        );
+      }
+      if (meterTaken) throw new Error(`The meter id ${id} is already registered. Choose another id.`);
       const program = registryProgram(connection, anchorWallet);
       const tx = await buildRegistrationTx(program, {
         wallet: anchorWallet.publicKey,
@@ -200,12 +219,16 @@ export function RegisterMeterForm() {
         queryClient.invalidateQueries({ queryKey: trpc.users.me.queryKey() }),
       ]);
       notify({ tone: "success", title: `Meter ${id} registered`, description: "It stays pending until an admin activates it." });
+      // A fresh form: the key belongs to the meter just registered, never to the next one.
+      if (generated) setRegisteredSecret({ meterId: id, generated });
+      setGenerated(null);
+      setKeyText("");
       setMeterId(randomMeterId());
-      if (!generated) setKeyText("");
       void balance.refetch();
     } catch (err) {
       setFormError(describeTxError(err));
     } finally {
+      inFlight.current = false;
       setStep("idle");
     }
   }
@@ -239,6 +262,13 @@ export function RegisterMeterForm() {
         </div>
       ) : null}
 
+      {registeredSecret ? (
+        <GeneratedSecret
+          generated={registeredSecret.generated}
+          meterId={registeredSecret.meterId}
+          onDismiss={() => setRegisteredSecret(null)}
+        />
+      ) : null}
       <form onSubmit={(e) => void submit(e)} className="grid gap-4 sm:grid-cols-2" noValidate>
         <label className="flex flex-col gap-1.5">
           <span className={label}>Meter id</span>

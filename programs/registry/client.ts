@@ -1,9 +1,10 @@
 /**
  * Client helpers for the Registry and Energy Token programs: their PDAs, and the instruction
  * pairs the meter gateway / mint poller send (the meter's Ed25519 attestation + submit_reading,
- * and settle_balance). Instructions are built with Anchor's `Program` from the IDLs. Imports
- * nothing from anchor at run time (its default export does not exist in the ESM build Next
- * bundles), so app, server and tests share this one module.
+ * and settle_balance), the registrations users sign in their wallet, and the admin and deploy
+ * instructions. Instructions are built with Anchor's `Program` from the IDLs. Imports nothing
+ * from anchor at run time (its default export does not exist in the ESM build Next bundles) and
+ * no Node modules, so the browser, the server and the tests share this one module.
  */
 import type { Program } from "@coral-xyz/anchor";
 import BN from "bn.js";
@@ -23,23 +24,25 @@ import { REGISTRY_PROGRAM_ID, type Registry } from "./idl/registry";
 export const REGISTRY_ID = new PublicKey(REGISTRY_PROGRAM_ID);
 export const ENERGY_TOKEN_ID = new PublicKey(ENERGY_TOKEN_PROGRAM_ID);
 
-const pda = (seeds: (Uint8Array | Buffer)[], programId: PublicKey) => PublicKey.findProgramAddressSync(seeds, programId)[0];
+// TextEncoder and toBytes, not Buffer: this module runs in the browser too (no Buffer global there).
+const seed = (text: string) => new TextEncoder().encode(text);
+const pda = (seeds: Uint8Array[], programId: PublicKey) => PublicKey.findProgramAddressSync(seeds, programId)[0];
 
 /** Registry PDA ["registry"]: global state, and the signer of GRID mints. */
-export const registryAddress = () => pda([Buffer.from("registry")], REGISTRY_ID);
+export const registryAddress = () => pda([seed("registry")], REGISTRY_ID);
 /** User PDA ["user", wallet]. */
-export const userAddress = (wallet: PublicKey) => pda([Buffer.from("user"), wallet.toBuffer()], REGISTRY_ID);
+export const userAddress = (wallet: PublicKey) => pda([seed("user"), wallet.toBytes()], REGISTRY_ID);
 /** Meter PDA ["meter", meter id bytes]. */
-export const meterAddress = (meterId: string) => pda([Buffer.from("meter"), meterIdBytes(meterId)], REGISTRY_ID);
+export const meterAddress = (meterId: string) => pda([seed("meter"), meterIdBytes(meterId)], REGISTRY_ID);
 /** MeterKey PDA ["meter_key", device public key]: one device key registers one meter. */
 export const meterKeyAddress = (meterPublicKey: Uint8Array | PublicKey) =>
-  pda([Buffer.from("meter_key"), new PublicKey(meterPublicKey).toBuffer()], REGISTRY_ID);
+  pda([seed("meter_key"), new PublicKey(meterPublicKey).toBytes()], REGISTRY_ID);
 /** Energy Token's TokenConfig PDA ["token_config"]. */
-export const tokenConfigAddress = () => pda([Buffer.from("token_config")], ENERGY_TOKEN_ID);
+export const tokenConfigAddress = () => pda([seed("token_config")], ENERGY_TOKEN_ID);
 /** The GRID mint, PDA ["grid_mint"] of Energy Token (3 decimals: 1 base unit = 1 Wh). */
-export const gridMintAddress = () => pda([Buffer.from("grid_mint")], ENERGY_TOKEN_ID);
+export const gridMintAddress = () => pda([seed("grid_mint")], ENERGY_TOKEN_ID);
 /** GRID's mint authority, PDA ["mint_authority"] of Energy Token. */
-export const mintAuthorityAddress = () => pda([Buffer.from("mint_authority")], ENERGY_TOKEN_ID);
+export const mintAuthorityAddress = () => pda([seed("mint_authority")], ENERGY_TOKEN_ID);
 /** The owner's GRID associated token account: where settle_balance mints. */
 export const gridAccountAddress = (owner: PublicKey) =>
   getAssociatedTokenAddressSync(gridMintAddress(), owner, true, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);

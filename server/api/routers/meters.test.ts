@@ -117,6 +117,27 @@ describe("meters router", () => {
     });
   });
 
+  it("syncFromChain answers CONFLICT, not a 500, when a stale database row holds the meter's device key; nothing is half-written", async () => {
+    const { meterId, keys, browser } = await prosumerWithPendingMeter();
+    // A row from before the chain refused duplicate keys: another meter id with this device key.
+    const rowsOf = (r: unknown) =>
+      (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, unknown>[];
+    const ownerId = rowsOf(await env.tdb.db.execute(sql`select id from users limit 1`))[0]!
+      .id as number;
+    await env.tdb.db.execute(
+      sql`insert into meters (meter_id, owner_id, public_key, type, zone, rated_capacity_w, status)
+          values (${`${meterId}-stale`}, ${ownerId}, ${bs58.encode(keys.publicKey)}, 'solar', '1', 1000, 'pending')`,
+    );
+    await expect(browser.call((c) => c.meters.syncFromChain({ meterId }))).rejects.toMatchObject({
+      appCode: "CONFLICT",
+    });
+    expect(
+      rowsOf(
+        await env.tdb.db.execute(sql`select meter_id from meters where meter_id = ${meterId}`),
+      ),
+    ).toEqual([]);
+  });
+
   it("admin activates; readings → poller → GRID; mine, readings pages, stats and mints agree to the Wh", async () => {
     // 50 kW: the readings below are 10 s apart (the chain takes them from the activation on).
     const { owner, browser, keys, meterId, capacityW } = await prosumerWithPendingMeter(50_000);

@@ -3,6 +3,7 @@
  * needs to build and sign register_user / register_meter itself (the server never signs for a
  * user), readings pages, hourly/daily production and consumption, and GRID mint history.
  */
+import { sqlState } from "~/db/retry";
 import { PublicKey } from "@solana/web3.js";
 import { z } from "zod";
 import {
@@ -51,7 +52,10 @@ const meterIdSchema = z
   .string()
   .trim()
   .min(1)
-  .refine((s) => new TextEncoder().encode(s).length <= MAX_METER_ID_LEN, `at most ${MAX_METER_ID_LEN} bytes`);
+  .refine(
+    (s) => new TextEncoder().encode(s).length <= MAX_METER_ID_LEN,
+    `at most ${MAX_METER_ID_LEN} bytes`,
+  );
 
 export const readingsInput = z.object({
   meterId: meterIdSchema,
@@ -101,13 +105,20 @@ async function withChainTrackers(list: MeterSummary[]): Promise<MeterSummary[]> 
   }
 }
 
-const CHAIN_METER_TYPES = { solar: "solar", wind: "wind", battery: "battery", grid: "consumption" } as const;
+const CHAIN_METER_TYPES = {
+  solar: "solar",
+  wind: "wind",
+  battery: "battery",
+  grid: "consumption",
+} as const;
 const variantOf = (x: unknown) => Object.keys(x as object)[0] ?? "";
 
 export const metersRouter = createTRPCRouter({
   mine: signedInProcedure
     .output(z.array(meterSummaryOutput))
-    .query(async ({ ctx }) => withChainTrackers(await listMetersOfOwner(ctx.db, { ownerId: ctx.session.userId }))),
+    .query(async ({ ctx }) =>
+      withChainTrackers(await listMetersOfOwner(ctx.db, { ownerId: ctx.session.userId })),
+    ),
 
   registrationData: signedInProcedure
     .output(
@@ -130,7 +141,10 @@ export const metersRouter = createTRPCRouter({
       const { chain } = await routerChainDeps();
       let infos;
       try {
-        infos = await chain().connection.getMultipleAccountsInfo([user, registryAddress()], "confirmed");
+        infos = await chain().connection.getMultipleAccountsInfo(
+          [user, registryAddress()],
+          "confirmed",
+        );
       } catch (err) {
         throw chainFailure(err, "Reading the registry");
       }
@@ -170,7 +184,11 @@ export const metersRouter = createTRPCRouter({
     )
     .query(async ({ ctx, input }) => {
       await assertOwnsMeter(ctx, input.meterId);
-      return listReadingsPage(ctx.db, { meterId: input.meterId, limit: input.limit, cursor: input.cursor ?? null });
+      return listReadingsPage(ctx.db, {
+        meterId: input.meterId,
+        limit: input.limit,
+        cursor: input.cursor ?? null,
+      });
     }),
 
   stats: signedInProcedure
@@ -206,7 +224,9 @@ export const metersRouter = createTRPCRouter({
         totalWh: z.bigint(),
       }),
     )
-    .query(({ ctx, input }) => listMintsOfWallet(ctx.db, { wallet: ctx.session.wallet, limit: input.limit })),
+    .query(({ ctx, input }) =>
+      listMintsOfWallet(ctx.db, { wallet: ctx.session.wallet, limit: input.limit }),
+    ),
 
   /**
    * After the browser's register_user/register_meter transaction: read the signed-in user's
@@ -225,7 +245,9 @@ export const metersRouter = createTRPCRouter({
       try {
         [user, meter] = await Promise.all([
           registry.account.user.fetchNullable(userAddress(wallet), "confirmed"),
-          input.meterId ? registry.account.meter.fetchNullable(meterAddress(input.meterId), "confirmed") : null,
+          input.meterId
+            ? registry.account.meter.fetchNullable(meterAddress(input.meterId), "confirmed")
+            : null,
         ]);
       } catch (err) {
         throw chainFailure(err, "Reading the registry");
@@ -240,23 +262,47 @@ export const metersRouter = createTRPCRouter({
         });
       }
       if (!input.meterId) return { userRegistered: user !== null, meter: null };
-      if (!meter) throw new AppError("NOT_FOUND", `Meter ${input.meterId} is not registered on chain`);
-      if (!meter.owner.equals(wallet)) throw new AppError("FORBIDDEN", "That meter belongs to another wallet");
+      if (!meter)
+        throw new AppError("NOT_FOUND", `Meter ${input.meterId} is not registered on chain`);
+      if (!meter.owner.equals(wallet))
+        throw new AppError("FORBIDDEN", "That meter belongs to another wallet");
       const pda = meterAddress(input.meterId).toBase58();
-      const type = CHAIN_METER_TYPES[variantOf(meter.meterType) as keyof typeof CHAIN_METER_TYPES] ?? "solar";
-      await upsertChainMeter(ctx.db, {
-        meterId: input.meterId,
-        pda,
-        ownerWallet: wallet.toBase58(),
-        publicKey: meter.meterPubkey.toBase58(),
-        type,
-        zone: String(meter.zoneId),
-        ratedCapacityW: Number(meter.ratedCapacityW.toString()),
-        txSignature: "",
-      });
+      const type =
+        CHAIN_METER_TYPES[variantOf(meter.meterType) as keyof typeof CHAIN_METER_TYPES] ?? "solar";
       const status = variantOf(meter.status);
-      await setChainMeterStatus(ctx.db, { pda, status: status === "active" || status === "suspended" ? status : "pending" });
+      try {
+        await ctx.db.transaction(async (tx) => {
+          await upsertChainMeter(tx, {
+            meterId: input.meterId!,
+            pda,
+            ownerWallet: wallet.toBase58(),
+            publicKey: meter.meterPubkey.toBase58(),
+            type,
+            zone: String(meter.zoneId),
+            ratedCapacityW: Number(meter.ratedCapacityW.toString()),
+            txSignature: "",
+          });
+          await setChainMeterStatus(tx, {
+            pda,
+            status: status === "active" || status === "suspended" ? status : "pending",
+            at: status === "active" ? meter.activatedAt.toNumber() : undefined,
+          });
+        });
+      } catch (err) {
+        // The chain is the truth; a database row that disagrees with it (another meter holding this
+        // device key, from before the chain refused duplicates) is a conflict to name, not a 500.
+        if (sqlState(err) === "23505")
+          throw new AppError(
+            "CONFLICT",
+            `The app's database already lists another meter with this device key, so ${input.meterId} cannot be shown yet. An admin must remove the stale entry.`,
+            { cause: err },
+          );
+        throw err;
+      }
       const mine = await listMetersOfOwner(ctx.db, { ownerId: ctx.session.userId });
-      return { userRegistered: user !== null, meter: mine.find((m) => m.meterId === input.meterId) ?? null };
+      return {
+        userRegistered: user !== null,
+        meter: mine.find((m) => m.meterId === input.meterId) ?? null,
+      };
     }),
 });
