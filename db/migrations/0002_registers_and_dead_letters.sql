@@ -1,3 +1,4 @@
+ALTER TYPE "public"."reading_state" ADD VALUE 'covered';--> statement-breakpoint
 CREATE TABLE "indexer_dead_letters" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "indexer_dead_letters_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"signature" text NOT NULL,
