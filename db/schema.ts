@@ -29,11 +29,17 @@ export const userRole = pgEnum("user_role", ["prosumer", "consumer", "admin"]);
 export const userStatus = pgEnum("user_status", ["active", "suspended"]);
 export const meterType = pgEnum("meter_type", ["solar", "wind", "battery", "consumption"]);
 export const meterStatus = pgEnum("meter_status", ["pending", "active", "suspended"]);
+/**
+ * `covered`: a delayed reading older than one already accepted. It is kept (acknowledged, with its
+ * signature) but never sent: the newer reading's registers already count its energy, so its
+ * interval is 0 Wh and the chain would refuse it as stale anyway.
+ */
 export const readingState = pgEnum("reading_state", [
   "pending",
   "submitted",
   "confirmed",
   "failed",
+  "covered",
 ]);
 export const orderSide = pgEnum("order_side", ["buy", "sell"]);
 /** pending: created, transaction not yet confirmed; open/partially_filled: on the book. */

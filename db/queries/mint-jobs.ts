@@ -219,6 +219,8 @@ export interface MintQueueStats {
   pending: number;
   submitted: number;
   confirmed: number;
+  /** Delayed readings an accepted newer one covers: kept, never sent. */
+  covered: number;
   failed: number;
   minted: number;
 }
@@ -229,7 +231,7 @@ export async function mintQueueStats(db: Db): Promise<MintQueueStats> {
     .select({ state: meterReadings.state, minted: meterReadings.minted, n: count() })
     .from(meterReadings)
     .groupBy(meterReadings.state, meterReadings.minted);
-  const out: MintQueueStats = { pending: 0, submitted: 0, confirmed: 0, failed: 0, minted: 0 };
+  const out: MintQueueStats = { pending: 0, submitted: 0, confirmed: 0, failed: 0, covered: 0, minted: 0 };
   for (const r of rows) {
     out[r.state] += r.n;
     if (r.minted) out.minted += r.n;

@@ -7,8 +7,9 @@
  * Readings carry the meter's cumulative registers; the energy of an interval is the difference
  * from the previous stored reading of the same activation, and the first reading after the
  * meter's activation is a baseline worth 0 Wh (the Registry program's rules, applied here first
- * so the poller never sends what the chain would refuse). A reading older than the newest one
- * is refused (READING_NOT_NEWER) and loses nothing: the newer register already counts its energy.
+ * so the poller never sends what the chain would refuse). A delayed reading older than the
+ * newest one is stored as `covered` (0 Wh, never sent: the newer register already counts its
+ * energy) when its registers fit between its stored neighbours'; else it is refused.
  *
  * Per transaction (BEGIN, 3 round trips, COMMIT whatever the group size):
  *  1. SELECT … FROM meters WHERE meter_id IN (…) ORDER BY meter_id FOR UPDATE — locks the
@@ -53,8 +54,18 @@ export type StoreRefusal =
   | "READING_BEFORE_ACTIVATION";
 
 export type StoreOutcome =
-  /** `baseline`: the first reading after activation (0 Wh); else the interval's energy. */
-  | { kind: "stored"; id: number; baseline: boolean; productionWh: bigint; consumptionWh: bigint }
+  /**
+   * `baseline`: the first reading after activation (0 Wh); `covered`: a delayed older reading
+   * (0 Wh, never sent); else the interval's energy.
+   */
+  | {
+      kind: "stored";
+      id: number;
+      baseline: boolean;
+      covered: boolean;
+      productionWh: bigint;
+      consumptionWh: bigint;
+    }
   | { kind: "duplicate"; id: number }
   | { kind: "refused"; code: StoreRefusal }
   /** The row did not come back from the INSERT (a writer outside this path); retryable. */
@@ -77,12 +88,18 @@ interface NewestRow {
   c: string;
 }
 
-interface StoredRow {
-  meter_id: string;
+/** A stored reading at the same (meter, timestamp) as an older one, and that time's neighbours. */
+interface OlderRow {
+  m: string;
   t: number;
-  id: number;
-  p: string;
-  c: string;
+  id: number | null;
+  p: string | null;
+  c: string | null;
+  pt: number | null;
+  pp: string | null;
+  pc: string | null;
+  np: string | null;
+  nc: string | null;
 }
 
 /** Both drivers' raw results as an array of rows (postgres-js: a RowList; PGlite: `.rows`). */
@@ -97,6 +114,33 @@ export function maxProductionWh(ratedCapacityW: number, elapsedSecs: number): bi
 }
 
 const keyOf = (meterId: string, t: number) => `${t}\u0000${meterId}`;
+
+/**
+ * Why a delayed reading (older than the meter's newest) cannot be kept as covered, or null when it
+ * can: not from before the activation; registers between the neighbours' (never decreasing); the
+ * production jump from the left neighbour within capacity (a sentinel value is refused).
+ */
+function coveredRefusal(
+  st: { activated_at: number | null; rated_capacity_w: number },
+  r: ReadingToStore,
+  around:
+    | { prev: { t: number; p: bigint; c: bigint } | null; next: { p: bigint; c: bigint } | null }
+    | undefined,
+  groupPrev: { t: number; p: bigint; c: bigint } | undefined,
+): StoreRefusal | null {
+  if (st.activated_at !== null && r.timestamp < st.activated_at) return "READING_BEFORE_ACTIVATION";
+  let prev = around?.prev ?? null;
+  if (groupPrev && (!prev || groupPrev.t > prev.t)) prev = groupPrev;
+  const next = around?.next ?? null;
+  if (prev && (r.productionRegisterWh < prev.p || r.consumptionRegisterWh < prev.c))
+    return "READING_REGISTER_DECREASED";
+  if (next && (r.productionRegisterWh > next.p || r.consumptionRegisterWh > next.c))
+    return "READING_REGISTER_DECREASED";
+  const elapsed = prev ? r.timestamp - prev.t : 0;
+  if (prev && r.productionRegisterWh - prev.p > maxProductionWh(st.rated_capacity_w, elapsed))
+    return "READING_OVER_CAPACITY";
+  return null;
+}
 
 export async function storeReadings(
   db: Db,
@@ -157,18 +201,37 @@ export async function storeReadings(
     });
     type Existing = { id: number; p: string; c: string } | { pendingIndex: number };
     const existing = new Map<string, Existing>();
+    /** For a delayed reading: the stored readings just before and just after its time. */
+    const neighbours = new Map<
+      string,
+      { prev: { t: number; p: bigint; c: bigint } | null; next: { p: bigint; c: bigint } | null }
+    >();
     if (older.length > 0) {
       const keysJson = JSON.stringify(older.map((r) => ({ m: r.meterId, t: r.timestamp })));
-      const stored = await rowsOf<StoredRow>(
+      const rows = await rowsOf<OlderRow>(
         tx,
-        sql`select r.meter_id, extract(epoch from r.reading_at)::float8 as t, r.id::float8 as id,
-                   r.production_register_wh::text as p, r.consumption_register_wh::text as c
-            from meter_readings r
-            join jsonb_to_recordset(${keysJson}::jsonb) as k(m text, t float8)
-              on r.meter_id = k.m and r.reading_at = to_timestamp(k.t)`,
+        sql`select k.m, k.t, e.id::float8 as id,
+                   e.production_register_wh::text as p, e.consumption_register_wh::text as c,
+                   extract(epoch from pv.reading_at)::float8 as pt,
+                   pv.production_register_wh::text as pp, pv.consumption_register_wh::text as pc,
+                   nx.production_register_wh::text as np, nx.consumption_register_wh::text as nc
+            from jsonb_to_recordset(${keysJson}::jsonb) as k(m text, t float8)
+            left join meter_readings e on e.meter_id = k.m and e.reading_at = to_timestamp(k.t)
+            left join lateral (select reading_at, production_register_wh, consumption_register_wh
+                               from meter_readings where meter_id = k.m and reading_at < to_timestamp(k.t)
+                               order by reading_at desc limit 1) pv on true
+            left join lateral (select production_register_wh, consumption_register_wh
+                               from meter_readings where meter_id = k.m and reading_at > to_timestamp(k.t)
+                               order by reading_at limit 1) nx on true`,
       );
-      for (const row of stored)
-        existing.set(keyOf(row.meter_id, row.t), { id: row.id, p: row.p, c: row.c });
+      for (const row of rows) {
+        const key = keyOf(row.m, row.t);
+        if (row.id !== null) existing.set(key, { id: row.id, p: row.p!, c: row.c! });
+        neighbours.set(key, {
+          prev: row.pt === null ? null : { t: row.pt, p: BigInt(row.pp!), c: BigInt(row.pc!) },
+          next: row.np === null ? null : { p: BigInt(row.np), c: BigInt(row.nc!) },
+        });
+      }
     }
 
     // Decide per meter in timestamp order (ties keep request order), as the chain will see them.
@@ -188,8 +251,10 @@ export async function storeReadings(
     const accepted: number[] = [];
     const intervals = new Map<
       number,
-      { baseline: boolean; productionWh: bigint; consumptionWh: bigint }
+      { baseline: boolean; covered: boolean; productionWh: bigint; consumptionWh: bigint }
     >();
+    /** The newest covered reading accepted in this group, per meter (a closer left neighbour). */
+    const coveredLast = new Map<string, { t: number; p: bigint; c: bigint }>();
     for (const i of order) {
       const r = items[i]!;
       const st = meterState.get(r.meterId);
@@ -222,7 +287,20 @@ export async function storeReadings(
         continue;
       }
       if (st.last !== null && r.timestamp <= st.last) {
-        outcomes[i] = { kind: "refused", code: "READING_NOT_NEWER" };
+        // A delayed reading: kept as covered if it fits between its neighbours, never sent.
+        const code = coveredRefusal(st, r, neighbours.get(key), coveredLast.get(r.meterId));
+        if (code) {
+          outcomes[i] = { kind: "refused", code };
+          continue;
+        }
+        coveredLast.set(r.meterId, {
+          t: r.timestamp,
+          p: r.productionRegisterWh,
+          c: r.consumptionRegisterWh,
+        });
+        intervals.set(i, { baseline: false, covered: true, productionWh: 0n, consumptionWh: 0n });
+        existing.set(key, { pendingIndex: i });
+        accepted.push(i);
         continue;
       }
       let productionWh = 0n;
@@ -245,7 +323,7 @@ export async function storeReadings(
           continue;
         }
       }
-      intervals.set(i, { baseline: st.prev === null, productionWh, consumptionWh });
+      intervals.set(i, { baseline: st.prev === null, covered: false, productionWh, consumptionWh });
       st.last = r.timestamp;
       st.prev = { t: r.timestamp, p: r.productionRegisterWh, c: r.consumptionRegisterWh };
       existing.set(key, { pendingIndex: i });
@@ -265,6 +343,7 @@ export async function storeReadings(
             rc: r.consumptionRegisterWh.toString(),
             p: e.productionWh.toString(),
             c: e.consumptionWh.toString(),
+            st: e.covered ? "covered" : "pending",
             t: r.timestamp,
             s: r.signature,
           };
@@ -281,10 +360,11 @@ export async function storeReadings(
         rowsOf<{ id: number; meter_id: string; t: number }>(
           tx,
           sql`insert into meter_readings (meter_id, production_register_wh, consumption_register_wh,
-                                          production_wh, consumption_wh, reading_at, meter_signature)
-              select x.m, x.rp::bigint, x.rc::bigint, x.p::bigint, x.c::bigint, to_timestamp(x.t), x.s
+                                          production_wh, consumption_wh, reading_at, meter_signature, state)
+              select x.m, x.rp::bigint, x.rc::bigint, x.p::bigint, x.c::bigint, to_timestamp(x.t), x.s,
+                     x.st::reading_state
               from jsonb_to_recordset(${rowsJson}::jsonb)
-                as x(o int, m text, rp text, rc text, p text, c text, t float8, s text)
+                as x(o int, m text, rp text, rc text, p text, c text, t float8, s text, st text)
               order by x.o
               on conflict (meter_id, reading_at) do nothing
               returning id::float8 as id, meter_id, extract(epoch from reading_at)::float8 as t`,
@@ -309,6 +389,7 @@ export async function storeReadings(
                 kind: "stored",
                 id,
                 baseline: e.baseline,
+                covered: e.covered,
                 productionWh: e.productionWh,
                 consumptionWh: e.consumptionWh,
               };

@@ -1,7 +1,9 @@
 /**
  * Races on one meter, on PostgreSQL (when it answers) and on PGlite: whatever order parallel
- * submissions commit in, every accepted reading is strictly newer than the one accepted before
- * it, and every acknowledged reading has its row. Two gateway instances (two caches, two
+ * submissions commit in, the readings that will go to the chain (state pending) are strictly newer
+ * than the one accepted before them, the delayed ones are kept as covered (0 Wh), every
+ * acknowledged reading has its row, and the energy booked is exactly the newest register minus the
+ * baseline's: reordering loses and duplicates nothing. Two gateway instances (two caches, two
  * group-commit writers) share the database, as two app instances would.
  */
 import crypto from "node:crypto";
@@ -47,28 +49,49 @@ async function post(gw: MeterGateway, body: ReturnType<typeof signedBody>): Prom
   };
 }
 
-async function rowsOf(fx: GatewayFixture, meterId: string): Promise<{ id: number; t: number }[]> {
-  const r: unknown = await fx.tdb.db.execute(
-    sql`select id::float8 as id, extract(epoch from reading_at)::float8 as t from meter_readings where meter_id = ${meterId} order by id`,
-  );
-  return Array.isArray(r)
-    ? (r as { id: number; t: number }[])
-    : (r as { rows: { id: number; t: number }[] }).rows;
+interface Row {
+  id: number;
+  t: number;
+  state: string;
+  /** production register and the interval's production, Wh */
+  reg: string;
+  wh: string;
 }
 
-/** The invariants: ids and timestamps rise together; acks and rows are the same set. */
+async function rowsOf(fx: GatewayFixture, meterId: string): Promise<Row[]> {
+  const r: unknown = await fx.tdb.db.execute(
+    sql`select id::float8 as id, extract(epoch from reading_at)::float8 as t, state::text as state,
+               production_register_wh::text as reg, production_wh::text as wh
+        from meter_readings where meter_id = ${meterId} order by id`,
+  );
+  return Array.isArray(r) ? (r as Row[]) : (r as { rows: Row[] }).rows;
+}
+
+/** A register that grows with time, as a meter's does: 3 Wh per 10 s. */
+const registerAt = (base: number, t: number) => ((t - base) / 10) * 3 + 1_000;
+
+/**
+ * The invariants: every reading is acknowledged once and has its row; the pending rows' ids and
+ * timestamps rise together; each covered row came after a newer pending one; the energy booked is
+ * the newest register minus the baseline's (the first row).
+ */
 async function checkMeter(fx: GatewayFixture, meter: TestMeter, answers: Answer[]) {
   const rows = await rowsOf(fx, meter.meterId);
-  for (let k = 1; k < rows.length; k++) expect(rows[k]!.t).toBeGreaterThan(rows[k - 1]!.t);
-  const acked = answers.filter((a) => a.status === 201);
-  expect(rows.length).toBe(acked.length);
+  expect(answers.filter((a) => a.status !== 201)).toEqual([]);
+  expect(rows.length).toBe(answers.length);
   const byId = new Map(rows.map((r) => [r.id, r.t]));
-  for (const a of acked) expect(byId.get(a.id!)).toBe(a.timestamp);
-  for (const a of answers.filter((x) => x.status !== 201)) {
-    expect({ status: a.status, code: a.code }).toEqual({ status: 409, code: "READING_NOT_NEWER" });
+  for (const a of answers) expect(byId.get(a.id!)).toBe(a.timestamp);
+  const pending = rows.filter((r) => r.state === "pending");
+  for (let k = 1; k < pending.length; k++) expect(pending[k]!.t).toBeGreaterThan(pending[k - 1]!.t);
+  for (const c of rows.filter((r) => r.state === "covered")) {
+    expect(c.wh).toBe("0");
+    expect(pending.some((p) => p.id < c.id && p.t > c.t)).toBe(true);
   }
+  expect(rows[0]!.state).toBe("pending"); // the baseline
+  const booked = rows.reduce((n, r) => n + BigInt(r.wh), 0n);
+  expect(booked).toBe(BigInt(pending.at(-1)!.reg) - BigInt(rows[0]!.reg));
   const m = await getMeterByMeterId(fx.tdb.db, { meterId: meter.meterId });
-  expect(m?.lastReadingAt?.getTime()).toBe(Math.max(...acked.map((a) => a.timestamp)) * 1000);
+  expect(m?.lastReadingAt?.getTime()).toBe(Math.max(...answers.map((a) => a.timestamp)) * 1000);
 }
 
 for (const driver of ["postgres", "pglite"] as DbDriver[]) {
@@ -87,15 +110,19 @@ for (const driver of ["postgres", "pglite"] as DbDriver[]) {
       await fx?.close();
     });
 
-    it("50 parallel submissions in random order: accepted rows strictly increase, every 201 has its row", async () => {
+    it("50 parallel submissions in random order: pending rows strictly increase, late ones are covered, every 201 has its row, energy exact", async () => {
       for (let round = 0; round < 3; round++) {
         const m = await fx.meter();
         const base = nowSecs() - 20_000;
         const bodies = shuffle(
-          Array.from({ length: 50 }, (_, i) => signedBody(m, { timestamp: base + i * 10 })),
+          Array.from({ length: 50 }, (_, i) =>
+            signedBody(m, {
+              timestamp: base + i * 10,
+              production: registerAt(base, base + i * 10),
+            }),
+          ),
         );
         const answers = await Promise.all(bodies.map((b, i) => post(gateways[i % 2]!, b)));
-        expect(answers.filter((a) => a.status === 201).length).toBeGreaterThan(0);
         await checkMeter(fx, m, answers);
       }
     });
@@ -126,7 +153,7 @@ for (const driver of ["postgres", "pglite"] as DbDriver[]) {
       expect(await readingCount(fx.tdb, m.meterId)).toBe(1);
     });
 
-    it("parallel batches over overlapping meters keep every meter strictly increasing", async () => {
+    it("parallel batches over overlapping meters keep every meter's pending rows strictly increasing and its energy exact", async () => {
       const meters = await Promise.all(Array.from({ length: 4 }, () => fx.meter()));
       const base = nowSecs() - 50_000;
       // 6 batches; each holds 10 readings per meter at interleaved timestamps.
@@ -134,7 +161,10 @@ for (const driver of ["postgres", "pglite"] as DbDriver[]) {
         shuffle(
           meters.flatMap((m) =>
             Array.from({ length: 10 }, (_, k) =>
-              signedBody(m, { timestamp: base + (k * 6 + b) * 10 }),
+              signedBody(m, {
+                timestamp: base + (k * 6 + b) * 10,
+                production: registerAt(base, base + (k * 6 + b) * 10),
+              }),
             ),
           ),
         ),

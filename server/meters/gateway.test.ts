@@ -86,6 +86,7 @@ describe("accepted readings", () => {
       duplicate: false,
       // The meter's first reading: its registers are the baseline, worth 0 Wh.
       baseline: true,
+      covered: false,
       production_wh: "0",
       consumption_wh: "0",
     });
@@ -207,14 +208,6 @@ describe("refused readings store nothing", () => {
       409,
       "READING_CONFLICT",
     );
-  });
-
-  it("refuses a timestamp not newer than the last accepted one (409 READING_NOT_NEWER)", async () => {
-    const m = await fx.meter();
-    const t = nowSecs() - 300;
-    expect((await submit(signedBody(m, { timestamp: t }))).status).toBe(201);
-    await expectRefused(m, signedBody(m, { timestamp: t - 1 }), 409, "READING_NOT_NEWER");
-    await expectRefused(m, signedBody(m, { timestamp: t - 3600 }), 409, "READING_NOT_NEWER");
   });
 
   it("refuses clock skew both ways (422 READING_CLOCK_SKEW / READING_STALE)", async () => {
@@ -446,21 +439,74 @@ describe("refused readings store nothing", () => {
     ).toMatchObject({ baseline: true, production_wh: "0" });
   });
 
-  it("an older reading arriving late is refused (409 READING_NOT_NEWER) and loses nothing: the newer register counts its energy", async () => {
-    const m = await fx.meter();
+  it("a delayed older reading is stored as covered (201, 0 Wh, never sent) when its registers fit between its neighbours; otherwise refused", async () => {
+    const m = await fx.meter({ capacityW: 3_600 }); // 1 Wh per second
     const t = nowSecs() - 3_600;
-    await submit(signedBody(m, { timestamp: t, production: 0 }));
-    await submit(signedBody(m, { timestamp: t + 1_800, production: 2_000 }));
-    await expectRefused(
-      m,
-      signedBody(m, { timestamp: t + 900, production: 1_000 }),
-      409,
-      "READING_NOT_NEWER",
+    await submit(signedBody(m, { timestamp: t, production: 0, consumption: 0 }));
+    await submit(signedBody(m, { timestamp: t + 1_800, production: 1_500, consumption: 40 }));
+    const late = await submit(
+      signedBody(m, { timestamp: t + 900, production: 700, consumption: 20 }),
     );
+    expect(late.status).toBe(201);
+    expect(late.body.reading).toMatchObject({
+      covered: true,
+      baseline: false,
+      production_wh: "0",
+      consumption_wh: "0",
+    });
+    const row = await fx.tdb.db.query.meterReadings.findFirst({
+      where: (x, { eq }) => eq(x.id, late.body.reading.id),
+    });
+    expect(row).toMatchObject({ state: "covered", productionWh: 0n, productionRegisterWh: 700n });
+    // The energy is counted once, by the newer reading.
     const rows = await fx.tdb.db.query.meterReadings.findMany({
       where: (x, { eq }) => eq(x.meterId, m.meterId),
     });
-    expect(rows.reduce((n, r) => n + r.productionWh, 0n)).toBe(2_000n);
+    expect(rows.reduce((n, r) => n + r.productionWh, 0n)).toBe(1_500n);
+    // A replay of the covered reading is a duplicate.
+    const again = await submit(
+      signedBody(m, { timestamp: t + 900, production: 700, consumption: 20 }),
+    );
+    expect({ status: again.status, id: again.body.reading.id }).toEqual({
+      status: 200,
+      id: late.body.reading.id,
+    });
+    // Registers outside its neighbours', or a jump over capacity from the left one: refused.
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t + 1_000, production: 1_600, consumption: 30 }),
+      422,
+      "READING_REGISTER_DECREASED",
+    );
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t + 1_000, production: 650, consumption: 30 }),
+      422,
+      "READING_REGISTER_DECREASED",
+    );
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t + 300, production: 301, consumption: 0 }),
+      422,
+      "READING_OVER_CAPACITY",
+    );
+  });
+
+  it("a delayed reading from before the activation is refused (422 READING_BEFORE_ACTIVATION)", async () => {
+    const m = await fx.meter();
+    const t = nowSecs() - 3_600;
+    await fx.tdb.db
+      .update(meters)
+      .set({ activatedAt: new Date(t * 1000) })
+      .where(eq(meters.meterId, m.meterId));
+    await submit(signedBody(m, { timestamp: t, production: 0 }));
+    await submit(signedBody(m, { timestamp: t + 600, production: 100 }));
+    await expectRefused(
+      m,
+      signedBody(m, { timestamp: t - 60, production: 0 }),
+      422,
+      "READING_BEFORE_ACTIVATION",
+    );
   });
 });
 

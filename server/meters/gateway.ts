@@ -68,8 +68,12 @@ export type ItemResult =
       timestamp: number;
       reading_at: string;
       duplicate: boolean;
-      /** On 201: the first reading after activation (0 Wh), and the interval's energy in Wh. */
+      /**
+       * On 201: the first reading after activation (0 Wh); a delayed reading a newer one already
+       * covers (0 Wh, never sent to the chain); and the interval's energy in Wh.
+       */
       baseline?: boolean;
+      covered?: boolean;
       production_wh?: string;
       consumption_wh?: string;
     }
@@ -235,6 +239,7 @@ export function createMeterGateway(deps: MeterGatewayDeps) {
             reading_at: isoSeconds(r.timestamp),
             duplicate: false,
             baseline: o.baseline,
+            covered: o.covered,
             production_wh: o.productionWh.toString(),
             consumption_wh: o.consumptionWh.toString(),
           };

@@ -151,7 +151,11 @@ describe("the App Router route modules", () => {
       expect(one.status).toBe(201);
       const many = await submitBatch.POST(
         req("/api/meters/submit-batch", {
-          readings: [signedBody(m, { timestamp: t + 60 }), signedBody(m, { timestamp: t - 60 })],
+          // The second is older than the stored one with a higher register: inconsistent, refused.
+          readings: [
+            signedBody(m, { timestamp: t + 60 }),
+            signedBody(m, { timestamp: t - 60, production: 101 }),
+          ],
         }),
       );
       expect(many.status).toBe(207);
@@ -160,7 +164,7 @@ describe("the App Router route modules", () => {
       };
       expect(json.results.map((r) => r.error?.code ?? r.status)).toEqual([
         201,
-        "READING_NOT_NEWER",
+        "READING_REGISTER_DECREASED",
       ]);
       expect(await readingCount(fx.tdb, m.meterId)).toBe(2);
     } finally {

@@ -173,7 +173,7 @@ export const metersRouter = createTRPCRouter({
             productionWh: z.bigint(),
             consumptionWh: z.bigint(),
             readingAt: z.date(),
-            state: z.enum(["pending", "submitted", "confirmed", "failed"]),
+            state: z.enum(["pending", "submitted", "confirmed", "failed", "covered"]),
             minted: z.boolean(),
             txSignature: z.string().nullable(),
             failureReason: z.string().nullable(),
