@@ -82,6 +82,18 @@ GTX_INLINE const uint8_t *gtx_read_vec_u8(GtxReader *r, uint32_t max_len, uint32
   return v;
 }
 
+/* True when valid UTF-8 p[0..n) holds a control character: C0 (U+0000..U+001F), DEL (U+007F) or
+ * C1 (U+0080..U+009F, encoded C2 80..C2 9F). PostgreSQL text cannot hold NUL, and no control
+ * belongs in a name or a device id (the app's gateway refuses them too). */
+GTX_INLINE bool gtx_text_has_control(const uint8_t *p, uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) {
+    uint8_t c = p[i];
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < n && p[i + 1] <= 0x9f) return true;
+  }
+  return false;
+}
+
 /* True when p[0..n) is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF),
  * as borsh requires of a String. */
 GTX_INLINE bool gtx_utf8_valid(const uint8_t *p, uint64_t n) {

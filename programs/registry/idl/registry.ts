@@ -454,12 +454,12 @@ export interface Registry {
     {
       code: 6001;
       name: "invalidName";
-      msg: "Name must be 1 to 32 bytes of UTF-8";
+      msg: "Name must be 1 to 32 bytes of UTF-8 without control characters";
     },
     {
       code: 6002;
       name: "invalidMeterId";
-      msg: "Meter id must be 1 to 32 bytes of UTF-8";
+      msg: "Meter id must be 1 to 32 bytes of UTF-8 without control characters";
     },
     {
       code: 6003;
@@ -1623,12 +1623,12 @@ export const registryIdl = {
     {
       code: 6001,
       name: "InvalidName",
-      msg: "Name must be 1 to 32 bytes of UTF-8",
+      msg: "Name must be 1 to 32 bytes of UTF-8 without control characters",
     },
     {
       code: 6002,
       name: "InvalidMeterId",
-      msg: "Meter id must be 1 to 32 bytes of UTF-8",
+      msg: "Meter id must be 1 to 32 bytes of UTF-8 without control characters",
     },
     {
       code: 6003,

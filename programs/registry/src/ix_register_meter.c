@@ -48,7 +48,8 @@ uint64_t registry_register_meter(const GtxInput *in) {
   err = registry_check_new_account(in, meter_key, REGISTRY_ERR_METER_KEY_ALREADY_REGISTERED);
   if (err) return err;
   /* The id seeds the meter's PDA, so its length is checked where the PDA is. */
-  GTX_REQUIRE(args.meter_id_len >= 1 && args.meter_id_len <= REGISTRY_CONST_MAX_METER_ID_LEN,
+  GTX_REQUIRE(args.meter_id_len >= 1 && args.meter_id_len <= REGISTRY_CONST_MAX_METER_ID_LEN &&
+                  !gtx_text_has_control(args.meter_id, args.meter_id_len),
               REGISTRY_ERR_INVALID_METER_ID);
   GtxSlice seeds[3];
   uint64_t n = registry_meter_seeds(seeds, args.meter_id, args.meter_id_len, NULL);

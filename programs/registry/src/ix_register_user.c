@@ -37,7 +37,9 @@ uint64_t registry_register_user(const GtxInput *in) {
   GTX_REQUIRE(gtx_pda_find_fast(seeds, n, in->program_id, &expected, &bump) && gtx_pubkey_eq(&expected, user->key),
               GTX_E_CONSTRAINT_SEEDS);
   /* 8. arguments, checked math */
-  GTX_REQUIRE(args.name_len >= 1 && args.name_len <= REGISTRY_CONST_MAX_NAME_LEN, REGISTRY_ERR_INVALID_NAME);
+  GTX_REQUIRE(args.name_len >= 1 && args.name_len <= REGISTRY_CONST_MAX_NAME_LEN &&
+                  !gtx_text_has_control(args.name, args.name_len),
+              REGISTRY_ERR_INVALID_NAME);
   uint8_t *r = registry->data;
   uint64_t user_count;
   GTX_REQUIRE(gtx_add(registry_registry_get_user_count(r), 1, &user_count), REGISTRY_ERR_OVERFLOW);

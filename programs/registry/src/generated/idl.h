@@ -34,10 +34,10 @@ static const GtxPubkey REGISTRY_CONST_DEPLOY_AUTHORITY = {REGISTRY_CONST_DEPLOY_
 /* ---- Errors (return GTX_FAIL(REGISTRY_ERR_<NAME>)) ---- */
 #define REGISTRY_ERR_UNAUTHORIZED 6000ULL /* Unauthorized: Only the registry authority may do this */
 #define REGISTRY_ERR_UNAUTHORIZED_LOG "AnchorError occurred. Error Code: Unauthorized. Error Number: 6000. Error Message: Only the registry authority may do this."
-#define REGISTRY_ERR_INVALID_NAME 6001ULL /* InvalidName: Name must be 1 to 32 bytes of UTF-8 */
-#define REGISTRY_ERR_INVALID_NAME_LOG "AnchorError occurred. Error Code: InvalidName. Error Number: 6001. Error Message: Name must be 1 to 32 bytes of UTF-8."
-#define REGISTRY_ERR_INVALID_METER_ID 6002ULL /* InvalidMeterId: Meter id must be 1 to 32 bytes of UTF-8 */
-#define REGISTRY_ERR_INVALID_METER_ID_LOG "AnchorError occurred. Error Code: InvalidMeterId. Error Number: 6002. Error Message: Meter id must be 1 to 32 bytes of UTF-8."
+#define REGISTRY_ERR_INVALID_NAME 6001ULL /* InvalidName: Name must be 1 to 32 bytes of UTF-8 without control characters */
+#define REGISTRY_ERR_INVALID_NAME_LOG "AnchorError occurred. Error Code: InvalidName. Error Number: 6001. Error Message: Name must be 1 to 32 bytes of UTF-8 without control characters."
+#define REGISTRY_ERR_INVALID_METER_ID 6002ULL /* InvalidMeterId: Meter id must be 1 to 32 bytes of UTF-8 without control characters */
+#define REGISTRY_ERR_INVALID_METER_ID_LOG "AnchorError occurred. Error Code: InvalidMeterId. Error Number: 6002. Error Message: Meter id must be 1 to 32 bytes of UTF-8 without control characters."
 #define REGISTRY_ERR_INVALID_METER_KEY 6003ULL /* InvalidMeterKey: Meter public key must be the canonical encoding of an Ed25519 point outside the small-order subgroup */
 #define REGISTRY_ERR_INVALID_METER_KEY_LOG "AnchorError occurred. Error Code: InvalidMeterKey. Error Number: 6003. Error Message: Meter public key must be the canonical encoding of an Ed25519 point outside the small-order subgroup."
 #define REGISTRY_ERR_USER_ALREADY_REGISTERED 6004ULL /* UserAlreadyRegistered: This wallet is already registered */
