@@ -115,6 +115,7 @@ function Balances({ wallet }: { wallet: string }) {
           endpoint={connection.rpcEndpoint}
           lastUpdated={updated}
           retrying={balances.isFetching}
+          failures={balances.errorUpdateCount}
           onRetry={() => void balances.refetch()}
         />
       ) : null}

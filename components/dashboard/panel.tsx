@@ -67,12 +67,15 @@ export function ChainErrorBlock({
   endpoint,
   lastUpdated,
   retrying,
+  failures,
   onRetry,
 }: {
   endpoint: string;
   /** When the values still on screen were read, or null if nothing was read yet. */
   lastUpdated: string | null;
   retrying: boolean;
+  /** How many reads have failed so far (each after its retries); tests wait on it. */
+  failures?: number;
   onRetry: () => void;
 }) {
   let host = endpoint;
@@ -86,6 +89,7 @@ export function ChainErrorBlock({
       role="alert"
       className="bg-danger-soft text-danger flex flex-wrap items-center gap-3 rounded-xl p-3 text-sm"
       data-testid="chain-error"
+      data-failures={failures}
     >
       <div className="min-w-0 flex-1">
         <p className="font-semibold">Can&apos;t reach Solana</p>
