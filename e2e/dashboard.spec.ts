@@ -7,11 +7,18 @@
  *
  * Playwright's plain `test` where the page reads the chain: fixtures/app's adds X-Forwarded-For
  * to every request, which the chain's CORS preflight refuses (see meters-flow.spec.ts). Each test
- * signs in a fresh wallet.
+ * signs in a fresh wallet, each page its own client address on the app's /api requests only
+ * (fixtures/app's ownClientAddress).
  */
 import crypto from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { accountButton, connectWallet, signUpForm, startSignIn } from "./fixtures/app";
+import {
+  accountButton,
+  connectWallet,
+  ownClientAddress,
+  signUpForm,
+  startSignIn,
+} from "./fixtures/app";
 import { testKey } from "./fixtures/keys";
 import { installTestWallet } from "./fixtures/wallet";
 
@@ -28,6 +35,7 @@ test("a returning user signs in without being asked for a role or a name", async
   test.setTimeout(120_000);
   const key = freshKey("returning");
   const wallet = await installTestWallet(page, { secretKey: key.secretKey });
+  await ownClientAddress(page);
   await page.goto("/");
   await connectWallet(page);
 
@@ -61,6 +69,7 @@ test("a returning user signs in without being asked for a role or a name", async
   try {
     const again = await context.newPage();
     const sameWallet = await installTestWallet(again, { secretKey: key.secretKey });
+    await ownClientAddress(again);
     await again.goto("/");
     await connectWallet(again);
     await again.getByRole("banner").getByRole("button", { name: "Sign in" }).click();
@@ -91,6 +100,7 @@ test("with the browser's RPC blocked the dashboard says it can't reach Solana, k
   test.setTimeout(120_000);
   const key = freshKey("rpc-blocked");
   await installTestWallet(page, { secretKey: key.secretKey });
+  await ownClientAddress(page);
   await page.goto("/");
   await connectWallet(page);
   await startSignIn(page, "Prosumer");
@@ -186,6 +196,7 @@ test.describe("phone, 390 px", () => {
   }) => {
     const key = freshKey("phone-390");
     await installTestWallet(page, { secretKey: key.secretKey });
+    await ownClientAddress(page);
     await page.goto("/");
     await connectWallet(page);
     await startSignIn(page, "Prosumer");

@@ -4,14 +4,15 @@
  * registered from the Meters page, activated by the admin in another browser, and its readings are
  * signed and posted with the gateway tests' shared helper (server/meters/test-support), so this
  * follows the reading format wherever it goes. Plain Playwright `test`: the page reads the chain
- * (see meters-flow.spec.ts).
+ * (see meters-flow.spec.ts); each page is its own client on the app's /api requests
+ * (ownClientAddress).
  */
 import crypto from "node:crypto";
 import bs58 from "bs58";
 import { expect, test } from "@playwright/test";
 import { generateMeterKeyPair } from "~/lib/meter-reading";
 import { signedBody, type TestMeter } from "~/server/meters/test-support";
-import { accountButton, connectWallet, startSignIn } from "./fixtures/app";
+import { accountButton, connectWallet, ownClientAddress, startSignIn } from "./fixtures/app";
 import { KEYS, testKey } from "./fixtures/keys";
 import { installTestWallet } from "./fixtures/wallet";
 
@@ -25,6 +26,7 @@ test.describe("phone, 390 px", () => {
     test.setTimeout(180_000);
     const key = testKey(`meters-phone-readings-${crypto.randomUUID()}`);
     await installTestWallet(page, { secretKey: key.secretKey });
+    await ownClientAddress(page);
     const keys = generateMeterKeyPair();
     const meter: TestMeter = {
       meterId: `e2e-ph-${crypto.randomBytes(4).toString("hex")}`,
@@ -49,6 +51,7 @@ test.describe("phone, 390 px", () => {
     try {
       const admin = await adminContext.newPage();
       await installTestWallet(admin, { secretKey: KEYS.admin.secretKey });
+      await ownClientAddress(admin);
       await admin.goto("/admin");
       await connectWallet(admin);
       await startSignIn(admin, "Consumer");
