@@ -7,15 +7,15 @@
  *
  * Playwright's plain `test` (not fixtures/app's): that one adds an X-Forwarded-For header to every
  * request of the context, and the browser also sends it to the chain's JSON-RPC, whose CORS
- * preflight (rightly) does not allow it. Each test here signs in a fresh wallet, so the shared
- * client address never reaches a sign-in limit.
+ * preflight (rightly) does not allow it. Here each page gets its own client address on the app's
+ * own API requests only (ownClientAddress), so the tests' sign-ins never share one rate limit.
  */
 import crypto from "node:crypto";
 import bs58 from "bs58";
 import { registryPda } from "~/components/meters/pdas";
 import { encodeReading } from "~/lib/meter-reading";
 import { expect, test } from "@playwright/test";
-import { accountButton, connectWallet, startSignIn } from "./fixtures/app";
+import { accountButton, connectWallet, ownClientAddress, startSignIn } from "./fixtures/app";
 import { KEYS, publicKeyOf, testKey } from "./fixtures/keys";
 import { installTestWallet } from "./fixtures/wallet";
 
@@ -31,6 +31,7 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   test.setTimeout(180_000);
   const key = testKey(`meters-flow-${crypto.randomUUID()}`);
   const wallet = await installTestWallet(page, { secretKey: key.secretKey });
+  await ownClientAddress(page);
   const meterId = `e2e-${crypto.randomBytes(4).toString("hex")}`;
   const meter = meterKeys();
 
@@ -63,6 +64,7 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   try {
     const admin = await adminContext.newPage();
     await installTestWallet(admin, { secretKey: KEYS.admin.secretKey });
+    await ownClientAddress(admin);
     await admin.goto("/admin");
     await connectWallet(admin);
     await startSignIn(admin, "Consumer");
@@ -125,7 +127,7 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
 
   // 6. The prosumer's meter shows what was minted for it, and the dashboard's GRID balance (read
   // from the chain in the browser) is exactly 400 Wh = 0.4 GRID.
-  await expect(card.getByTestId("meter-minted")).toHaveText("0.4 kWh", { timeout: 20_000 });
+  await expect(card.getByTestId("meter-minted")).toHaveText("0.4 GRID", { timeout: 20_000 });
   // Its readings: the chart, and the table newest first, each confirmed on chain.
   await expect(page.getByRole("img", { name: "Production and consumption chart" })).toBeVisible();
   const rows = page.getByTestId("readings-table").locator("tbody tr");
@@ -155,6 +157,7 @@ test("a double-clicked Register meter registers one meter; the form then starts 
   test.setTimeout(90_000);
   const key = testKey(`meters-double-${crypto.randomUUID()}`);
   const wallet = await installTestWallet(page, { secretKey: key.secretKey });
+  await ownClientAddress(page);
   await page.goto("/meters");
   await connectWallet(page);
   await startSignIn(page, "Prosumer");
@@ -167,9 +170,13 @@ test("a double-clicked Register meter registers one meter; the form then starts 
   await page.getByRole("button", { name: "Generate" }).click();
   const publicKey = await page.getByLabel("Meter public key (base58)").inputValue();
   await page.getByRole("button", { name: "Register meter" }).dblclick();
-  await expect(page.getByTestId(`meter-${meterId}`).getByText("pending", { exact: true })).toBeVisible();
+  await expect(
+    page.getByTestId(`meter-${meterId}`).getByText("pending", { exact: true }),
+  ).toBeVisible();
   expect(wallet.requests.filter((r) => r.kind === "signTransaction")).toHaveLength(1);
-  await expect(page.getByTestId("meter-list").locator("[data-testid^='meter-e2e-']")).toHaveCount(1);
+  await expect(page.getByTestId("meter-list").locator("[data-testid^='meter-e2e-']")).toHaveCount(
+    1,
+  );
 
   // After success: a new id, an empty key field; the secret of the registered meter stays shown.
   await expect(page.getByLabel("Meter public key (base58)")).toHaveValue("");
@@ -196,6 +203,7 @@ test("declining the registration in the wallet says so and registers nothing", a
     secretKey: key.secretKey,
     behaviour: { rejectSignTransaction: true },
   });
+  await ownClientAddress(page);
   await page.goto("/meters");
   await connectWallet(page);
   await startSignIn(page, "Prosumer");
@@ -226,6 +234,7 @@ test("a key that is not an Ed25519 point is refused on chain, shown by the progr
 }) => {
   const key = testKey(`meters-badkey-${crypto.randomUUID()}`);
   const wallet = await installTestWallet(page, { secretKey: key.secretKey });
+  await ownClientAddress(page);
   await page.goto("/meters");
   await connectWallet(page);
   await startSignIn(page, "Prosumer");
@@ -251,6 +260,7 @@ test.describe("phone", () => {
   }) => {
     const key = testKey(`meters-phone-${crypto.randomUUID()}`);
     await installTestWallet(page, { secretKey: key.secretKey });
+    await ownClientAddress(page);
     await page.goto("/meters");
     await connectWallet(page);
     await startSignIn(page, "Prosumer");
