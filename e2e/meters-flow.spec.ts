@@ -142,6 +142,10 @@ test("a prosumer's registered meter, activated by an admin, turns signed reading
   await expect(page.getByText("Registered in the Registry")).toBeVisible();
   // The mint history comes from the indexer (started with the server): the same 0.4 GRID.
   await expect(page.getByText("+0.4 GRID")).toBeVisible({ timeout: 30_000 });
+  // …with the time it happened, never a slot number.
+  const mintTime = page.getByTestId("mint-history").getByTestId("mint-time").first();
+  await expect(mintTime).not.toHaveText("");
+  await expect(mintTime).not.toContainText("slot");
 
   // The display name is the app's own (users.updateProfile) and survives a reload.
   await page.getByLabel("Display name").fill("Khun Somchai");

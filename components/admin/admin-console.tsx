@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { EmptyBlock, ErrorBlock, LoadingBlock, Panel } from "~/components/dashboard/panel";
 import { SignedInGate } from "~/components/dashboard/signed-in-gate";
-import { formatDateTime, formatGrid, formatKwh } from "~/components/dashboard/units";
+import { formatDateTime, formatGrid, gridEnergyTitle } from "~/components/dashboard/units";
 import { StatusBadge } from "~/components/meters/meter-list";
 import { Button } from "~/components/ui/button";
 import { Dialog } from "~/components/ui/dialog";
@@ -108,7 +108,8 @@ function MeterActivation() {
                 <div className="text-fg-muted mt-1 text-xs">
                   owner {shortAddress(m.ownerWallet, 5)} · {m.type} · zone {m.zone} ·{" "}
                   {(m.ratedCapacityW / 1000).toLocaleString("en-US")} kW · minted{" "}
-                  {formatKwh(m.mintedWh)} · registered {formatDateTime(m.createdAt)}
+                  <span title={gridEnergyTitle(m.mintedWh)}>{formatGrid(m.mintedWh)}</span> · registered{" "}
+                  {formatDateTime(m.createdAt)}
                 </div>
               </div>
               <div className="flex gap-2">
