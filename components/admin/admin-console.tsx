@@ -108,8 +108,8 @@ function MeterActivation() {
                 <div className="text-fg-muted mt-1 text-xs">
                   owner {shortAddress(m.ownerWallet, 5)} · {m.type} · zone {m.zone} ·{" "}
                   {(m.ratedCapacityW / 1000).toLocaleString("en-US")} kW · minted{" "}
-                  <span title={gridEnergyTitle(m.mintedWh)}>{formatGrid(m.mintedWh)}</span> · registered{" "}
-                  {formatDateTime(m.createdAt)}
+                  <span title={gridEnergyTitle(m.mintedWh)}>{formatGrid(m.mintedWh)}</span> ·
+                  registered {formatDateTime(m.createdAt)}
                 </div>
               </div>
               <div className="flex gap-2">
