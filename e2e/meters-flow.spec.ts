@@ -12,7 +12,7 @@
  */
 import crypto from "node:crypto";
 import bs58 from "bs58";
-import { registryPda } from "~/components/meters/pdas";
+import { registryAddress } from "~/programs/registry/client";
 import { encodeReading } from "~/lib/meter-reading";
 import { expect, test } from "@playwright/test";
 import { accountButton, connectWallet, ownClientAddress, startSignIn } from "./fixtures/app";
@@ -247,7 +247,7 @@ test("a key that is not an Ed25519 point is refused on chain, shown by the progr
   await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
 
   // A program-derived address is 32 bytes of base58 but off the curve: no device can own it.
-  await page.getByLabel("Meter public key (base58)").fill(registryPda().toBase58());
+  await page.getByLabel("Meter public key (base58)").fill(registryAddress().toBase58());
   await page.getByRole("button", { name: "Register meter" }).click();
   await expect(page.getByTestId("register-error")).toContainText(
     "The Registry refused it: InvalidMeterKey",

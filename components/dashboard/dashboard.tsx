@@ -8,7 +8,7 @@ import { useState, type ReactNode } from "react";
 import { useAuth } from "~/components/auth/auth-provider";
 import { Button, buttonClasses } from "~/components/ui/button";
 import { DashboardIcon } from "~/components/ui/icons";
-import { gridTokenAccount as gridAccountAddress } from "~/components/meters/pdas";
+import { gridAccountAddress } from "~/programs/registry/client";
 import { useTRPC, type RouterOutputs } from "~/lib/trpc/react";
 import { EnergyChart } from "./energy-chart";
 import { KEEP_DATA_WHILE_REFRESHING, liveView } from "./live-query";
@@ -24,7 +24,14 @@ import {
 } from "./panel";
 import { ProfileCard } from "./profile-card";
 import { SignedInGate } from "./signed-in-gate";
-import { formatDateTime, formatGrid, formatPricePerKwh, formatSol, formatTime, gridEnergyTitle } from "./units";
+import {
+  formatDateTime,
+  formatGrid,
+  formatPricePerKwh,
+  formatSol,
+  formatTime,
+  gridEnergyTitle,
+} from "./units";
 
 function BalanceTile({
   label,
@@ -48,7 +55,11 @@ function BalanceTile({
     <div className="bg-surface-muted flex min-w-0 flex-col gap-1 rounded-xl p-4">
       <span className="text-fg-muted text-xs font-medium tracking-wide uppercase">{label}</span>
       {loading ? (
-        <span className="bg-line h-7 w-24 animate-pulse rounded" aria-busy="true" aria-label={`Loading ${label}`} />
+        <span
+          className="bg-line h-7 w-24 animate-pulse rounded"
+          aria-busy="true"
+          aria-label={`Loading ${label}`}
+        />
       ) : (
         <span
           className={`truncate text-xl font-semibold tabular-nums ${stale ? "text-fg-muted" : ""}`}
@@ -178,7 +189,9 @@ function PriceCard() {
           </div>
           <div className="bg-surface-muted rounded-xl p-4">
             <div className="text-fg-muted text-xs">Feed-in</div>
-            <div className="text-lg font-semibold tabular-nums">{formatPricePerKwh(price.data.feedInPerKwh)}</div>
+            <div className="text-lg font-semibold tabular-nums">
+              {formatPricePerKwh(price.data.feedInPerKwh)}
+            </div>
           </div>
           <p className="text-fg-muted col-span-2 text-xs">
             Published {formatDateTime(price.data.publishedAt)} · update #{price.data.sequence}
@@ -207,7 +220,13 @@ function ProductionChart() {
       action={
         <div className="flex gap-1" role="group" aria-label="Chart resolution">
           {(["hour", "day"] as const).map((b) => (
-            <Button key={b} size="sm" variant={bucket === b ? "secondary" : "ghost"} onClick={() => setBucket(b)} aria-pressed={bucket === b}>
+            <Button
+              key={b}
+              size="sm"
+              variant={bucket === b ? "secondary" : "ghost"}
+              onClick={() => setBucket(b)}
+              aria-pressed={bucket === b}
+            >
               {WINDOW_LABEL[b]}
             </Button>
           ))}
@@ -221,8 +240,11 @@ function ProductionChart() {
         <ErrorBlock error={stats.error} onRetry={() => void stats.refetch()} />
       ) : view === "empty" ? (
         <EmptyBlock>
-          No readings in this period. <Link className="text-accent underline" href="/meters">Register a meter</Link> and its
-          signed readings show up here.
+          No readings in this period.{" "}
+          <Link className="text-accent underline" href="/meters">
+            Register a meter
+          </Link>{" "}
+          and its signed readings show up here.
         </EmptyBlock>
       ) : (
         <EnergyChart
@@ -258,7 +280,10 @@ function useMintTimes(items: readonly MintItem[] | undefined): Map<number, MintT
 
 function MintHistory() {
   const trpc = useTRPC();
-  const mints = useQuery({ ...trpc.meters.mints.queryOptions({ limit: 10 }), refetchInterval: 15_000 });
+  const mints = useQuery({
+    ...trpc.meters.mints.queryOptions({ limit: 10 }),
+    refetchInterval: 15_000,
+  });
   const times = useMintTimes(mints.data?.items);
   return (
     <Panel title="Minted GRID">
@@ -269,18 +294,26 @@ function MintHistory() {
         <ErrorBlock error={mints.error} onRetry={() => void mints.refetch()} />
       ) : mints.data.items.length === 0 ? (
         <EmptyBlock>
-          No mints recorded yet. Surplus from your active meters is minted as GRID by the mint poller; the balance above
-          is read from the chain directly, this history follows as the indexer records each mint.
+          No mints recorded yet. Surplus from your active meters is minted as GRID by the mint
+          poller; the balance above is read from the chain directly, this history follows as the
+          indexer records each mint.
         </EmptyBlock>
       ) : (
         <>
           <p className="text-sm">
             Total{" "}
-            <span className="font-semibold" data-testid="minted-total" title={gridEnergyTitle(mints.data.totalWh)}>
+            <span
+              className="font-semibold"
+              data-testid="minted-total"
+              title={gridEnergyTitle(mints.data.totalWh)}
+            >
               {formatGrid(mints.data.totalWh)}
             </span>
           </p>
-          <ul className="flex flex-col divide-y divide-[var(--line)] text-sm" data-testid="mint-history">
+          <ul
+            className="flex flex-col divide-y divide-[var(--line)] text-sm"
+            data-testid="mint-history"
+          >
             {mints.data.items.map((m) => {
               const at = times.get(m.id);
               return (
@@ -307,7 +340,12 @@ function MintHistory() {
 /** The dashboard's shape while the session loads: grey blocks where the panels will be. */
 export function DashboardSkeleton() {
   return (
-    <div className="grid gap-6 lg:grid-cols-3" aria-busy="true" aria-label="Loading your dashboard" role="status">
+    <div
+      className="grid gap-6 lg:grid-cols-3"
+      aria-busy="true"
+      aria-label="Loading your dashboard"
+      role="status"
+    >
       <PanelSkeleton className="lg:col-span-3" blocks={["h-24"]} />
       <PanelSkeleton className="lg:col-span-2" blocks={["h-72"]} />
       <PanelSkeleton blocks={["h-24"]} />
@@ -343,7 +381,9 @@ export function DashboardContent() {
           </div>
           <ProfileCard />
           <Panel title="Recent trades" className="lg:col-span-3">
-            <EmptyBlock>Trading opens with the order book. Your fills will be listed here.</EmptyBlock>
+            <EmptyBlock>
+              Trading opens with the order book. Your fills will be listed here.
+            </EmptyBlock>
             <Link href="/trade" className={`${buttonClasses("secondary", "sm")} self-start`}>
               Go to Trade
             </Link>
