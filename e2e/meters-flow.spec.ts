@@ -14,10 +14,21 @@ import crypto from "node:crypto";
 import bs58 from "bs58";
 import { registryAddress } from "~/programs/registry/client";
 import { encodeReading } from "~/lib/meter-reading";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { accountButton, connectWallet, ownClientAddress, startSignIn } from "./fixtures/app";
 import { KEYS, publicKeyOf, testKey } from "./fixtures/keys";
 import { installTestWallet } from "./fixtures/wallet";
+
+/** A fresh prosumer signed in on the Meters page, with 1 test SOL for fees and rent. */
+async function prosumerOnMetersPage(page: Page, address: string) {
+  await ownClientAddress(page);
+  await page.goto("/meters");
+  await connectWallet(page);
+  await startSignIn(page, "Prosumer");
+  await expect(accountButton(page, address)).toBeVisible();
+  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
+  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+}
 
 function meterKeys() {
   const { privateKey } = crypto.generateKeyPairSync("ed25519");
@@ -161,13 +172,7 @@ test("a double-clicked Register meter registers one meter; the form then starts 
   test.setTimeout(90_000);
   const key = testKey(`meters-double-${crypto.randomUUID()}`);
   const wallet = await installTestWallet(page, { secretKey: key.secretKey });
-  await ownClientAddress(page);
-  await page.goto("/meters");
-  await connectWallet(page);
-  await startSignIn(page, "Prosumer");
-  await expect(accountButton(page, key.address)).toBeVisible();
-  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
-  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+  await prosumerOnMetersPage(page, key.address);
 
   const meterId = `e2e-dbl-${crypto.randomBytes(3).toString("hex")}`;
   await page.getByLabel("Meter id").fill(meterId);
@@ -207,13 +212,7 @@ test("declining the registration in the wallet says so and registers nothing", a
     secretKey: key.secretKey,
     behaviour: { rejectSignTransaction: true },
   });
-  await ownClientAddress(page);
-  await page.goto("/meters");
-  await connectWallet(page);
-  await startSignIn(page, "Prosumer");
-  await expect(accountButton(page, key.address)).toBeVisible();
-  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
-  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+  await prosumerOnMetersPage(page, key.address);
 
   // A key generated in the browser: its secret is shown once, with a warning.
   await page.getByRole("button", { name: "Generate" }).click();
@@ -238,13 +237,7 @@ test("a key that is not an Ed25519 point is refused on chain, shown by the progr
 }) => {
   const key = testKey(`meters-badkey-${crypto.randomUUID()}`);
   const wallet = await installTestWallet(page, { secretKey: key.secretKey });
-  await ownClientAddress(page);
-  await page.goto("/meters");
-  await connectWallet(page);
-  await startSignIn(page, "Prosumer");
-  await expect(accountButton(page, key.address)).toBeVisible();
-  await page.getByRole("button", { name: "Get 1 test SOL" }).click();
-  await expect(page.getByRole("button", { name: "Get 1 test SOL" })).toHaveCount(0);
+  await prosumerOnMetersPage(page, key.address);
 
   // A program-derived address is 32 bytes of base58 but off the curve: no device can own it.
   await page.getByLabel("Meter public key (base58)").fill(registryAddress().toBase58());
