@@ -6,19 +6,18 @@
 import { loadDeployAuthority } from "../../server/solana/deploy-authority";
 import anchor from "@coral-xyz/anchor";
 import type { Program } from "@coral-xyz/anchor";
-import {
-  PublicKey,
-  SystemProgram,
-  type Keypair,
-  type TransactionInstruction,
-} from "@solana/web3.js";
+import { PublicKey, type Keypair, type TransactionInstruction } from "@solana/web3.js";
 import { expectOk, TestChain, toBigInt, type TxResult } from "~/programs/harness";
+import {
+  addFeederInstruction,
+  oracleInitializeInstruction,
+  oracleLimitsArg,
+  updatePriceInstruction,
+} from "./client";
 import { oracleIdl, type Oracle } from "./idl/oracle";
 
 const { BN } = anchor;
 export type BigNum = InstanceType<typeof BN>;
-/** Anchor's u64/i64 arguments are bn.js numbers. */
-const bn = (v: bigint) => new BN(v.toString());
 
 export const U64_MAX = (1n << 64n) - 1n;
 
@@ -79,13 +78,7 @@ interface RawLimits {
   maxJumpBps: number;
 }
 
-export const limitsArg = (l: Limits) => ({
-  minPrice: bn(l.minPrice),
-  maxPrice: bn(l.maxPrice),
-  maxStalenessSecs: l.maxStalenessSecs,
-  minUpdateIntervalSecs: l.minUpdateIntervalSecs,
-  maxJumpBps: l.maxJumpBps,
-});
+export const limitsArg = oracleLimitsArg;
 
 export const limitsFrom = (l: RawLimits): Limits => ({
   minPrice: toBigInt(l.minPrice),
@@ -130,22 +123,17 @@ export class OracleFixture {
     oracle = this.oracle,
     opts: { payer?: PublicKey; deployer?: PublicKey } = {},
   ): Promise<TransactionInstruction> {
-    return this.program.methods
-      .initialize(authority, limitsArg(limits))
-      .accountsStrict({
-        payer: opts.payer ?? this.chain.payer.publicKey,
-        deployer: opts.deployer ?? this.deployer.publicKey,
-        oracle,
-        systemProgram: SystemProgram.programId,
-      })
-      .instruction();
+    return oracleInitializeInstruction(this.program, {
+      payer: opts.payer ?? this.chain.payer.publicKey,
+      deployer: opts.deployer ?? this.deployer.publicKey,
+      authority,
+      limits,
+      oracle,
+    });
   }
 
   addFeederIx(feeder: PublicKey, authority = this.authority.publicKey, oracle = this.oracle) {
-    return this.program.methods
-      .addFeeder(feeder)
-      .accountsStrict({ authority, oracle })
-      .instruction();
+    return addFeederInstruction(this.program, { authority, feeder, oracle });
   }
 
   removeFeederIx(feeder: PublicKey, authority = this.authority.publicKey, oracle = this.oracle) {
@@ -181,10 +169,7 @@ export class OracleFixture {
   }
 
   updatePriceIx(feeder: PublicKey, retail: bigint, feedIn: bigint, oracle = this.oracle) {
-    return this.program.methods
-      .updatePrice(bn(retail), bn(feedIn))
-      .accountsStrict({ feeder, oracle })
-      .instruction();
+    return updatePriceInstruction(this.program, { feeder, retail, feedIn, oracle });
   }
 
   getPriceIx(oracle = this.oracle) {

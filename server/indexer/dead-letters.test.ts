@@ -59,7 +59,7 @@ async function publishPrice(): Promise<number> {
   price += 10_000;
   await env.chain.programs.oracle.methods
     .updatePrice(new anchor.BN(price), new anchor.BN(2_200_000))
-    .accountsStrict({ feeder: env.chain.operator.publicKey, oracle: oracleAddress(env.chain.programs.oracle.programId) })
+    .accountsStrict({ feeder: env.chain.operator.publicKey, oracle: oracleAddress() })
     .rpc();
   return price;
 }

@@ -178,7 +178,7 @@ describe("indexer", () => {
       .updatePrice(new anchor.BN(4_300_000), new anchor.BN(2_250_000))
       .accountsStrict({
         feeder: env.chain.operator.publicKey,
-        oracle: oracleAddress(env.chain.programs.oracle.programId),
+        oracle: oracleAddress(),
       })
       .rpc();
     expect((await env.tdb.db.select().from(mints)).length).toBe(mintsBefore);

@@ -69,7 +69,7 @@ describe("bootstrap", () => {
     );
     expect(registry.authority.toBase58()).toBe(env.chain.operator.publicKey.toBase58());
     const oracle = await env.chain.programs.oracle.account.oracle.fetch(
-      oracleAddress(env.chain.programs.oracle.programId),
+      oracleAddress(),
       "confirmed",
     );
     expect(oracle.retailPrice.toString()).toBe("4200000");

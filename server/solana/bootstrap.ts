@@ -6,12 +6,16 @@
  * `initialize` calls are co-signed by the deploy authority (deploy-authority.ts); the operator
  * pays and becomes the Registry and Oracle authority.
  */
-import { anchor } from "./anchor";
+import {
+  addFeederInstruction,
+  oracleAddress,
+  oracleInitializeInstruction,
+  updatePriceInstruction,
+  type OracleLimits,
+} from "~/programs/oracle/client";
 import {
   type Keypair,
   LAMPORTS_PER_SOL,
-  PublicKey,
-  SystemProgram,
   Transaction,
   type TransactionInstruction,
 } from "@solana/web3.js";
@@ -26,22 +30,20 @@ import { loadDeployAuthority } from "./deploy-authority";
 import type { ServerChain } from "./connection";
 import { airdrop } from "./tx";
 
-const { BN } = anchor;
-
 /** Retail 4.20 THB/kWh and feed-in 2.20 THB/kWh in THBC base units (6 decimals) per kWh. */
 export const INITIAL_RETAIL_PRICE = 4_200_000n;
 export const INITIAL_FEED_IN_PRICE = 2_200_000n;
 
 /** 0.1–100 THB/kWh, stale after 15 min, at most ±20 % per update. */
-export const DEFAULT_ORACLE_LIMITS = {
-  minPrice: new BN(100_000),
-  maxPrice: new BN(100_000_000),
+export const DEFAULT_ORACLE_LIMITS: OracleLimits = {
+  minPrice: 100_000n,
+  maxPrice: 100_000_000n,
   maxStalenessSecs: 900,
   minUpdateIntervalSecs: 0,
   maxJumpBps: 2_000,
 };
 
-export const oracleAddress = (programId: PublicKey) => PublicKey.findProgramAddressSync([Buffer.from("oracle")], programId)[0];
+export { oracleAddress };
 
 export interface BootstrapResult {
   /** What this run did (empty when everything was already there). */
@@ -65,7 +67,9 @@ export async function bootstrapChain(
   const deploy = () => (deployer ??= (options.deployAuthority ?? loadDeployAuthority)());
   // The operator (the provider's wallet) pays; co-signers sign too.
   const send = (ix: TransactionInstruction, signers: Keypair[]) =>
-    programs.registry.provider.sendAndConfirm!(new Transaction().add(ix), signers, { commitment: "confirmed" });
+    programs.registry.provider.sendAndConfirm!(new Transaction().add(ix), signers, {
+      commitment: "confirmed",
+    });
 
   if (chain.local) {
     const balance = await connection.getBalance(me, "confirmed");
@@ -75,27 +79,44 @@ export async function bootstrapChain(
     }
   }
 
-  const registry = await programs.registry.account.registry.fetchNullable(registryAddress(), "confirmed");
+  const registry = await programs.registry.account.registry.fetchNullable(
+    registryAddress(),
+    "confirmed",
+  );
   if (!registry) {
-    const ix = await registryInitializeInstruction(programs.registry, { payer: me, deployer: deploy().publicKey, authority: me });
+    const ix = await registryInitializeInstruction(programs.registry, {
+      payer: me,
+      deployer: deploy().publicKey,
+      authority: me,
+    });
     await send(ix, [deploy()]);
     done.push("registry.initialize (operator is the authority)");
   } else if (!registry.authority.equals(me)) {
-    warnings.push(`the Registry authority is ${registry.authority.toBase58()}, not the operator: admin actions from the console will fail`);
+    warnings.push(
+      `the Registry authority is ${registry.authority.toBase58()}, not the operator: admin actions from the console will fail`,
+    );
   }
 
   if (!(await connection.getAccountInfo(tokenConfigAddress(), "confirmed"))) {
-    await send(await energyTokenInitializeInstruction(programs.energyToken, { payer: me, deployer: deploy().publicKey }), [deploy()]);
+    await send(
+      await energyTokenInitializeInstruction(programs.energyToken, {
+        payer: me,
+        deployer: deploy().publicKey,
+      }),
+      [deploy()],
+    );
     done.push("energy_token.initialize (GRID mint)");
   }
 
-  const oraclePda = oracleAddress(programs.oracle.programId);
+  const oraclePda = oracleAddress();
   let oracle = await programs.oracle.account.oracle.fetchNullable(oraclePda, "confirmed");
   if (!oracle) {
-    const ix = await programs.oracle.methods
-      .initialize(me, DEFAULT_ORACLE_LIMITS)
-      .accountsStrict({ payer: me, deployer: deploy().publicKey, oracle: oraclePda, systemProgram: SystemProgram.programId })
-      .instruction();
+    const ix = await oracleInitializeInstruction(programs.oracle, {
+      payer: me,
+      deployer: deploy().publicKey,
+      authority: me,
+      limits: DEFAULT_ORACLE_LIMITS,
+    });
     await send(ix, [deploy()]);
     done.push("oracle.initialize");
     oracle = await programs.oracle.account.oracle.fetch(oraclePda, "confirmed");
@@ -103,17 +124,24 @@ export async function bootstrapChain(
   const feeders = oracle.feeders.slice(0, oracle.feederCount);
   if (!feeders.some((f) => f.equals(me))) {
     if (oracle.authority.equals(me)) {
-      await programs.oracle.methods.addFeeder(me).accountsStrict({ authority: me, oracle: oraclePda }).rpc();
+      await send(await addFeederInstruction(programs.oracle, { authority: me, feeder: me }), []);
       done.push("oracle.add_feeder(operator)");
     } else {
-      warnings.push(`the Oracle authority is ${oracle.authority.toBase58()}: cannot add the operator as feeder`);
+      warnings.push(
+        `the Oracle authority is ${oracle.authority.toBase58()}: cannot add the operator as feeder`,
+      );
     }
   }
-  if (oracle.updateCount.isZero() && (feeders.some((f) => f.equals(me)) || oracle.authority.equals(me))) {
-    await programs.oracle.methods
-      .updatePrice(new BN(INITIAL_RETAIL_PRICE.toString()), new BN(INITIAL_FEED_IN_PRICE.toString()))
-      .accountsStrict({ feeder: me, oracle: oraclePda })
-      .rpc();
+  if (
+    oracle.updateCount.isZero() &&
+    (feeders.some((f) => f.equals(me)) || oracle.authority.equals(me))
+  ) {
+    const ix = await updatePriceInstruction(programs.oracle, {
+      feeder: me,
+      retail: INITIAL_RETAIL_PRICE,
+      feedIn: INITIAL_FEED_IN_PRICE,
+    });
+    await send(ix, []);
     done.push("oracle.update_price(4.20 / 2.20 THB/kWh)");
   }
 

@@ -3,7 +3,7 @@
  * `prices` table; when it has none yet (indexer behind or not running), read the Oracle account
  * through the server's Connection. null when no price was ever published.
  */
-import { PublicKey } from "@solana/web3.js";
+import { oracleAddress } from "~/programs/oracle/client";
 import { z } from "zod";
 import { getLatestPrice } from "~/db/queries/dashboard";
 import { createTRPCRouter, publicProcedure } from "../trpc";
@@ -34,7 +34,7 @@ export const marketRouter = createTRPCRouter({
     }
     const { chain } = await routerChainDeps();
     const { programs } = chain();
-    const oraclePda = PublicKey.findProgramAddressSync([Buffer.from("oracle")], programs.oracle.programId)[0];
+    const oraclePda = oracleAddress();
     let oracle;
     try {
       oracle = await programs.oracle.account.oracle.fetchNullable(oraclePda, "confirmed");
