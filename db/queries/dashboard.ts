@@ -16,11 +16,7 @@ import {
   type ReadingState,
   type User,
 } from "../schema";
-
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const r: unknown = await db.execute(query);
-  return Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows;
-}
+import { rowsOf } from "../rows";
 
 // Users -----------------------------------------------------------------------------------------
 

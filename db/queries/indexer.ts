@@ -4,15 +4,11 @@
  * so replaying a transaction (catch-up after a live notification, a restart, `npm run reindex`)
  * changes nothing.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { indexerCursors, type IndexerCursor } from "../schema";
 import { eq } from "drizzle-orm";
-
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const r: unknown = await db.execute(query);
-  return Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows;
-}
+import { rowsOf } from "../rows";
 
 export async function getCursor(db: Db, program: string): Promise<IndexerCursor | undefined> {
   const [row] = await db

@@ -8,14 +8,10 @@
  * readings (oldest first, up to `maxPerMeter`) until now() + lease. A crashed run's lease simply
  * expires. PGlite runs the same SQL (one connection, so the locks never contend).
  */
-import { count, sql, type SQL } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { meterReadings } from "../schema";
-
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const r: unknown = await db.execute(query);
-  return Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows;
-}
+import { rowsOf } from "../rows";
 
 export interface ClaimedReading {
   id: number;

@@ -25,9 +25,10 @@
  * Rows go in through jsonb_to_recordset: a constant statement text with one parameter, whatever
  * the group size.
  */
-import { count, eq, sql, type SQL } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { meterReadings } from "../schema";
+import { rowsOf } from "../rows";
 
 export interface ReadingToStore {
   meterId: string;
@@ -100,12 +101,6 @@ interface OlderRow {
   pc: string | null;
   np: string | null;
   nc: string | null;
-}
-
-/** Both drivers' raw results as an array of rows (postgres-js: a RowList; PGlite: `.rows`). */
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const r: unknown = await db.execute(query);
-  return Array.isArray(r) ? (r as T[]) : (r as { rows: T[] }).rows;
 }
 
 /** The most Wh a meter may produce in an interval: floor(capacity_w × elapsed / 3600). */

@@ -8,6 +8,7 @@
  */
 import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
+import { rowsOf } from "~/db/rows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbDriver } from "~/db/client";
 import { getMeterByMeterId } from "~/db/queries/meters";
@@ -58,13 +59,13 @@ interface Row {
   wh: string;
 }
 
-async function rowsOf(fx: GatewayFixture, meterId: string): Promise<Row[]> {
-  const r: unknown = await fx.tdb.db.execute(
+function readingRows(fx: GatewayFixture, meterId: string): Promise<Row[]> {
+  return rowsOf<Row>(
+    fx.tdb.db,
     sql`select id::float8 as id, extract(epoch from reading_at)::float8 as t, state::text as state,
                production_register_wh::text as reg, production_wh::text as wh
         from meter_readings where meter_id = ${meterId} order by id`,
   );
-  return Array.isArray(r) ? (r as Row[]) : (r as { rows: Row[] }).rows;
 }
 
 /** A register that grows with time, as a meter's does: 3 Wh per 10 s. */
@@ -76,7 +77,7 @@ const registerAt = (base: number, t: number) => ((t - base) / 10) * 3 + 1_000;
  * the newest register minus the baseline's (the first row).
  */
 async function checkMeter(fx: GatewayFixture, meter: TestMeter, answers: Answer[]) {
-  const rows = await rowsOf(fx, meter.meterId);
+  const rows = await readingRows(fx, meter.meterId);
   expect(answers.filter((a) => a.status !== 201)).toEqual([]);
   expect(rows.length).toBe(answers.length);
   const byId = new Map(rows.map((r) => [r.id, r.t]));

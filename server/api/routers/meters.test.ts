@@ -6,6 +6,7 @@
 import bs58 from "bs58";
 import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { sql } from "drizzle-orm";
+import { rowsOf } from "~/db/rows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateMeterKeyPair } from "~/lib/meter-reading";
 import {
@@ -120,21 +121,16 @@ describe("meters router", () => {
   it("syncFromChain answers CONFLICT, not a 500, when a stale database row holds the meter's device key; nothing is half-written", async () => {
     const { meterId, keys, browser } = await prosumerWithPendingMeter();
     // A row from before the chain refused duplicate keys: another meter id with this device key.
-    const rowsOf = (r: unknown) =>
-      (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, unknown>[];
-    const ownerId = rowsOf(await env.tdb.db.execute(sql`select id from users limit 1`))[0]!
-      .id as number;
+    const [owner] = await rowsOf<{ id: number }>(env.tdb.db, sql`select id from users limit 1`);
     await env.tdb.db.execute(
       sql`insert into meters (meter_id, owner_id, public_key, type, zone, rated_capacity_w, status)
-          values (${`${meterId}-stale`}, ${ownerId}, ${bs58.encode(keys.publicKey)}, 'solar', '1', 1000, 'pending')`,
+          values (${`${meterId}-stale`}, ${owner!.id}, ${bs58.encode(keys.publicKey)}, 'solar', '1', 1000, 'pending')`,
     );
     await expect(browser.call((c) => c.meters.syncFromChain({ meterId }))).rejects.toMatchObject({
       appCode: "CONFLICT",
     });
     expect(
-      rowsOf(
-        await env.tdb.db.execute(sql`select meter_id from meters where meter_id = ${meterId}`),
-      ),
+      await rowsOf(env.tdb.db, sql`select meter_id from meters where meter_id = ${meterId}`),
     ).toEqual([]);
   });
 
