@@ -108,6 +108,18 @@ export function maxProductionWh(ratedCapacityW: number, elapsedSecs: number): bi
   return (BigInt(ratedCapacityW) * BigInt(elapsedSecs)) / 3_600n;
 }
 
+/** A stored reading's time and registers (Wh). */
+interface RegistersAt {
+  t: number;
+  p: bigint;
+  c: bigint;
+}
+/** The stored readings just before and just after a delayed reading's time. */
+interface Neighbours {
+  prev: RegistersAt | null;
+  next: Omit<RegistersAt, "t"> | null;
+}
+
 const keyOf = (meterId: string, t: number) => `${t}\u0000${meterId}`;
 
 /**
@@ -118,10 +130,8 @@ const keyOf = (meterId: string, t: number) => `${t}\u0000${meterId}`;
 function coveredRefusal(
   st: { activated_at: number | null; rated_capacity_w: number },
   r: ReadingToStore,
-  around:
-    | { prev: { t: number; p: bigint; c: bigint } | null; next: { p: bigint; c: bigint } | null }
-    | undefined,
-  groupPrev: { t: number; p: bigint; c: bigint } | undefined,
+  around: Neighbours | undefined,
+  groupPrev: RegistersAt | undefined,
 ): StoreRefusal | null {
   if (st.activated_at !== null && r.timestamp < st.activated_at) return "READING_BEFORE_ACTIVATION";
   let prev = around?.prev ?? null;
@@ -175,7 +185,7 @@ export async function storeReadings(
       /** Newest accepted timestamp (stored, or accepted earlier in this group). */
       last: number | null;
       /** Registers of the reading the next one is measured from; null: the next is a baseline. */
-      prev: { t: number; p: bigint; c: bigint } | null;
+      prev: RegistersAt | null;
     }
     const meterState = new Map<string, MeterDecision>();
     for (const m of locked) {
@@ -197,10 +207,7 @@ export async function storeReadings(
     type Existing = { id: number; p: string; c: string } | { pendingIndex: number };
     const existing = new Map<string, Existing>();
     /** For a delayed reading: the stored readings just before and just after its time. */
-    const neighbours = new Map<
-      string,
-      { prev: { t: number; p: bigint; c: bigint } | null; next: { p: bigint; c: bigint } | null }
-    >();
+    const neighbours = new Map<string, Neighbours>();
     if (older.length > 0) {
       const keysJson = JSON.stringify(older.map((r) => ({ m: r.meterId, t: r.timestamp })));
       const rows = await rowsOf<OlderRow>(
@@ -249,7 +256,7 @@ export async function storeReadings(
       { baseline: boolean; covered: boolean; productionWh: bigint; consumptionWh: bigint }
     >();
     /** The newest covered reading accepted in this group, per meter (a closer left neighbour). */
-    const coveredLast = new Map<string, { t: number; p: bigint; c: bigint }>();
+    const coveredLast = new Map<string, RegistersAt>();
     for (const i of order) {
       const r = items[i]!;
       const st = meterState.get(r.meterId);

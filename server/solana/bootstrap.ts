@@ -13,12 +13,7 @@ import {
   updatePriceInstruction,
   type OracleLimits,
 } from "~/programs/oracle/client";
-import {
-  type Keypair,
-  LAMPORTS_PER_SOL,
-  Transaction,
-  type TransactionInstruction,
-} from "@solana/web3.js";
+import { type Keypair, LAMPORTS_PER_SOL, type TransactionInstruction } from "@solana/web3.js";
 import {
   energyTokenInitializeInstruction,
   gridMintAddress,
@@ -27,6 +22,7 @@ import {
   tokenConfigAddress,
 } from "~/programs/registry/client";
 import { loadDeployAuthority } from "./deploy-authority";
+import { sendSigned } from "./registry-actions";
 import type { ServerChain } from "./connection";
 import { airdrop } from "./tx";
 
@@ -67,9 +63,7 @@ export async function bootstrapChain(
   const deploy = () => (deployer ??= (options.deployAuthority ?? loadDeployAuthority)());
   // The operator (the provider's wallet) pays; co-signers sign too.
   const send = (ix: TransactionInstruction, signers: Keypair[]) =>
-    programs.registry.provider.sendAndConfirm!(new Transaction().add(ix), signers, {
-      commitment: "confirmed",
-    });
+    sendSigned(programs, ix, signers);
 
   if (chain.local) {
     const balance = await connection.getBalance(me, "confirmed");

@@ -3,7 +3,12 @@
  * and what the admin console executes with the operator key after its admin check
  * (set_meter_status, set_user_status). Used by the simulator, the tests and the benchmark.
  */
-import { type Keypair, type PublicKey, Transaction } from "@solana/web3.js";
+import {
+  type Keypair,
+  type PublicKey,
+  Transaction,
+  type TransactionInstruction,
+} from "@solana/web3.js";
 import {
   type ChainMeterStatus,
   type ChainMeterType,
@@ -21,10 +26,15 @@ export type { ChainMeterStatus, ChainMeterType, ChainUserType };
 const variant = <K extends string>(k: K) => ({ [k]: {} }) as Record<K, Record<string, never>>;
 
 /** Sends like Anchor's `.rpc()`: the provider's wallet pays the fee, `signers` co-sign. */
-async function sendSigned(programs: ChainPrograms, tx: Transaction, signers: Keypair[]): Promise<string> {
+export async function sendSigned(
+  programs: ChainPrograms,
+  tx: Transaction | TransactionInstruction,
+  signers: Keypair[],
+): Promise<string> {
   const provider = programs.registry.provider;
   if (!provider.sendAndConfirm) throw new Error("the registry program has no sending provider");
-  return provider.sendAndConfirm(tx, signers, { commitment: "confirmed" });
+  const transaction = tx instanceof Transaction ? tx : new Transaction().add(tx);
+  return provider.sendAndConfirm(transaction, signers, { commitment: "confirmed" });
 }
 
 /** register_user, signed by the wallet; `payer` (default: the wallet) pays the rent. */
@@ -39,8 +49,11 @@ export async function registerUser(
     name: params.name,
     payer: payer.publicKey,
   });
-  const tx = new Transaction().add(ix);
-  return sendSigned(programs, tx, payer === params.wallet ? [params.wallet] : [params.wallet, payer]);
+  return sendSigned(
+    programs,
+    ix,
+    payer === params.wallet ? [params.wallet] : [params.wallet, payer],
+  );
 }
 
 /** register_meter, signed by the owner; the meter starts Pending until the admin activates it. */
@@ -66,8 +79,7 @@ export async function registerMeter(
     ratedCapacityW: params.ratedCapacityW,
     payer: payer.publicKey,
   });
-  const tx = new Transaction().add(ix);
-  return sendSigned(programs, tx, payer === params.owner ? [params.owner] : [params.owner, payer]);
+  return sendSigned(programs, ix, payer === params.owner ? [params.owner] : [params.owner, payer]);
 }
 
 /** Admin: set_meter_status with the Registry authority (the operator key). */
@@ -80,8 +92,7 @@ export async function setMeterStatusOnChain(
     meterId: params.meterId,
     status: params.status,
   });
-  const tx = new Transaction().add(ix);
-  return sendSigned(programs, tx, [params.authority]);
+  return sendSigned(programs, ix, [params.authority]);
 }
 
 /** Admin: set_user_status with the Registry authority. */
@@ -91,7 +102,11 @@ export async function setUserStatusOnChain(
 ): Promise<string> {
   return programs.registry.methods
     .setUserStatus(variant(params.status) as never)
-    .accountsStrict({ authority: params.authority.publicKey, registry: registryAddress(), user: userAddress(params.wallet) })
+    .accountsStrict({
+      authority: params.authority.publicKey,
+      registry: registryAddress(),
+      user: userAddress(params.wallet),
+    })
     .signers([params.authority])
     .rpc();
 }
