@@ -17,6 +17,7 @@ import type { AppErrorCode, AppErrorPayload } from "~/lib/app-error-codes";
 import { getAuthConfig, type AuthConfig } from "~/server/auth/config";
 import { resolveSession, type SessionInfo } from "~/server/auth/sign-in";
 import { AppError, findAppError } from "~/server/errors";
+import { clientIp } from "~/server/http/client-ip";
 import type { EventBus } from "~/server/redis/event-bus";
 import { rateLimit, type RateLimitPolicyName } from "~/server/redis/rate-limit";
 
@@ -32,18 +33,6 @@ export interface CreateContextOptions {
   auth?: AuthConfig;
   /** Live notices (live.events); defaults to the process's bus. Tests pass an in-memory one. */
   eventBus?: EventBus;
-}
-
-/**
- * The client's address: the first X-Forwarded-For hop (set by the proxy in front of the app),
- * else X-Real-IP. Only meaningful behind a proxy that overwrites these headers.
- */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded;
-  const real = headers.get("x-real-ip")?.trim();
-  if (real) return real;
-  return "unknown";
 }
 
 export async function createTRPCContext(opts: CreateContextOptions) {

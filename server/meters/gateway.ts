@@ -31,6 +31,7 @@ import { getGatewayMeters, type GatewayMeter } from "~/db/queries/meters";
 import type { ReadingToStore } from "~/db/queries/readings";
 import { APP_ERROR_CODES, type AppErrorCode } from "~/lib/app-error-codes";
 import { AppError, appErrorResponse } from "~/server/errors";
+import { clientIp } from "~/server/http/client-ip";
 import type { RateLimitResult } from "~/server/redis/rate-limit";
 import type { GatewayConfig } from "./config";
 import { MeterCache } from "./meter-cache";
@@ -85,15 +86,6 @@ export type ItemResult =
       /** Seconds, for 429. */
       retry_after?: number;
     };
-
-/** The client's address: the first X-Forwarded-For hop (the proxy in front sets it), else X-Real-IP. */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded;
-  const real = headers.get("x-real-ip")?.trim();
-  if (real) return real;
-  return "unknown";
-}
 
 function refusal(
   code: AppErrorCode,
