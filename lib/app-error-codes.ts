@@ -181,6 +181,23 @@ export const APP_ERROR_CODES = {
     meaning:
       "The database could not be written; retry (a retry of a stored reading answers duplicate).",
   },
+  // Cron routes (/api/cron/mint, /api/cron/index): callers are schedulers, not people. A failed
+  // pass is logged on the server; the answer names only which pass failed.
+  CRON_UNAUTHORIZED: {
+    ...UNAUTHORIZED,
+    meaning: "Missing or wrong cron secret (send Authorization: Bearer CRON_SECRET).",
+  },
+  MINT_POLLER_FAILED: {
+    trpcCode: "SERVICE_UNAVAILABLE",
+    httpStatus: 503,
+    meaning:
+      "The mint poller pass failed (chain or database unreachable); readings stay queued for the next pass.",
+  },
+  INDEXER_FAILED: {
+    trpcCode: "SERVICE_UNAVAILABLE",
+    httpStatus: 503,
+    meaning: "The indexer could not start or finish its catch-up pass; the next call retries.",
+  },
   INTERNAL: {
     trpcCode: "INTERNAL_SERVER_ERROR",
     httpStatus: 500,

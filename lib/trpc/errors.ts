@@ -55,6 +55,9 @@ const APP_ERROR_TEXT: Record<AppErrorCode, string> = {
   READING_REGISTER_DECREASED: "A meter register went backwards: registers only ever grow.",
   READING_BEFORE_ACTIVATION: "The meter's first reading is older than its activation.",
   STORE_UNAVAILABLE: "The reading could not be saved right now. Try again in a moment.",
+  CRON_UNAUTHORIZED: "That background job needs the platform's cron secret.",
+  MINT_POLLER_FAILED: "Minting couldn't run just now; the readings stay queued. Try again in a moment.",
+  INDEXER_FAILED: "The chain indexer couldn't catch up just now. Try again in a moment.",
   INTERNAL: "Something went wrong on the server. Try again in a moment.",
 };
 

@@ -1,22 +1,48 @@
 /**
- * GET/POST /api/cron/mint: `Authorization: Bearer CRON_SECRET` or 401; runs one poller pass and
- * answers its JSON summary (503 when the chain or the database cannot be reached).
+ * The cron routes' one contract (GET/POST /api/cron/mint and /api/cron/index):
+ * `Authorization: Bearer CRON_SECRET` or 401 CRON_UNAUTHORIZED; then one pass, answered as
+ * `{ ok: true, ...result }`, or the pass's failure code (503) through AppError, the same
+ * `{ error: { code, message } }` body and status mapping as every other route
+ * (server/errors.ts appErrorResponse). A failure's own message (RPC URLs, SQL, stack) is logged
+ * here and never sent: the caller is a scheduler and only needs to know which pass failed.
  */
+import { AppError, appErrorResponse, findAppError, type AppErrorCode } from "~/server/errors";
 import type { MintPollerSummary } from "./mint-poller";
 import { bearerMatches } from "./run";
 
-export async function handleMintCron(
+export interface CronJob<T extends Record<string, unknown>> {
+  /** For the log line: "mint", "index". */
+  name: string;
+  secret: string;
+  /** The code a failed pass answers with. */
+  failure: AppErrorCode;
+  run: () => Promise<T>;
+}
+
+export async function handleCron<T extends Record<string, unknown>>(
+  request: Request,
+  job: CronJob<T>,
+): Promise<Response> {
+  if (!bearerMatches(request.headers.get("authorization"), job.secret)) {
+    return appErrorResponse(new AppError("CRON_UNAUTHORIZED"), { "WWW-Authenticate": "Bearer" });
+  }
+  try {
+    return Response.json({ ok: true, ...(await job.run()) });
+  } catch (err) {
+    console.error(`[cron/${job.name}] pass failed:`, err);
+    // An AppError is already client-safe (its code and message were written for callers).
+    return appErrorResponse(findAppError(err) ?? new AppError(job.failure, undefined, { cause: err }));
+  }
+}
+
+export function handleMintCron(
   request: Request,
   deps: { secret: string; run: () => Promise<MintPollerSummary> },
 ): Promise<Response> {
-  if (!bearerMatches(request.headers.get("authorization"), deps.secret)) {
-    return Response.json({ error: { code: "UNAUTHORIZED", message: "missing or wrong cron secret" } }, { status: 401 });
-  }
-  try {
-    const summary = await deps.run();
-    return Response.json({ ok: true, summary });
-  } catch (err) {
-    console.error("[cron/mint]", err);
-    return Response.json({ error: { code: "UNAVAILABLE", message: (err as Error).message.slice(0, 300) } }, { status: 503 });
-  }
+  return handleCron(request, {
+    name: "mint",
+    secret: deps.secret,
+    failure: "MINT_POLLER_FAILED",
+    run: async () => ({ summary: await deps.run() }),
+  });
 }

@@ -1,25 +1,23 @@
 /**
  * POST/GET /api/cron/index — makes sure this process's indexer is running and runs one catch-up
- * pass (server/indexer). Bearer CRON_SECRET.
+ * pass (server/indexer). Bearer CRON_SECRET; answers through server/poller/cron-handler.
  */
 import { env } from "~/env.js";
 import { ensureIndexerStarted } from "~/server/indexer/background";
-import { bearerMatches } from "~/server/poller/run";
+import { handleCron } from "~/server/poller/cron-handler";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-async function handle(request: Request): Promise<Response> {
-  if (!bearerMatches(request.headers.get("authorization"), env.CRON_SECRET)) {
-    return Response.json({ error: { code: "UNAUTHORIZED", message: "missing or wrong cron secret" } }, { status: 401 });
-  }
-  try {
-    const indexer = await ensureIndexerStarted();
-    const applied = await indexer.catchUp();
-    return Response.json({ ok: true, applied });
-  } catch (err) {
-    return Response.json({ error: { code: "UNAVAILABLE", message: (err as Error).message.slice(0, 300) } }, { status: 503 });
-  }
-}
+const handle = (request: Request) =>
+  handleCron(request, {
+    name: "index",
+    secret: env.CRON_SECRET,
+    failure: "INDEXER_FAILED",
+    run: async () => {
+      const indexer = await ensureIndexerStarted();
+      return { applied: await indexer.catchUp() };
+    },
+  });
 
 export { handle as GET, handle as POST };
