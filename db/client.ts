@@ -16,6 +16,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "~/env.js";
+import { dropProcessSingleton, processSingleton } from "~/lib/process-singleton";
 import { migrateDb } from "./migrate";
 import * as schema from "./schema";
 
@@ -65,25 +66,24 @@ export function openConfiguredDb(): DbHandle {
   return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(env.PGLITE_DIR);
 }
 
-const globalForDb = globalThis as unknown as { __gtxDb?: Promise<DbHandle> };
-
 /** The process-wide, migrated database handle. */
 export function getDbHandle(): Promise<DbHandle> {
-  globalForDb.__gtxDb ??= (async () => {
-    const handle = openConfiguredDb();
-    try {
-      await migrateDb(handle);
-      return handle;
-    } catch (err) {
-      await handle.close().catch(() => undefined);
+  return processSingleton("db", "", () =>
+    (async () => {
+      const handle = openConfiguredDb();
+      try {
+        await migrateDb(handle);
+        return handle;
+      } catch (err) {
+        await handle.close().catch(() => undefined);
+        throw err;
+      }
+    })().catch((err: unknown) => {
+      // Let the next request try again (e.g. PostgreSQL was still starting).
+      dropProcessSingleton("db");
       throw err;
-    }
-  })().catch((err: unknown) => {
-    // Let the next request try again (e.g. PostgreSQL was still starting).
-    globalForDb.__gtxDb = undefined;
-    throw err;
-  });
-  return globalForDb.__gtxDb;
+    }),
+  );
 }
 
 export async function getDb(): Promise<Db> {

@@ -4,6 +4,7 @@
  * bundles share one meter cache and one group-commit writer.
  */
 import { getDb, type Db } from "~/db/client";
+import { dropProcessSingleton, processSingleton } from "~/lib/process-singleton";
 import { AppError, appErrorResponse } from "~/server/errors";
 import { rateLimit } from "~/server/redis/rate-limit";
 import { coalesceLimits } from "./coalesce";
@@ -20,16 +21,16 @@ export function buildMeterGateway(db: Db, overrides: Partial<MeterGatewayDeps> =
   });
 }
 
-const store = globalThis as unknown as { __gtxMeterGateway?: Promise<MeterGateway> };
-
 function getMeterGateway(): Promise<MeterGateway> {
-  store.__gtxMeterGateway ??= getDb()
-    .then((db) => buildMeterGateway(db))
-    .catch((err: unknown) => {
-      store.__gtxMeterGateway = undefined;
-      throw err;
-    });
-  return store.__gtxMeterGateway;
+  // One per process; a failed database open is forgotten so the next request tries again.
+  return processSingleton("meterGateway", "", () =>
+    getDb()
+      .then((db) => buildMeterGateway(db))
+      .catch((err: unknown) => {
+        dropProcessSingleton("meterGateway");
+        throw err;
+      }),
+  );
 }
 
 async function withGateway(run: (gw: MeterGateway) => Promise<Response>): Promise<Response> {

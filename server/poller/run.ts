@@ -4,25 +4,24 @@
  * (a second caller gets the running one's result); several processes are safe by design.
  */
 import { getDb } from "~/db/client";
+import { dropProcessSingleton, processSingleton } from "~/lib/process-singleton";
 import { getServerChain } from "~/server/solana/server-chain";
 import { runMintPoller, type MintPollerSummary } from "./mint-poller";
 
-const store = globalThis as unknown as { __gtxMintRun?: Promise<MintPollerSummary> };
-
 export function runMintPollerNow(): Promise<MintPollerSummary> {
-  store.__gtxMintRun ??= (async () => {
-    const chain = getServerChain();
-    return runMintPoller({
-      db: await getDb(),
-      connection: chain.connection,
-      operator: chain.operator,
-      programs: chain.programs,
-      log: (line) => console.error(line),
-    });
-  })().finally(() => {
-    store.__gtxMintRun = undefined;
-  });
-  return store.__gtxMintRun;
+  // Shared by every route bundle in the process, so two callers never run the poller at once.
+  return processSingleton("mintRun", "", () =>
+    (async () => {
+      const chain = getServerChain();
+      return runMintPoller({
+        db: await getDb(),
+        connection: chain.connection,
+        operator: chain.operator,
+        programs: chain.programs,
+        log: (line) => console.error(line),
+      });
+    })().finally(() => dropProcessSingleton("mintRun")),
+  );
 }
 
 /** Constant-time check of `Authorization: Bearer <secret>`. */

@@ -8,6 +8,7 @@
  */
 import { Redis } from "@upstash/redis";
 import { env } from "~/env.js";
+import { processSingleton } from "~/lib/process-singleton";
 import { RedisOutageReporter, describeRedisError } from "./outage";
 
 export { RedisOutageReporter, describeRedisError, redisUnavailableMessage } from "./outage";
@@ -38,23 +39,6 @@ export function createRedisClient({
 }
 
 export const redisRestUrl = env.UPSTASH_REDIS_REST_URL;
-
-/**
- * One value per process for `name`, rebuilt only when `key` (the settings it was built from)
- * changes. Next.js may load this module once per route bundle and again on every dev reload;
- * in-process state (fallback counters, the event bus, the outage flag) must still be one.
- */
-export function processSingleton<T>(name: string, key: string, create: () => T): T {
-  type Store = Map<string, { key: string; value: unknown }>;
-  const root = globalThis as unknown as Record<symbol, Store | undefined>;
-  const sym = Symbol.for("gridtokenx.server.redis");
-  const store = (root[sym] ??= new Map() as Store);
-  const hit = store.get(name);
-  if (hit?.key === key) return hit.value as T;
-  const value = create();
-  store.set(name, { key, value });
-  return value;
-}
 
 /** The shared client, built from UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN. */
 export const redis: Redis = createRedisClient({

@@ -18,8 +18,8 @@
 import { EventEmitter } from "node:events";
 import type { Redis } from "@upstash/redis";
 import { env } from "~/env.js";
+import { processSingleton } from "~/lib/process-singleton";
 import {
-  processSingleton,
   redis as sharedRedis,
   redisOutage,
   type RedisOutageReporter,

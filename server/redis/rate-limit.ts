@@ -11,8 +11,8 @@ import { createHash } from "node:crypto";
 import { Ratelimit, type Duration } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import { env } from "~/env.js";
+import { processSingleton } from "~/lib/process-singleton";
 import {
-  processSingleton,
   redis as sharedRedis,
   redisOutage,
   type RedisOutageReporter,
