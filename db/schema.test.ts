@@ -63,6 +63,7 @@ describe.each(targets)("schema on $label", ({ driver }) => {
       "api_keys",
       "audit_log",
       "auth_nonces",
+      "counters",
       "erc_certificates",
       "indexer_cursors",
       "indexer_dead_letters",

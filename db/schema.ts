@@ -478,6 +478,19 @@ export const mints = pgTable(
   ],
 );
 
+/**
+ * The counter example program's accounts, from its CounterIncremented events (proof that a new
+ * program is one list entry plus its handler file). `count` only grows, so replays keep the max.
+ */
+export const counters = pgTable("counters", {
+  pda: text("pda").primaryKey(),
+  authority: text("authority").notNull(),
+  count: bigint("count", { mode: "bigint" }).notNull(),
+  lastSignature: text("last_signature").notNull(),
+  lastSlot: bigint("last_slot", { mode: "number" }).notNull(),
+  updatedAt: updatedAt(),
+});
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Meter = typeof meters.$inferSelect;
@@ -493,3 +506,4 @@ export type IndexerCursor = typeof indexerCursors.$inferSelect;
 export type IndexerDeadLetter = typeof indexerDeadLetters.$inferSelect;
 export type Price = typeof prices.$inferSelect;
 export type Mint = typeof mints.$inferSelect;
+export type Counter = typeof counters.$inferSelect;

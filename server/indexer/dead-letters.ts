@@ -16,7 +16,7 @@ import { describeError, isConflictError } from "~/db/retry";
 import { AppError } from "~/server/errors";
 import type { ChainPrograms } from "~/server/solana/connection";
 import { DEAD_LETTER_MAX_ERROR_CHARS, isUnavailableError } from "./failures";
-import { applyChainTx, createEventParsers, type Publish } from "./indexer";
+import { applyChainTx, createChainDecoder, type Publish } from "./indexer";
 
 export interface DeadLetterRetryResult {
   outcome: "resolved" | "failed";
@@ -52,10 +52,9 @@ export async function retryDeadLetter(p: {
   try {
     const notes = await applyChainTx(
       p.db,
-      createEventParsers(p.programs),
+      createChainDecoder(p.programs),
       { signature: dl.signature, slot: tx.slot, blockTime: tx.blockTime ?? null, logs: tx.meta?.logMessages ?? [] },
-      undefined,
-      { resolveDeadLetter: { program: dl.program } },
+      { resolveDeadLetters: [dl.program] },
     );
     for (const n of notes) await p.publish?.(n.channel, n.payload).catch(() => undefined);
   } catch (err) {

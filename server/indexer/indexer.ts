@@ -2,15 +2,21 @@
  * Chain events → PostgreSQL. The chain is the source of truth; these tables are a query cache
  * that `npm run reindex` can rebuild from the chain alone.
  *
- * Two paths feed one serial queue of transactions:
- *  - live: `logsSubscribe` per program (registry, energy_token, oracle); each notification's logs
- *    are parsed with Anchor's EventParser and applied at once (low latency);
- *  - catch-up: per program, `getSignaturesForAddress` back to the stored cursor, then each
- *    transaction oldest first, applied and the cursor advanced in the same database transaction.
- *    It runs on start, after live notifications (debounced) and on a slow timer, so a missed
- *    notification or a restart is covered and the cursor only ever moves over applied history.
+ * It follows every program of the list (server/chain/programs.ts). Each event is applied by the
+ * handler its program's file names (server/indexer/handlers/<p>.ts), keyed by program id and
+ * event name. Three paths feed one serial queue of transactions:
+ *  - live: `logsSubscribe` per program; a notification's logs are parsed with Anchor's
+ *    EventParser and applied at once (low latency); a transaction that touches several programs
+ *    arrives once per program and is applied on the first;
+ *  - catch-up: per program, `getSignaturesForAddress` back to its stored cursor; the lists are
+ *    merged, so a transaction in several of them is fetched and applied once, oldest first, and
+ *    the cursors of its programs move in the same database transaction. It runs on start, after
+ *    live notifications (debounced) and on a slow timer, so a missed notification or a restart
+ *    is covered and a cursor only ever moves over applied history;
+ *  - on request: `applySignatures` (a router that needs a fresh row right after the browser's
+ *    transaction confirmed) fetches and applies the given transactions.
  * Applying a transaction twice changes nothing (db/queries/indexer.ts), so the overlap is harmless.
- * After each commit a small event goes out on the event bus (channels below).
+ * After each commit a small notice goes out on the event bus, once per transaction.
  *
  * One bad transaction never stops it: one that cannot be applied after DEAD_LETTER_AFTER_ATTEMPTS
  * tries (a constraint violation, an event it cannot decode; see failures.ts) is written to
@@ -21,6 +27,8 @@
 import type { BorshCoder } from "@coral-xyz/anchor";
 import { anchor } from "~/server/solana/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
+import { chainProgramEntries, type LiveChannel } from "~/server/chain/programs";
+import type { ChainTx, IndexerNote, IndexerTx } from "~/server/chain/types";
 import type { Db } from "~/db/client";
 import { describeError, retryOnConflict } from "~/db/retry";
 import {
@@ -28,17 +36,7 @@ import {
   recordDeadLetter,
   resolveDeadLetter,
 } from "~/db/queries/indexer-dead-letters";
-import {
-  confirmChainReading,
-  getCursor,
-  recordChainMint,
-  recordChainPrice,
-  setChainMeterStatus,
-  setChainUserStatus,
-  setCursor,
-  upsertChainMeter,
-  upsertChainUser,
-} from "~/db/queries/indexer";
+import { getCursor, setCursor } from "~/db/queries/indexer";
 import type { ChainPrograms } from "~/server/solana/connection";
 import {
   DEAD_LETTER_AFTER_ATTEMPTS,
@@ -46,207 +44,125 @@ import {
   DEAD_LETTER_RETRY_DELAYS_MS,
   isRetryLaterError,
 } from "./failures";
+import { AppError } from "~/server/errors";
 import { newIndexerStatus, type IndexerStatus } from "./state";
 
-export type IndexerChannel = "users" | "meters" | "readings" | "mints" | "prices";
+export type IndexerChannel = LiveChannel;
 export type Publish = (channel: IndexerChannel, payload: Record<string, unknown>) => Promise<void>;
+export type { ChainTx };
+type Note = IndexerNote<IndexerChannel>;
 
-export interface ChainTx {
-  signature: string;
-  slot: number;
-  blockTime: number | null;
-  logs: readonly string[];
-}
+type Handler = (db: IndexerTx, event: unknown, tx: ChainTx) => Promise<Note[] | void>;
 
-interface ParsedEvent {
+interface DecodedEvent {
+  program: string;
   name: string;
-  data: Record<string, unknown>;
+  data: unknown;
+  handler: Handler | undefined;
 }
 
-const pk = (x: unknown) => (x as PublicKey).toBase58();
-const big = (x: unknown) => BigInt((x as { toString(): string }).toString());
-const num = (x: unknown) => Number((x as { toString(): string }).toString());
-const variantOf = (x: unknown) => Object.keys(x as object)[0] ?? "";
-const utf8 = (bytes: unknown, len: unknown) =>
-  Buffer.from((bytes as number[]).slice(0, Number(len))).toString("utf8");
-const METER_TYPES: Record<string, "solar" | "wind" | "battery" | "consumption"> = {
-  solar: "solar",
-  wind: "wind",
-  battery: "battery",
-  grid: "consumption",
-};
+export interface TrackedProgram {
+  /** The list entry's name: the cursor and dead-letter key. */
+  name: string;
+  id: PublicKey;
+}
 
-export function createEventParsers(programs: ChainPrograms) {
-  const list = [programs.registry, programs.energyToken, programs.oracle].map(
-    (p) => new anchor.EventParser(p.programId, p.coder as BorshCoder),
-  );
-  return (logs: readonly string[]): ParsedEvent[] => {
-    const out: ParsedEvent[] = [];
-    for (const parser of list) {
-      for (const ev of parser.parseLogs([...logs]))
-        out.push({ name: ev.name, data: ev.data as Record<string, unknown> });
-    }
-    return out;
+/** Decodes a transaction's logs into events, each with its program's handler. */
+export interface ChainDecoder {
+  programs: TrackedProgram[];
+  decode(logs: readonly string[]): DecodedEvent[];
+}
+
+/**
+ * Every listed program's event parser and handlers, at the ids of `programs` (a test chain may
+ * deploy them elsewhere). Anchor's EventParser only reads logs inside its own program's
+ * invocation, so an event is matched to the program that emitted it.
+ */
+export function createChainDecoder(programs: ChainPrograms): ChainDecoder {
+  const list = chainProgramEntries().map(([key, entry]) => {
+    const program = programs[key];
+    return {
+      name: entry.name,
+      id: program.programId,
+      parser: new anchor.EventParser(program.programId, program.coder as BorshCoder),
+      handlers: entry.indexer.handlers as Record<string, Handler | undefined>,
+    };
+  });
+  return {
+    programs: list.map(({ name, id }) => ({ name, id })),
+    decode(logs) {
+      const out: DecodedEvent[] = [];
+      for (const p of list) {
+        for (const ev of p.parser.parseLogs([...logs]))
+          out.push({ program: p.name, name: ev.name, data: ev.data, handler: p.handlers[ev.name] });
+      }
+      return out;
+    },
   };
 }
 
 /**
- * Applies one transaction's events in one database transaction; returns what to publish. With
- * `cursor`, the program's cursor moves to it in the same transaction; with `resolveDeadLetter`,
- * that program's open dead letter for it is marked resolved in the same transaction.
+ * Applies one transaction's events in one database transaction; returns what to publish. The
+ * cursors of `options.cursors` (program names) move to it in the same transaction, and the open
+ * dead letters of `options.resolveDeadLetters` for it are marked resolved in it too.
  */
 export async function applyChainTx(
   db: Db,
-  parse: (logs: readonly string[]) => ParsedEvent[],
+  decoder: ChainDecoder,
   tx: ChainTx,
-  cursor?: { program: string },
-  options: { resolveDeadLetter?: { program: string } } = {},
-): Promise<{ channel: IndexerChannel; payload: Record<string, unknown> }[]> {
-  const events = parse(tx.logs);
-  const notes: { channel: IndexerChannel; payload: Record<string, unknown> }[] = [];
+  options: { cursors?: readonly string[]; resolveDeadLetters?: readonly string[] } = {},
+): Promise<Note[]> {
+  const events = decoder.decode(tx.logs);
+  const notes: Note[] = [];
   // The poller marks the same reading rows; a deadlock rolls this transaction back whole, so run it again.
   await retryOnConflict(() => {
     notes.length = 0;
     return db.transaction(async (t) => {
-      for (const { name, data: d } of events) {
-        const base = { signature: tx.signature, slot: tx.slot };
-        switch (name) {
-          case "userRegistered":
-            await upsertChainUser(t, {
-              wallet: pk(d.wallet),
-              pda: pk(d.user),
-              name: utf8(d.name, d.nameLen),
-              role: variantOf(d.userType) === "consumer" ? "consumer" : "prosumer",
-            });
-            notes.push({
-              channel: "users",
-              payload: { ...base, kind: "registered", wallet: pk(d.wallet) },
-            });
-            break;
-          case "userStatusChanged":
-            await setChainUserStatus(t, {
-              wallet: pk(d.wallet),
-              status: variantOf(d.newStatus) === "suspended" ? "suspended" : "active",
-            });
-            notes.push({
-              channel: "users",
-              payload: {
-                ...base,
-                kind: "status",
-                wallet: pk(d.wallet),
-                status: variantOf(d.newStatus),
-              },
-            });
-            break;
-          case "meterRegistered": {
-            const meterId = utf8(d.meterId, d.meterIdLen);
-            await upsertChainMeter(t, {
-              meterId,
-              pda: pk(d.meter),
-              ownerWallet: pk(d.owner),
-              publicKey: pk(d.meterPubkey),
-              type: METER_TYPES[variantOf(d.meterType)] ?? "solar",
-              zone: String(num(d.zoneId)),
-              ratedCapacityW: num(d.ratedCapacityW),
-              txSignature: tx.signature,
-            });
-            notes.push({
-              channel: "meters",
-              payload: { ...base, kind: "registered", meterId, owner: pk(d.owner) },
-            });
-            break;
-          }
-          case "meterStatusChanged": {
-            const status = variantOf(d.newStatus);
-            await setChainMeterStatus(t, {
-              pda: pk(d.meter),
-              status:
-                status === "active" ? "active" : status === "suspended" ? "suspended" : "pending",
-              at: num(d.at),
-            });
-            notes.push({
-              channel: "meters",
-              payload: { ...base, kind: "status", meter: pk(d.meter), owner: pk(d.owner), status },
-            });
-            break;
-          }
-          case "readingSubmitted":
-            await confirmChainReading(t, {
-              meterPda: pk(d.meter),
-              timestamp: num(d.timestamp),
-              txSignature: tx.signature,
-            });
-            notes.push({
-              channel: "readings",
-              payload: {
-                ...base,
-                kind: "submitted",
-                meter: pk(d.meter),
-                owner: pk(d.owner),
-                timestamp: num(d.timestamp),
-                productionWh: big(d.productionWh).toString(),
-                consumptionWh: big(d.consumptionWh).toString(),
-              },
-            });
-            break;
-          case "balanceSettled": {
-            const { meterId } = await recordChainMint(t, {
-              txSignature: tx.signature,
-              meterPda: pk(d.meter),
-              ownerWallet: pk(d.owner),
-              destination: pk(d.destination),
-              amountWh: big(d.amount),
-              settledNetGenWh: big(d.settledNetGen),
-              slot: tx.slot,
-              mintedAt: tx.blockTime,
-            });
-            notes.push({
-              channel: "mints",
-              payload: {
-                ...base,
-                meterId,
-                meter: pk(d.meter),
-                owner: pk(d.owner),
-                amountWh: big(d.amount).toString(),
-              },
-            });
-            break;
-          }
-          case "priceUpdated":
-            await recordChainPrice(t, {
-              sequence: num(d.sequence),
-              retail: big(d.retailPrice),
-              feedIn: big(d.feedInPrice),
-              feeder: pk(d.feeder),
-              publishedAt: num(d.updatedAt),
-              slot: num(d.slot),
-              txSignature: tx.signature,
-            });
-            notes.push({
-              channel: "prices",
-              payload: {
-                ...base,
-                retail: big(d.retailPrice).toString(),
-                feedIn: big(d.feedInPrice).toString(),
-                sequence: num(d.sequence),
-              },
-            });
-            break;
-          default:
-            // GridMinted (the same mint as BalanceSettled), GridBurned, initialisations, oracle admin: not cached.
-            break;
-        }
-      }
-      if (cursor)
-        await setCursor(t, { program: cursor.program, signature: tx.signature, slot: tx.slot });
-      if (options.resolveDeadLetter)
-        await resolveDeadLetter(t, {
-          signature: tx.signature,
-          program: options.resolveDeadLetter.program,
-        });
+      // Events without a handler (initialisations, oracle admin, GridMinted…) are not cached.
+      for (const ev of events) notes.push(...((await ev.handler?.(t, ev.data, tx)) ?? []));
+      for (const program of options.cursors ?? [])
+        await setCursor(t, { program, signature: tx.signature, slot: tx.slot });
+      for (const program of options.resolveDeadLetters ?? [])
+        await resolveDeadLetter(t, { signature: tx.signature, program });
     });
   });
   return notes;
+}
+
+/** A signature in one or more programs' histories, oldest first across all of them. */
+interface HistoryEntry {
+  signature: string;
+  slot: number;
+  err: unknown;
+  programs: string[];
+}
+
+/**
+ * Merges per-program histories (each oldest first) into one, each signature once with every
+ * program it appears under. Ordered by slot; within a slot each list keeps its own order.
+ */
+export function mergeHistories(
+  lists: { program: string; sigs: { signature: string; slot: number; err: unknown }[] }[],
+): HistoryEntry[] {
+  const bySig = new Map<string, HistoryEntry>();
+  const order: HistoryEntry[] = [];
+  const heads = lists.map(() => 0);
+  for (;;) {
+    let pick = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const s = lists[i]!.sigs[heads[i]!];
+      if (s && (pick < 0 || s.slot < lists[pick]!.sigs[heads[pick]!]!.slot)) pick = i;
+    }
+    if (pick < 0) return order;
+    const s = lists[pick]!.sigs[heads[pick]!++]!;
+    const seen = bySig.get(s.signature);
+    if (seen) seen.programs.push(lists[pick]!.program);
+    else {
+      const e = { signature: s.signature, slot: s.slot, err: s.err, programs: [lists[pick]!.program] };
+      bySig.set(s.signature, e);
+      order.push(e);
+    }
+  }
 }
 
 export interface IndexerOptions {
@@ -269,6 +185,12 @@ export interface ChainIndexer {
    * those it dead-lettered).
    */
   catchUp(): Promise<number>;
+  /**
+   * Fetches and applies these confirmed transactions now (in the indexer's queue; cursors are
+   * left to the catch-up). Throws AppError NOT_FOUND for one the chain does not have (yet)
+   * or that failed on chain; a database refusal is thrown as it is.
+   */
+  applySignatures(signatures: readonly string[]): Promise<void>;
   /** State, indexed slot, last success and failures (health reads it). */
   readonly status: IndexerStatus;
   /** The indexed chain's confirmed slot now. */
@@ -281,24 +203,25 @@ export interface ChainIndexer {
 const PAGE = 1_000;
 /** Default catch-up timer: short enough that an idle chain's lag stays well under the health thresholds. */
 export const CATCH_UP_INTERVAL_MS = 2_000;
+/** Signatures remembered as already announced, so one transaction makes one notice. */
+const ANNOUNCED_MEMORY = 2_000;
+/** How long applySignatures waits for a just-confirmed transaction to become fetchable. */
+const FETCH_WAIT_MS = [0, 200, 500, 1_000, 2_000] as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createIndexer(options: IndexerOptions): ChainIndexer {
   const { db, connection, programs } = options;
   const log = options.log ?? (() => undefined);
   const publish: Publish = options.publish ?? (() => Promise.resolve());
-  const parse = createEventParsers(programs);
-  const tracked = [
-    { name: "registry", id: programs.registry.programId },
-    { name: "energy_token", id: programs.energyToken.programId },
-    { name: "oracle", id: programs.oracle.programId },
-  ];
+  const decoder = createChainDecoder(programs);
+  const tracked = decoder.programs;
   let queue: Promise<unknown> = Promise.resolve();
   const subs: number[] = [];
   let timer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
   let stopped = false;
   const status = options.status ?? newIndexerStatus();
+  const announced = new Set<string>();
   const noteError = (err: unknown) => {
     status.lastError = {
       message: describeError(err).slice(0, DEAD_LETTER_MAX_ERROR_CHARS),
@@ -313,14 +236,18 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
     return run;
   }
 
-  async function announce(notes: { channel: IndexerChannel; payload: Record<string, unknown> }[]) {
+  /** Publishes a transaction's notices unless they went out already (live, then catch-up). */
+  async function announce(signature: string, notes: Note[]) {
+    if (announced.has(signature)) return;
+    announced.add(signature);
+    if (announced.size > ANNOUNCED_MEMORY) announced.delete(announced.values().next().value!);
     for (const n of notes)
       await publish(n.channel, n.payload).catch((err: unknown) =>
         log(`[indexer] publish failed: ${String(err)}`),
       );
   }
 
-  async function catchUpProgram(name: string, id: PublicKey): Promise<number> {
+  async function history(name: string, id: PublicKey) {
     const cursor = await getCursor(db, name);
     const sigs: { signature: string; slot: number; err: unknown }[] = [];
     let before: string | undefined;
@@ -334,53 +261,65 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
       if (page.length < PAGE) break;
       before = page.at(-1)!.signature;
     }
-    sigs.reverse(); // oldest first
+    return { program: name, sigs: sigs.reverse() }; // oldest first
+  }
+
+  async function fetchChainTx(signature: string): Promise<ChainTx | null> {
+    const tx = await connection.getTransaction(signature, {
+      commitment: "confirmed",
+      maxSupportedTransactionVersion: 0,
+    });
+    if (!tx) return null;
+    if (tx.meta?.err) return null;
+    return {
+      signature,
+      slot: tx.slot,
+      blockTime: tx.blockTime ?? null,
+      logs: tx.meta?.logMessages ?? [],
+    };
+  }
+
+  async function catchUpPrograms(): Promise<number> {
+    const lists = [];
+    for (const p of tracked) lists.push(await history(p.name, p.id));
+    const entries = mergeHistories(lists);
+    if (entries.length === 0) return 0;
     // Open dead letters met again (a replay from an older cursor): applying one now resolves it.
-    const open = sigs.length
-      ? await openDeadLetterSignatures(db, { program: name })
-      : new Set<string>();
+    const open = new Map<string, Set<string>>();
+    for (const p of tracked) open.set(p.name, await openDeadLetterSignatures(db, { program: p.name }));
     let applied = 0;
-    for (const s of sigs) {
+    for (const e of entries) {
       if (stopped) break;
-      if (s.err) {
-        await setCursor(db, { program: name, signature: s.signature, slot: s.slot });
+      if (e.err) {
+        for (const program of e.programs)
+          await setCursor(db, { program, signature: e.signature, slot: e.slot });
         continue;
       }
-      const tx = await connection.getTransaction(s.signature, {
-        commitment: "confirmed",
-        maxSupportedTransactionVersion: 0,
-      });
-      if (!tx) throw new Error(`getTransaction(${s.signature}) returned nothing`);
-      const chainTx: ChainTx = {
-        signature: s.signature,
-        slot: tx.slot,
-        blockTime: tx.blockTime ?? null,
-        logs: tx.meta?.logMessages ?? [],
-      };
-      const notes = await applyOrDeadLetter(name, chainTx, open.has(s.signature));
+      const tx = await fetchChainTx(e.signature);
+      if (!tx) throw new Error(`getTransaction(${e.signature}) returned nothing`);
+      const reopened = e.programs.filter((p) => open.get(p)?.has(e.signature));
+      const notes = await applyOrDeadLetter(e.programs, tx, reopened);
       if (notes) {
         applied += 1;
-        await announce(notes);
+        await announce(tx.signature, notes);
       }
     }
     return applied;
   }
 
   /**
-   * Applies one transaction of the catch-up, moving the cursor with it. After
+   * Applies one transaction of the catch-up, moving its programs' cursors with it. After
    * DEAD_LETTER_AFTER_ATTEMPTS failures that are not worth waiting out it records a dead letter
-   * and moves the cursor past the transaction instead (null); conflicts and outages throw.
+   * (under the first of its programs) and moves the cursors past the transaction instead (null);
+   * conflicts and outages throw.
    */
-  async function applyOrDeadLetter(program: string, tx: ChainTx, reopened: boolean) {
+  async function applyOrDeadLetter(programNames: string[], tx: ChainTx, reopened: string[]) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await applyChainTx(
-          db,
-          parse,
-          tx,
-          { program },
-          reopened ? { resolveDeadLetter: { program } } : {},
-        );
+        return await applyChainTx(db, decoder, tx, {
+          cursors: programNames,
+          resolveDeadLetters: reopened,
+        });
       } catch (err) {
         if (isRetryLaterError(err)) throw err;
         if (attempt < DEAD_LETTER_AFTER_ATTEMPTS) {
@@ -388,6 +327,7 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
           continue;
         }
         const error = describeError(err).slice(0, DEAD_LETTER_MAX_ERROR_CHARS);
+        const program = programNames[0]!;
         await retryOnConflict(() =>
           db.transaction(async (t) => {
             await recordDeadLetter(t, {
@@ -397,7 +337,8 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
               error,
               attempts: attempt,
             });
-            await setCursor(t, { program, signature: tx.signature, slot: tx.slot });
+            for (const p of programNames)
+              await setCursor(t, { program: p, signature: tx.signature, slot: tx.slot });
           }),
         );
         noteError(err);
@@ -414,11 +355,7 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
       try {
         // Everything confirmed up to this slot is indexed once the pass completes.
         const slot = await connection.getSlot("confirmed");
-        let n = 0;
-        for (const p of tracked) {
-          if (stopped) break;
-          n += await catchUpProgram(p.name, p.id);
-        }
+        const n = await catchUpPrograms();
         if (!stopped) {
           status.indexedSlot = Math.max(status.indexedSlot ?? 0, slot);
           status.lastSuccessAt = Date.now();
@@ -429,6 +366,25 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
         noteError(err);
         status.consecutiveFailures += 1;
         throw err;
+      }
+    });
+  }
+
+  function applySignatures(signatures: readonly string[]): Promise<void> {
+    return enqueue(async () => {
+      for (const signature of new Set(signatures)) {
+        let tx: ChainTx | null = null;
+        for (const wait of FETCH_WAIT_MS) {
+          if (wait) await sleep(wait);
+          tx = await fetchChainTx(signature);
+          if (tx) break;
+        }
+        if (!tx)
+          throw new AppError(
+            "NOT_FOUND",
+            `The chain has no successful confirmed transaction ${signature}`,
+          );
+        await announce(signature, await applyChainTx(db, decoder, tx));
       }
     });
   }
@@ -461,16 +417,13 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
             p.id,
             (l, ctx) => {
               if (l.err || stopped) return;
-              void enqueue(() =>
-                applyChainTx(db, parse, {
-                  signature: l.signature,
-                  slot: ctx.slot,
-                  blockTime: null,
-                  logs: l.logs,
-                }),
-              )
-                .then(announce)
-                .catch((err: unknown) => {
+              // The same transaction notified under another of its programs: applied already.
+              if (!announced.has(l.signature))
+                void enqueue(async () => {
+                  if (announced.has(l.signature)) return;
+                  const tx = { signature: l.signature, slot: ctx.slot, blockTime: null, logs: l.logs };
+                  await announce(l.signature, await applyChainTx(db, decoder, tx));
+                }).catch((err: unknown) => {
                   // The catch-up that follows retries it (and dead-letters it if it cannot be applied).
                   noteError(err);
                   log(`[indexer] live apply failed: ${String(err)}`);
@@ -496,6 +449,7 @@ export function createIndexer(options: IndexerOptions): ChainIndexer {
       status.state = "running";
     },
     catchUp,
+    applySignatures,
     async idle() {
       await queue;
     },

@@ -1,7 +1,7 @@
 /**
  * The server's view of the chain: one Connection (from SOLANA_RPC_URL unless given), the
- * operator keypair, and Anchor `Program`s for registry, energy_token and oracle built from their
- * IDLs. The operator pays the poller's fees and, locally, is the Registry and Oracle authority;
+ * operator keypair, and an Anchor `Program` for every program in the list
+ * (server/chain/programs.ts), built from its IDL. The operator pays the poller's fees and, locally, is the Registry and Oracle authority;
  * it never signs user money actions (those are signed by the user's own wallet).
  */
 import fs from "node:fs";
@@ -9,9 +9,11 @@ import path from "node:path";
 import type { Program } from "@coral-xyz/anchor";
 import { anchor } from "./anchor";
 import { Connection, Keypair, type Transaction, type VersionedTransaction } from "@solana/web3.js";
-import { energyTokenIdl, type EnergyToken } from "~/programs/energy_token/idl/energy_token";
-import { oracleIdl, type Oracle } from "~/programs/oracle/idl/oracle";
-import { registryIdl, type Registry } from "~/programs/registry/idl/registry";
+import {
+  chainProgramEntries,
+  type ChainProgramIdl,
+  type ChainProgramKey,
+} from "~/server/chain/programs";
 
 export const DEFAULT_OPERATOR_KEYPAIR_PATH = ".data/operator-keypair.json";
 
@@ -68,11 +70,8 @@ export function keypairWallet(kp: Keypair) {
   };
 }
 
-export interface ChainPrograms {
-  registry: Program<Registry>;
-  energyToken: Program<EnergyToken>;
-  oracle: Program<Oracle>;
-}
+/** `programs.registry`, `programs.energyToken`, …: one typed Program per list entry. */
+export type ChainPrograms = { [K in ChainProgramKey]: Program<ChainProgramIdl<K>> };
 
 /** Programs whose `.rpc()` is signed and paid by `signer` (the operator, or a test's wallet). */
 export function createPrograms(connection: Connection, signer: Keypair): ChainPrograms {
@@ -80,11 +79,9 @@ export function createPrograms(connection: Connection, signer: Keypair): ChainPr
     commitment: "confirmed",
     preflightCommitment: "confirmed",
   });
-  return {
-    registry: new anchor.Program<Registry>(registryIdl, provider),
-    energyToken: new anchor.Program<EnergyToken>(energyTokenIdl, provider),
-    oracle: new anchor.Program<Oracle>(oracleIdl, provider),
-  };
+  return Object.fromEntries(
+    chainProgramEntries().map(([key, e]) => [key, new anchor.Program(e.idl, provider)]),
+  ) as ChainPrograms;
 }
 
 export interface ServerChain {
