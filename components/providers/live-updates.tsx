@@ -2,8 +2,9 @@
 
 /**
  * Live updates for the signed-in user: one server-sent-events stream (tRPC `live.events`), and
- * each notice marks the queries it makes stale, so the page refetches them at once instead of
- * waiting for its next poll. The polls stay as the fallback when the stream is down.
+ * each notice names the queries it makes stale (from the program list's channel table, on the
+ * server), so the page refetches them at once instead of waiting for its next poll. The polls
+ * stay as the fallback when the stream is down.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
@@ -33,43 +34,31 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
 
   const onData = useCallback(
     (event: LiveEvent) => {
-      const stale = (filter: { queryKey: readonly unknown[] }) =>
-        void queryClient.invalidateQueries(filter);
-      switch (event.channel) {
-        case "live":
-          // The first marker comes right after the page's own fetches; later ones follow a gap
-          // (reconnect, or the server dropped us for falling behind): refetch everything then.
-          if (connectedOnce.current) void queryClient.invalidateQueries();
-          connectedOnce.current = true;
-          break;
-        case "readings":
-          stale(trpc.meters.pathFilter());
-          break;
-        case "mints":
-          stale({ queryKey: ["wallet-balances"] });
-          stale(trpc.meters.pathFilter());
-          if (event.amountWh && event.amountWh !== "0") {
-            notify({
-              tone: "success",
-              title: `${formatGrid(BigInt(event.amountWh))} minted`,
-              description: event.meterId ? `From meter ${event.meterId}'s surplus.` : undefined,
-            });
-          }
-          break;
-        case "meters":
-          stale(trpc.meters.pathFilter());
-          stale(trpc.admin.pathFilter());
-          break;
-        case "users":
-          stale(trpc.users.pathFilter());
-          stale(trpc.admin.pathFilter());
-          break;
-        case "prices":
-          stale(trpc.market.pathFilter());
-          break;
+      if (event.channel === "live") {
+        // The first marker comes right after the page's own fetches; later ones follow a gap
+        // (reconnect, or the server dropped us for falling behind): refetch everything then.
+        if (connectedOnce.current) void queryClient.invalidateQueries();
+        connectedOnce.current = true;
+        return;
+      }
+      // The server names the stale queries by the first part of their key: a tRPC router
+      // ([["meters", "mine"], …]) or a plain key (["wallet-balances", …]).
+      const stale = new Set(event.stale);
+      void queryClient.invalidateQueries({
+        predicate: (q) => {
+          const head = q.queryKey[0];
+          return stale.has(String(Array.isArray(head) ? head[0] : head));
+        },
+      });
+      if (event.channel === "mints" && event.amountWh && event.amountWh !== "0") {
+        notify({
+          tone: "success",
+          title: `${formatGrid(BigInt(event.amountWh))} minted`,
+          description: event.meterId ? `From meter ${event.meterId}'s surplus.` : undefined,
+        });
       }
     },
-    [queryClient, trpc, notify],
+    [queryClient, notify],
   );
 
   const subscription = useSubscription(

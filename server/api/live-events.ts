@@ -4,19 +4,28 @@
  * stale, not the data itself — the browser refetches through the normal queries, so the
  * database stays the one source of truth and a lost notice costs only freshness.
  *
- * Who hears what: prices go to everyone; readings and mints to the meter's owner; meter and
- * user changes to their owner and to admins (the console lists them).
+ * The channels, who hears each and which of the browser's queries a notice makes stale come
+ * from the program list (each program's handler file, server/indexer/handlers/<p>.ts): today
+ * prices go to everyone; readings and mints to the meter's owner; meter and user changes to
+ * their owner and to admins (the console lists them). The notice carries the stale query keys,
+ * so the browser needs no table of its own.
  */
 import { z } from "zod";
+import {
+  LIVE_CHANNEL_SPECS,
+  LIVE_CHANNELS,
+  type LiveChannel,
+} from "~/server/chain/programs";
 import type { EventBus } from "~/server/redis/event-bus";
 
-export const LIVE_CHANNELS = ["readings", "mints", "meters", "users", "prices"] as const;
-export type LiveChannel = (typeof LIVE_CHANNELS)[number];
+export { LIVE_CHANNELS, type LiveChannel };
 
 export const liveEventSchema = z.object({
   /** `live` marks (re)subscription: everything may be stale, refetch it all. */
-  channel: z.enum([...LIVE_CHANNELS, "live"]),
+  channel: z.enum(["live", ...LIVE_CHANNELS] as ["live", ...LiveChannel[]]),
   kind: z.string(),
+  /** First parts of the query keys to refetch (tRPC router names or plain keys); `live`: all. */
+  stale: z.array(z.string()),
   signature: z.string().nullable(),
   meterId: z.string().nullable(),
   amountWh: z.string().nullable(),
@@ -48,13 +57,15 @@ export function liveEventFor(
   if (!p.success) return null;
   const { owner, wallet } = p.data;
   const mine = owner === viewer.wallet || wallet === viewer.wallet;
+  const spec = LIVE_CHANNEL_SPECS[channel];
   const allowed =
-    channel === "prices" ||
-    ((channel === "readings" || channel === "mints") && mine) ||
-    ((channel === "meters" || channel === "users") && (mine || viewer.admin));
+    spec.audience === "everyone" ||
+    (spec.audience === "owner" && mine) ||
+    (spec.audience === "owner-or-admin" && (mine || viewer.admin));
   if (!allowed) return null;
   return {
     channel,
+    stale: [...spec.stale],
     kind:
       p.data.kind ??
       (channel === "mints" ? "minted" : channel === "prices" ? "updated" : "changed"),
@@ -135,7 +146,14 @@ async function* generate(
         sub: bus.subscribe(channel, round.signal),
       }));
       await Promise.all(subs.map((s) => s.sub.ready));
-      yield { channel: "live", kind: "ready", signature: null, meterId: null, amountWh: null };
+      yield {
+        channel: "live",
+        kind: "ready",
+        stale: [],
+        signature: null,
+        meterId: null,
+        amountWh: null,
+      };
       for await (const { channel, payload } of merge(subs)) {
         const event = liveEventFor(channel, payload, viewer);
         if (event) yield event;

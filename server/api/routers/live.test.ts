@@ -44,6 +44,7 @@ describe("liveEventFor", () => {
     ).toEqual({
       channel: "prices",
       kind: "updated",
+      stale: ["market"],
       signature: "s",
       meterId: null,
       amountWh: null,
@@ -55,6 +56,7 @@ describe("liveEventFor", () => {
     expect(liveEventFor("mints", mint, viewer)).toEqual({
       channel: "mints",
       kind: "minted",
+      stale: ["wallet-balances", "meters"],
       signature: "m",
       meterId: "roof-1",
       amountWh: "400",
@@ -139,9 +141,30 @@ describe("live.events", () => {
       a.channel.localeCompare(b.channel),
     );
     expect(got).toEqual([
-      { channel: "mints", kind: "minted", signature: "m1", meterId: "roof", amountWh: "400" },
-      { channel: "prices", kind: "updated", signature: "p1", meterId: null, amountWh: null },
-      { channel: "readings", kind: "submitted", signature: "r1", meterId: null, amountWh: null },
+      {
+        channel: "mints",
+        kind: "minted",
+        stale: ["wallet-balances", "meters"],
+        signature: "m1",
+        meterId: "roof",
+        amountWh: "400",
+      },
+      {
+        channel: "prices",
+        kind: "updated",
+        stale: ["market"],
+        signature: "p1",
+        meterId: null,
+        amountWh: null,
+      },
+      {
+        channel: "readings",
+        kind: "submitted",
+        stale: ["meters"],
+        signature: "r1",
+        meterId: null,
+        amountWh: null,
+      },
     ]);
     await bus.publish("prices", { signature: "p2", sequence: 4 });
     await bus.publish("prices", { signature: "p3", sequence: 5 });
