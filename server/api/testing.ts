@@ -11,6 +11,7 @@ import type { AuthConfig } from "~/server/auth/config";
 import type { EventBus } from "~/server/redis/event-bus";
 import { fixedGenesisHash } from "~/server/auth/genesis-hash";
 import { SESSION_COOKIE } from "~/server/auth/session-cookie";
+import type { ChainContext } from "./chain-context";
 import { createCaller } from "./root";
 import { createTRPCContext } from "./trpc";
 
@@ -76,7 +77,7 @@ export function createBrowser(
   testDb: TestDb,
   auth: AuthConfig,
   ip = randomIp(),
-  options: { eventBus?: EventBus } = {},
+  options: { eventBus?: EventBus; chain?: ChainContext } = {},
 ) {
   let cookie: string | undefined;
   let lastResHeaders = new Headers();
@@ -90,6 +91,7 @@ export function createBrowser(
       database: testDb,
       auth,
       eventBus: options.eventBus,
+      chain: options.chain,
     });
     return createCaller(ctx);
   }

@@ -1,8 +1,8 @@
 /**
  * tRPC setup: context, error shape, procedures. Routers import only what this file exports.
  *
- * 1. CONTEXT: `{ db, dbDriver, headers, resHeaders, session, ip, auth, eventBus }`, built per request by the route
- *    handler and by tests (which pass their own `db` and `auth` config).
+ * 1. CONTEXT: `{ db, dbDriver, headers, resHeaders, session, ip, auth, eventBus, chain }`, built per
+ *    request by the route handler and by tests (which pass their own `db`, `auth` and `chain`).
  * 2. INITIALIZATION: superjson (Date and bigint survive the wire) and an errorFormatter that adds
  *    `data.appError = { code, message }` (stable codes, lib/app-error-codes.ts) and
  *    `data.zodError` (field errors) to every error.
@@ -18,6 +18,7 @@ import { getAuthConfig, type AuthConfig } from "~/server/auth/config";
 import { resolveSession, type SessionInfo } from "~/server/auth/sign-in";
 import { AppError, findAppError } from "~/server/errors";
 import { clientIp } from "~/server/http/client-ip";
+import { defaultChainContext, type ChainContext } from "./chain-context";
 import type { EventBus } from "~/server/redis/event-bus";
 import { rateLimit, type RateLimitPolicyName } from "~/server/redis/rate-limit";
 
@@ -33,6 +34,8 @@ export interface CreateContextOptions {
   auth?: AuthConfig;
   /** Live notices (live.events); defaults to the process's bus. Tests pass an in-memory one. */
   eventBus?: EventBus;
+  /** The chain handle (chain-context.ts); defaults to the process's. */
+  chain?: ChainContext;
 }
 
 export async function createTRPCContext(opts: CreateContextOptions) {
@@ -48,6 +51,7 @@ export async function createTRPCContext(opts: CreateContextOptions) {
     ip: clientIp(opts.headers),
     auth,
     eventBus: opts.eventBus ?? null,
+    chain: opts.chain ?? defaultChainContext(),
   };
 }
 

@@ -19,8 +19,7 @@ import { registerUser } from "~/server/solana/registry-actions";
 import { userAddress } from "~/server/solana/registry-ix";
 import { airdrop } from "~/server/solana/tx";
 import { createBrowser } from "~/server/api/testing";
-import { setRouterChainDeps } from "~/server/api/routers/chain-deps";
-import { chainAuthConfig, signedInBrowser, useTestChain } from "~/server/api/routers/router-chain-testing";
+import { chainAuthConfig, signedInBrowser } from "~/server/api/routers/router-chain-testing";
 import { createIndexer, type ChainIndexer } from "./indexer";
 import { DEAD_LETTER_AFTER_ATTEMPTS } from "./failures";
 
@@ -32,12 +31,10 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   env = await startChainEnv();
-  useTestChain(env);
   auth = chainAuthConfig([admin]);
 }, 90_000);
 
 afterAll(async () => {
-  setRouterChainDeps(undefined);
   for (const ix of running) await ix.stop();
   await env?.close();
 });

@@ -1,13 +1,13 @@
 /**
  * The admin console: meters by status with Activate/Suspend (executed on chain with the platform
- * operator key, which is the Registry authority, after the admin check; then mirrored and
- * audited), "run the mint poller now" with its summary, the mint queue's job status, and the
+ * operator key, which is the Registry authority, after the admin check; then mirrored by the
+ * indexer and audited), "run the mint poller now" with its summary, the mint queue's job status, and the
  * indexer's dead letters with Retry (audited).
  */
 import { z } from "zod";
 import { writeAudit } from "~/db/queries/audit";
 import { listMetersForAdmin } from "~/db/queries/dashboard";
-import { getMeterByMeterId, setMeterStatus } from "~/db/queries/meters";
+import { getMeterByMeterId } from "~/db/queries/meters";
 import { mintQueueStats } from "~/db/queries/mint-jobs";
 import { listOpenDeadLetters } from "~/db/queries/indexer-dead-letters";
 import { retryDeadLetter } from "~/server/indexer/dead-letters";
@@ -15,7 +15,6 @@ import { eventBus } from "~/server/redis/event-bus";
 import { AppError } from "~/server/errors";
 import { setMeterStatusOnChain } from "~/server/solana/registry-actions";
 import { adminProcedure, createTRPCRouter } from "../trpc";
-import { routerChainDeps } from "./chain-deps";
 import { chainFailure } from "./chain-errors";
 import { meterSummaryOutput } from "./meters";
 
@@ -75,10 +74,9 @@ export const adminRouter = createTRPCRouter({
         if (meter.status === input.status) {
           throw new AppError("CONFLICT", `The meter is already ${input.status}`);
         }
-        const { chain } = await routerChainDeps();
-        const c = chain();
         let txSignature: string;
         try {
+          const c = await ctx.chain.connect();
           txSignature = await setMeterStatusOnChain(c.programs, {
             authority: c.operator,
             meterId: input.meterId,
@@ -87,8 +85,11 @@ export const adminRouter = createTRPCRouter({
         } catch (err) {
           throw chainFailure(err, `Setting meter ${input.meterId} ${input.status}`);
         }
-        // The indexer mirrors it too; writing it now lets the console and the gateway see it at once.
-        await setMeterStatus(ctx.db, { meterId: input.meterId, status: input.status });
+        // The indexer mirrors it; applying it now lets the console and the gateway see it at once.
+        // It is on chain already: should the mirror fail now, the indexer's next pass writes it.
+        await (await ctx.chain.indexer())
+          .applySignatures([txSignature])
+          .catch((err: unknown) => console.error(`[admin] mirroring ${txSignature} failed:`, err));
         await writeAudit(ctx.db, {
           actorId: ctx.session.userId,
           actor: ctx.session.wallet,
@@ -104,13 +105,12 @@ export const adminRouter = createTRPCRouter({
 
   poller: createTRPCRouter({
     run: adminProcedure.output(pollerSummaryOutput).mutation(async ({ ctx }) => {
-      const { runPoller, ensureIndexer } = await routerChainDeps();
       // The indexer records what this run mints (history, prices); a failure to start it (it
       // retries on the next call) must not stop the run itself.
-      await ensureIndexer?.().catch((err: unknown) => console.error("[admin] indexer not started:", err));
+      await ctx.chain.indexer().catch((err: unknown) => console.error("[admin] indexer not started:", err));
       let summary;
       try {
-        summary = await runPoller();
+        summary = await ctx.chain.runPoller();
       } catch (err) {
         throw chainFailure(err, "The mint poller");
       }
@@ -150,8 +150,7 @@ export const adminRouter = createTRPCRouter({
       .input(z.object({ id: z.number().int().positive() }))
       .output(z.object({ outcome: z.enum(["resolved", "failed"]), deadLetter: deadLetterOutput }))
       .mutation(async ({ ctx, input }) => {
-        const { chain } = await routerChainDeps();
-        const c = chain();
+        const c = await ctx.chain.connect();
         const bus = ctx.eventBus ?? eventBus;
         const result = await retryDeadLetter({
           db: ctx.db,

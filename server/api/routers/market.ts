@@ -7,7 +7,6 @@ import { oracleAddress } from "~/programs/oracle/client";
 import { z } from "zod";
 import { getLatestPrice } from "~/db/queries/dashboard";
 import { createTRPCRouter, publicProcedure } from "../trpc";
-import { routerChainDeps } from "./chain-deps";
 import { chainFailure } from "./chain-errors";
 
 export const priceOutput = z
@@ -32,11 +31,10 @@ export const marketRouter = createTRPCRouter({
         source: "indexer" as const,
       };
     }
-    const { chain } = await routerChainDeps();
-    const { programs } = chain();
     const oraclePda = oracleAddress();
     let oracle;
     try {
+      const { programs } = await ctx.chain.connect();
       oracle = await programs.oracle.account.oracle.fetchNullable(oraclePda, "confirmed");
     } catch (err) {
       throw chainFailure(err, "Reading the oracle");

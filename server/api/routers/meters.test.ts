@@ -28,8 +28,7 @@ import {
   type ChainEnv,
 } from "~/server/poller/test-support";
 import type { RouterOutputs } from "~/lib/trpc/react";
-import { setRouterChainDeps } from "./chain-deps";
-import { chainAuthConfig, signedInBrowser, useTestChain } from "./router-chain-testing";
+import { chainAuthConfig, signedInBrowser } from "./router-chain-testing";
 
 let env: ChainEnv;
 const admin = Keypair.generate();
@@ -37,12 +36,10 @@ let auth: ReturnType<typeof chainAuthConfig>;
 
 beforeAll(async () => {
   env = await startChainEnv();
-  useTestChain(env);
   auth = chainAuthConfig([admin]);
 }, 90_000);
 
 afterAll(async () => {
-  setRouterChainDeps(undefined);
   await env?.close();
 });
 
@@ -51,17 +48,23 @@ async function prosumerWithPendingMeter(capacityW = 5_000) {
   const owner = Keypair.generate();
   await airdrop(env.chain.connection, owner.publicKey, LAMPORTS_PER_SOL);
   const browser = await signedInBrowser(env, auth, owner);
-  await registerUser(env.chain.programs, { wallet: owner, userType: "prosumer", name: "Roof" });
+  const userSig = await registerUser(env.chain.programs, {
+    wallet: owner,
+    userType: "prosumer",
+    name: "Roof",
+  });
   const keys = generateMeterKeyPair();
   const meterId = `rt-${process.pid}-${++n}`;
-  await registerMeter(env.chain.programs, {
+  const meterSig = await registerMeter(env.chain.programs, {
     owner,
     meterId,
     meterPublicKey: keys.publicKey,
     ratedCapacityW: capacityW,
     zoneId: 7,
   });
-  return { owner, browser, keys, meterId, capacityW };
+  // What the browser sends after its transactions confirmed: the indexer applies them.
+  const signatures = [userSig, meterSig];
+  return { owner, browser, keys, meterId, capacityW, signatures };
 }
 
 describe("meters router", () => {
@@ -85,9 +88,9 @@ describe("meters router", () => {
   });
 
   it("syncFromChain mirrors the user and the pending meter read from the chain; mine lists it", async () => {
-    const { browser, keys, meterId, owner } = await prosumerWithPendingMeter(3_000);
+    const { browser, keys, meterId, owner, signatures } = await prosumerWithPendingMeter(3_000);
     expect(await browser.call((c) => c.meters.mine())).toEqual([]);
-    const synced = await browser.call((c) => c.meters.syncFromChain({ meterId }));
+    const synced = await browser.call((c) => c.meters.syncFromChain({ signatures, meterId }));
     expect(synced.userRegistered).toBe(true);
     expect(synced.meter).toMatchObject({
       meterId,
@@ -106,9 +109,11 @@ describe("meters router", () => {
   });
 
   it("syncFromChain refuses a meter another wallet owns and one that is not on chain", async () => {
-    const { meterId } = await prosumerWithPendingMeter();
+    const { meterId, signatures } = await prosumerWithPendingMeter();
     const other = await signedInBrowser(env, auth, Keypair.generate());
-    await expect(other.call((c) => c.meters.syncFromChain({ meterId }))).rejects.toMatchObject({
+    await expect(
+      other.call((c) => c.meters.syncFromChain({ signatures, meterId })),
+    ).rejects.toMatchObject({
       appCode: "FORBIDDEN",
     });
     await expect(
@@ -119,14 +124,16 @@ describe("meters router", () => {
   });
 
   it("syncFromChain answers CONFLICT, not a 500, when a stale database row holds the meter's device key; nothing is half-written", async () => {
-    const { meterId, keys, browser } = await prosumerWithPendingMeter();
+    const { meterId, keys, browser, signatures } = await prosumerWithPendingMeter();
     // A row from before the chain refused duplicate keys: another meter id with this device key.
     const [owner] = await rowsOf<{ id: number }>(env.tdb.db, sql`select id from users limit 1`);
     await env.tdb.db.execute(
       sql`insert into meters (meter_id, owner_id, public_key, type, zone, rated_capacity_w, status)
           values (${`${meterId}-stale`}, ${owner!.id}, ${bs58.encode(keys.publicKey)}, 'solar', '1', 1000, 'pending')`,
     );
-    await expect(browser.call((c) => c.meters.syncFromChain({ meterId }))).rejects.toMatchObject({
+    await expect(
+      browser.call((c) => c.meters.syncFromChain({ signatures, meterId })),
+    ).rejects.toMatchObject({
       appCode: "CONFLICT",
     });
     expect(
@@ -136,8 +143,9 @@ describe("meters router", () => {
 
   it("admin activates; readings → poller → GRID; mine, readings pages, stats and mints agree to the Wh", async () => {
     // 50 kW: the readings below are 10 s apart (the chain takes them from the activation on).
-    const { owner, browser, keys, meterId, capacityW } = await prosumerWithPendingMeter(50_000);
-    await browser.call((c) => c.meters.syncFromChain({ meterId }));
+    const { owner, browser, keys, meterId, capacityW, signatures } =
+      await prosumerWithPendingMeter(50_000);
+    await browser.call((c) => c.meters.syncFromChain({ signatures, meterId }));
 
     const prosumerTry = browser.call((c) =>
       c.admin.meters.setStatus({ meterId, status: "active" }),
@@ -234,8 +242,8 @@ describe("meters router", () => {
   });
 
   it("readings of someone else's meter are NOT_FOUND", async () => {
-    const { meterId, browser } = await prosumerWithPendingMeter();
-    await browser.call((c) => c.meters.syncFromChain({ meterId }));
+    const { meterId, browser, signatures } = await prosumerWithPendingMeter();
+    await browser.call((c) => c.meters.syncFromChain({ signatures, meterId }));
     const other = await signedInBrowser(env, auth, Keypair.generate());
     await expect(other.call((c) => c.meters.readings({ meterId }))).rejects.toMatchObject({
       appCode: "NOT_FOUND",

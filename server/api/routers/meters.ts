@@ -13,7 +13,8 @@ import {
   listReadingsPage,
   readingStats,
 } from "~/db/queries/dashboard";
-import { setChainMeterStatus, upsertChainMeter, upsertChainUser } from "~/db/queries/indexer";
+import { getMeterByMeterId } from "~/db/queries/meters";
+import { getUserByWallet } from "~/db/queries/users";
 import { MAX_METER_ID_LEN } from "~/lib/meter-reading";
 import {
   ENERGY_TOKEN_ID,
@@ -25,8 +26,8 @@ import {
   userAddress,
 } from "~/server/solana/registry-ix";
 import { AppError } from "~/server/errors";
+import type { ChainContext } from "../chain-context";
 import { createTRPCRouter, signedInProcedure } from "../trpc";
-import { routerChainDeps } from "./chain-deps";
 import { chainFailure } from "./chain-errors";
 
 export const meterSummaryOutput = z.object({
@@ -57,6 +58,11 @@ const meterIdSchema = z
     `at most ${MAX_METER_ID_LEN} bytes`,
   );
 
+/** A transaction signature: base58 of 64 bytes (87 or 88 characters). */
+const transactionSignatureSchema = z
+  .string()
+  .regex(/^[1-9A-HJ-NP-Za-km-z]{64,88}$/, "a base58 transaction signature");
+
 export const readingsInput = z.object({
   meterId: meterIdSchema,
   limit: z.number().int().min(1).max(100).default(20),
@@ -86,11 +92,14 @@ type MeterSummary = Awaited<ReturnType<typeof listMetersOfOwner>>[number];
  * truth and the database mirror lags behind the indexer. When the chain cannot be read, the
  * mirror is shown as it is.
  */
-async function withChainTrackers(list: MeterSummary[]): Promise<MeterSummary[]> {
+async function withChainTrackers(
+  chain: ChainContext,
+  list: MeterSummary[],
+): Promise<MeterSummary[]> {
   if (list.length === 0) return list;
   try {
-    const { chain } = await routerChainDeps();
-    const accounts = await chain().programs.registry.account.meter.fetchMultiple(
+    const { programs } = await chain.connect();
+    const accounts = await programs.registry.account.meter.fetchMultiple(
       list.map((m) => meterAddress(m.meterId)),
       "confirmed",
     );
@@ -105,19 +114,14 @@ async function withChainTrackers(list: MeterSummary[]): Promise<MeterSummary[]> 
   }
 }
 
-const CHAIN_METER_TYPES = {
-  solar: "solar",
-  wind: "wind",
-  battery: "battery",
-  grid: "consumption",
-} as const;
-const variantOf = (x: unknown) => Object.keys(x as object)[0] ?? "";
-
 export const metersRouter = createTRPCRouter({
   mine: signedInProcedure
     .output(z.array(meterSummaryOutput))
     .query(async ({ ctx }) =>
-      withChainTrackers(await listMetersOfOwner(ctx.db, { ownerId: ctx.session.userId })),
+      withChainTrackers(
+        ctx.chain,
+        await listMetersOfOwner(ctx.db, { ownerId: ctx.session.userId }),
+      ),
     ),
 
   registrationData: signedInProcedure
@@ -138,10 +142,10 @@ export const metersRouter = createTRPCRouter({
     .query(async ({ ctx }) => {
       const wallet = new PublicKey(ctx.session.wallet);
       const user = userAddress(wallet);
-      const { chain } = await routerChainDeps();
       let infos;
       try {
-        infos = await chain().connection.getMultipleAccountsInfo(
+        const { connection } = await ctx.chain.connect();
+        infos = await connection.getMultipleAccountsInfo(
           [user, registryAddress()],
           "confirmed",
         );
@@ -229,79 +233,47 @@ export const metersRouter = createTRPCRouter({
     ),
 
   /**
-   * After the browser's register_user/register_meter transaction: read the signed-in user's
-   * accounts from the chain (the source of truth) and mirror them now, so the page does not wait
-   * for the indexer (which writes the same rows idempotently). Only accounts the chain says this
-   * wallet owns are written.
+   * After the browser's register_user/register_meter transaction confirmed: the indexer (the
+   * one writer of chain mirrors) applies the transactions named now, so the page does not wait
+   * for its next pass; then the wallet's mirror is read back. A meter another wallet owns is
+   * FORBIDDEN, one the chain does not have is NOT_FOUND.
    */
   syncFromChain: signedInProcedure
-    .input(z.object({ meterId: meterIdSchema.optional() }))
+    .input(
+      z.object({
+        signatures: z.array(transactionSignatureSchema).max(4).default([]),
+        meterId: meterIdSchema.optional(),
+      }),
+    )
     .output(z.object({ userRegistered: z.boolean(), meter: meterSummaryOutput.nullable() }))
     .mutation(async ({ ctx, input }) => {
-      const wallet = new PublicKey(ctx.session.wallet);
-      const { chain } = await routerChainDeps();
-      const { registry } = chain().programs;
-      let user, meter;
-      try {
-        [user, meter] = await Promise.all([
-          registry.account.user.fetchNullable(userAddress(wallet), "confirmed"),
-          input.meterId
-            ? registry.account.meter.fetchNullable(meterAddress(input.meterId), "confirmed")
-            : null,
-        ]);
-      } catch (err) {
-        throw chainFailure(err, "Reading the registry");
+      if (input.signatures.length > 0) {
+        try {
+          await (await ctx.chain.indexer()).applySignatures(input.signatures);
+        } catch (err) {
+          // The chain is the truth; a database row that disagrees with it (another meter holding
+          // this device key, from before the chain refused duplicates) is a conflict to name, not a 500.
+          if (sqlState(err) === "23505")
+            throw new AppError(
+              "CONFLICT",
+              `The app's database already lists another meter with this device key, so ${input.meterId ?? "the meter"} cannot be shown yet. An admin must remove the stale entry.`,
+              { cause: err },
+            );
+          if (err instanceof AppError) throw err;
+          throw chainFailure(err, "Reading the transaction");
+        }
       }
-      if (user) {
-        const name = Buffer.from(user.name.slice(0, user.nameLen)).toString("utf8");
-        await upsertChainUser(ctx.db, {
-          wallet: wallet.toBase58(),
-          pda: userAddress(wallet).toBase58(),
-          name,
-          role: variantOf(user.userType) === "consumer" ? "consumer" : "prosumer",
-        });
-      }
-      if (!input.meterId) return { userRegistered: user !== null, meter: null };
-      if (!meter)
+      const user = await getUserByWallet(ctx.db, { wallet: ctx.session.wallet });
+      const userRegistered = user?.pdaAddress != null;
+      if (!input.meterId) return { userRegistered, meter: null };
+      const meter = await getMeterByMeterId(ctx.db, { meterId: input.meterId });
+      if (!meter?.pdaAddress)
         throw new AppError("NOT_FOUND", `Meter ${input.meterId} is not registered on chain`);
-      if (!meter.owner.equals(wallet))
+      if (meter.ownerId !== ctx.session.userId)
         throw new AppError("FORBIDDEN", "That meter belongs to another wallet");
-      const pda = meterAddress(input.meterId).toBase58();
-      const type =
-        CHAIN_METER_TYPES[variantOf(meter.meterType) as keyof typeof CHAIN_METER_TYPES] ?? "solar";
-      const status = variantOf(meter.status);
-      try {
-        await ctx.db.transaction(async (tx) => {
-          await upsertChainMeter(tx, {
-            meterId: input.meterId!,
-            pda,
-            ownerWallet: wallet.toBase58(),
-            publicKey: meter.meterPubkey.toBase58(),
-            type,
-            zone: String(meter.zoneId),
-            ratedCapacityW: Number(meter.ratedCapacityW.toString()),
-            txSignature: "",
-          });
-          await setChainMeterStatus(tx, {
-            pda,
-            status: status === "active" || status === "suspended" ? status : "pending",
-            at: status === "active" ? meter.activatedAt.toNumber() : undefined,
-          });
-        });
-      } catch (err) {
-        // The chain is the truth; a database row that disagrees with it (another meter holding this
-        // device key, from before the chain refused duplicates) is a conflict to name, not a 500.
-        if (sqlState(err) === "23505")
-          throw new AppError(
-            "CONFLICT",
-            `The app's database already lists another meter with this device key, so ${input.meterId} cannot be shown yet. An admin must remove the stale entry.`,
-            { cause: err },
-          );
-        throw err;
-      }
       const mine = await listMetersOfOwner(ctx.db, { ownerId: ctx.session.userId });
       return {
-        userRegistered: user !== null,
+        userRegistered,
         meter: mine.find((m) => m.meterId === input.meterId) ?? null,
       };
     }),

@@ -1,29 +1,45 @@
 /**
- * Router tests against a real local chain: points the routers' chain dependencies at the test's
- * chain and database (chain-deps.ts), and signs in with a Solana Keypair so the session wallet is
- * the key that signs on chain.
+ * Router tests against a real local chain: a tRPC chain context (chain-context.ts) on the test's
+ * chain and database, and browsers signed in with a Solana Keypair so the session wallet is the
+ * key that signs on chain.
  */
 import crypto from "node:crypto";
 import { type Keypair } from "@solana/web3.js";
 import bs58 from "bs58";
 import { meterKeyPairFromSeed } from "~/lib/meter-reading";
 import type { AuthConfig } from "~/server/auth/config";
+import { createIndexer } from "~/server/indexer/indexer";
 import { runMintPoller } from "~/server/poller/mint-poller";
 import type { ChainEnv } from "~/server/poller/test-support";
 import { createBrowser, signInWith, testAuthConfig, type TestWallet } from "../testing";
-import { setRouterChainDeps } from "./chain-deps";
+import type { ChainContext } from "../chain-context";
 
-export function useTestChain(env: ChainEnv): void {
-  setRouterChainDeps({
-    chain: () => env.chain,
-    runPoller: () =>
-      runMintPoller({
-        db: env.tdb.db,
-        connection: env.chain.connection,
-        operator: env.chain.operator,
-        programs: env.chain.programs,
-      }),
-  });
+const contexts = new WeakMap<ChainEnv, ChainContext>();
+
+/** The env's chain, its own (not started) indexer for applySignatures, and its poller. */
+export function testChainContext(env: ChainEnv): ChainContext {
+  let context = contexts.get(env);
+  if (!context) {
+    const indexer = createIndexer({
+      db: env.tdb.db,
+      connection: env.chain.connection,
+      programs: env.chain.programs,
+      catchUpIntervalMs: 0,
+    });
+    context = {
+      connect: () => Promise.resolve(env.chain),
+      indexer: () => Promise.resolve(indexer),
+      runPoller: () =>
+        runMintPoller({
+          db: env.tdb.db,
+          connection: env.chain.connection,
+          operator: env.chain.operator,
+          programs: env.chain.programs,
+        }),
+    };
+    contexts.set(env, context);
+  }
+  return context;
 }
 
 export function keypairWallet(kp: Keypair): TestWallet {
@@ -41,7 +57,7 @@ export function chainAuthConfig(admins: Keypair[] = []): AuthConfig {
 
 /** A browser signed in as `kp` (role prosumer unless the wallet is an admin). */
 export async function signedInBrowser(env: ChainEnv, auth: AuthConfig, kp: Keypair) {
-  const browser = createBrowser(env.tdb, auth);
+  const browser = createBrowser(env.tdb, auth, undefined, { chain: testChainContext(env) });
   await signInWith(browser, keypairWallet(kp), "prosumer");
   return browser;
 }
