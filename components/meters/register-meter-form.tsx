@@ -13,12 +13,14 @@ import { useToast } from "~/components/ui/toast";
 import { env } from "~/env.js";
 import { useTRPC } from "~/lib/trpc/react";
 import { meterAddress, meterKeyAddress } from "~/programs/registry/client";
+import { useWalletTx, type WalletTxStep } from "~/components/wallet/use-wallet-tx";
 import { describeTxError } from "./chain-error";
 import { buildRegistrationTx, registryProgram, type ChainMeterType } from "./registry-program";
 
 const MAX_ID_BYTES = 32;
 
-type Step = "idle" | "checking" | "signing" | "sending" | "confirming" | "saving";
+/** The form's own steps around the wallet transaction's (useWalletTx: signing, sending, confirming). */
+type Step = "idle" | "checking" | WalletTxStep | "saving";
 const STEP_TEXT: Record<Step, string> = {
   idle: "",
   checking: "Checking your registration…",
@@ -103,6 +105,7 @@ export function RegisterMeterForm() {
   const { connection } = useConnection();
   const anchorWallet = useAnchorWallet();
   const { notify } = useToast();
+  const walletTx = useWalletTx();
   const ids = useId();
 
   const [meterId, setMeterId] = useState(randomMeterId);
@@ -181,36 +184,26 @@ export function RegisterMeterForm() {
       }
       if (meterTaken) throw new Error(`The meter id ${id} is already registered. Choose another id.`);
       const program = registryProgram(connection, anchorWallet);
-      const tx = await buildRegistrationTx(program, {
-        wallet: anchorWallet.publicKey,
-        registerUser: data.userRegisteredOnChain
-          ? null
-          : {
-              userType: auth.user.role === "consumer" ? "consumer" : "prosumer",
-              name: (auth.user.name ?? "GridTokenX user").slice(0, 32),
-            },
-        meterId: id,
-        meterPublicKey: parsedKey,
-        meterType: type,
-        zoneId: zoneNum,
-        ratedCapacityW: capacityNum,
-      });
-      const latest = await connection.getLatestBlockhash("confirmed");
-      tx.feePayer = anchorWallet.publicKey;
-      tx.recentBlockhash = latest.blockhash;
-
-      setStep("signing");
-      const signed = await anchorWallet.signTransaction(tx);
-      setStep("sending");
-      const signature = await connection.sendRawTransaction(signed.serialize(), { preflightCommitment: "confirmed" });
-      setStep("confirming");
-      const result = await connection.confirmTransaction({ signature, ...latest }, "confirmed");
-      if (result.value.err) {
-        const failed = await connection.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
-        throw Object.assign(new Error(`Transaction failed: ${JSON.stringify(result.value.err)}`), {
-          logs: failed?.meta?.logMessages ?? [],
-        });
-      }
+      const registerUser = data.userRegisteredOnChain
+        ? null
+        : {
+            userType: auth.user.role === "consumer" ? ("consumer" as const) : ("prosumer" as const),
+            name: (auth.user.name ?? "GridTokenX user").slice(0, 32),
+          };
+      const sent = await walletTx.send(() =>
+        buildRegistrationTx(program, {
+          wallet: anchorWallet.publicKey,
+          registerUser,
+          meterId: id,
+          meterPublicKey: parsedKey,
+          meterType: type,
+          zoneId: zoneNum,
+          ratedCapacityW: capacityNum,
+        }),
+        // The form's one progress line follows the wallet steps, then goes on to "saving".
+        { onStep: setStep },
+      );
+      if (!sent.ok) return setFormError(sent.message);
       setStep("saving");
       await sync.mutateAsync({ meterId: id });
       await Promise.all([

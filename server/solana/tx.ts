@@ -10,6 +10,12 @@ import {
   TransactionMessage,
   VersionedTransaction,
 } from "@solana/web3.js";
+import {
+  chainErrorLogs,
+  decodeChainError,
+  isProgramRefusal,
+  type ChainErrorContext,
+} from "~/lib/solana/chain-error";
 
 /** Solana's packet limit for a serialized transaction. */
 export const MAX_TX_BYTES = 1232;
@@ -61,27 +67,36 @@ export class ChainTxError extends Error {
   }
 }
 
-const ANCHOR_ERR = /Error Code: (\w+)\. Error Number: (\d+)/;
+/**
+ * The program's error name and number, by the one decoder (lib/solana/chain-error.ts): only a
+ * refusal by a program's own or Anchor's framework error counts; runtime and network failures
+ * stay unnamed (callers retry those).
+ */
+function refusalOf(err: unknown, context?: ChainErrorContext): { name: string; code: number } | null {
+  const d = decodeChainError(err, context);
+  return isProgramRefusal(d) && d.code !== null ? { name: d.name, code: d.code } : null;
+}
 
-/** The first Anchor-style named error in program logs. */
+/** The named program error in program logs (e.g. "StaleReading", 6016). */
 export function namedErrorFromLogs(logs: readonly string[]): { name: string; code: number } | null {
-  for (const line of logs) {
-    const m = ANCHOR_ERR.exec(line);
-    if (m) return { name: m[1]!, code: Number(m[2]) };
-  }
-  return null;
+  return refusalOf({ logs: [...logs] });
 }
 
 const TRANSIENT = /blockhash not found|BlockhashNotFound|block height exceeded|fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|timed out|Timeout|429|503|502|network/i;
 
 /** Maps whatever a send or a confirmation threw into a ChainTxError. */
-export function toChainTxError(err: unknown): ChainTxError {
+export function toChainTxError(err: unknown, context?: ChainErrorContext): ChainTxError {
   if (err instanceof ChainTxError) return err;
-  const e = err as { message?: string; logs?: string[]; transactionLogs?: string[]; transactionError?: { logs?: string[] } };
-  const logs = e.logs ?? e.transactionLogs ?? e.transactionError?.logs ?? [];
-  const message = e.message ?? String(err);
-  const named = namedErrorFromLogs(logs);
+  const message = (err as { message?: string } | null)?.message ?? String(err);
+  const logs = chainErrorLogs(err);
+  const named = refusalOf(err, context);
   return new ChainTxError(message, named?.name ?? null, named?.code ?? null, logs, !named && TRANSIENT.test(message));
+}
+
+/** Program id of each instruction of a compiled transaction: maps InstructionError's index. */
+function instructionProgramIds(tx: VersionedTransaction): string[] {
+  const keys = tx.message.staticAccountKeys;
+  return tx.message.compiledInstructions.map((ix) => keys[ix.programIdIndex]?.toBase58() ?? "");
 }
 
 /**
@@ -98,7 +113,7 @@ export async function sendAndConfirm(connection: Connection, signed: SignedTx, o
   } catch (err) {
     const msg = (err as Error).message ?? "";
     // Our own earlier send of this very transaction already landed: that is success.
-    if (!/AlreadyProcessed|already been processed/i.test(msg)) throw toChainTxError(err);
+    if (!/AlreadyProcessed|already been processed/i.test(msg)) throw toChainTxError(err, { instructionProgramIds: instructionProgramIds(signed.tx) });
   }
   let result;
   try {
@@ -112,7 +127,7 @@ export async function sendAndConfirm(connection: Connection, signed: SignedTx, o
   if (result.value.err) {
     const tx = await connection.getTransaction(signed.signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 }).catch(() => null);
     const logs = tx?.meta?.logMessages ?? [];
-    const named = namedErrorFromLogs(logs);
+    const named = refusalOf({ err: result.value.err, logs }, { instructionProgramIds: instructionProgramIds(signed.tx) });
     throw new ChainTxError(`transaction ${signed.signature} failed: ${JSON.stringify(result.value.err)}`, named?.name ?? null, named?.code ?? null, logs, false);
   }
 }
