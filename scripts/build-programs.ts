@@ -1,12 +1,12 @@
 /**
  * `npm run build:programs [-- <name>...] [--out <dir>] [--no-idl]` - regenerate the IDL-derived
- * files (as `npm run idl:gen`), then compile every programs/<name>/src/*.c with clang-16 and link
- * it with our relinker into programs/deploy/<name>.so.
+ * files (as `npm run idl:gen`: discriminators, headers, dispatch, fixed PDAs), then compile every
+ * programs/<name>/src/*.c and src/generated/*.c with clang-16 and link them with our relinker into
+ * programs/deploy/<name>.so.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildAll } from "../programs/toolchain/build";
-import { generateAll } from "../programs/toolchain/idl-gen";
+import { generateAll, writeGenerated } from "../programs/toolchain/idl-gen";
 
 const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -17,14 +17,8 @@ const only = args.filter((a, i) => !a.startsWith("--") && (outIdx < 0 || i !== o
 const started = performance.now();
 try {
   if (!args.includes("--no-idl")) {
-    // The C headers come from the IDLs: never compile against a stale generated/idl.h.
-    for (const f of await generateAll()) {
-      const abs = path.join(root, f.path);
-      if (existsSync(abs) && readFileSync(abs, "utf8") === f.content) continue;
-      mkdirSync(path.dirname(abs), { recursive: true });
-      writeFileSync(abs, f.content);
-      console.log(`regenerated ${f.path}`);
-    }
+    // Headers, dispatch and fixed PDAs come from the IDLs: never compile against stale ones.
+    for (const f of writeGenerated(await generateAll(), root)) console.log(`regenerated ${f}`);
   }
   const built = await buildAll({ outDir, only });
   for (const b of built)

@@ -1,7 +1,8 @@
 /**
- * Builds programs/<name>/src/*.c into programs/deploy/<name>.so: every .c file is compiled on its
- * own with clang-16 (-target bpf -mcpu=v1), then our relinker merges the objects into one SBPF v0
- * shared object.
+ * Builds programs/<name>/src/*.c (and the generated src/generated/entrypoint.c) into
+ * programs/deploy/<name>.so: every .c file is compiled on its own with clang-16 (-target bpf
+ * -mcpu=v1), then our relinker merges the objects into one SBPF v0 shared object. The generated
+ * headers are found through -I programs/include (<gen/<name>.h>).
  */
 import {
   mkdtempSync,
@@ -61,13 +62,29 @@ async function pool<T, R>(
   return out;
 }
 
+/**
+ * programs/<name>/src/*.c and the generated src/generated/*.c (the entrypoint dispatch), ordered by
+ * file name so that the objects link in a stable order. Two sources of one name would share an
+ * object file: refused (e.g. a hand-written entrypoint.c next to the generated one).
+ */
 export function programSources(name: string, programsDir = PROGRAMS_DIR): string[] {
   const src = path.join(programsDir, name, "src");
   if (!existsSync(src)) return [];
-  return readdirSync(src)
-    .filter((f) => f.endsWith(".c"))
-    .sort()
-    .map((f) => path.join(src, f));
+  const list = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".c"))
+          .map((f) => path.join(dir, f))
+      : [];
+  const all = [...list(src), ...list(path.join(src, "generated"))].sort((a, b) =>
+    path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : 0,
+  );
+  for (let i = 1; i < all.length; i++)
+    if (path.basename(all[i]!) === path.basename(all[i - 1]!))
+      throw new Error(
+        `${path.relative(programsDir, all[i - 1]!)} and ${path.relative(programsDir, all[i]!)}: two sources named ${path.basename(all[i]!)} (the entrypoint is generated from the IDL: delete the hand-written one)`,
+      );
+  return all;
 }
 
 /** Programs that have C sources (programs/<name>/src/*.c) and an IDL. */

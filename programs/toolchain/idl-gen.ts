@@ -1,9 +1,10 @@
 /**
- * Generators: from a program's IDL JSON, its C header (src/generated/idl.h) and its TypeScript
- * types (idl/<name>.ts); from @coral-xyz/anchor's own error table, gtx/anchor_errors.h.
+ * Generators: from a program's IDL JSON, its C header (programs/include/gen/<name>.h), its
+ * entrypoint dispatch (src/generated/entrypoint.c) and its TypeScript types (idl/<name>.ts); the
+ * IDL's own discriminators (idl-fill.ts); from @coral-xyz/anchor's error table, gtx/anchor_errors.h.
  * Run through `npm run idl:gen`; `idl-gen.test.ts` fails when committed outputs are stale.
  */
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { LangErrorCode, LangErrorMessage } from "@coral-xyz/anchor";
 import { convertIdlToCamelCase } from "@coral-xyz/anchor/dist/cjs/idl.js";
@@ -11,6 +12,7 @@ import type { Idl } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import { format } from "prettier";
 import { discriminatorU64 } from "./discriminator";
+import { fillDiscriminators } from "./idl-fill";
 import {
   IdlError,
   type IdlField,
@@ -99,8 +101,15 @@ class Ctx {
     const d = this.typeDef(t.defined.name).type;
     return d.kind === "enum" && d.variants.every((v) => !v.fields || v.fields.length === 0);
   }
-  /** Borsh size when fixed, else null. */
+  /** Borsh size when fixed, else null (an Option is not fixed: None is one byte). */
   fixedSize(t: IdlType): number | null {
+    return this.size(t, false);
+  }
+  /** Borsh size with every Option present (the room a fixed layout keeps), else null. */
+  maxSize(t: IdlType): number | null {
+    return this.size(t, true);
+  }
+  private size(t: IdlType, some: boolean): number | null {
     if (typeof t === "string") {
       if (t in INT) return INT[t]!.bytes;
       if (t in RAW) return RAW[t]!;
@@ -108,17 +117,24 @@ class Ctx {
       if (t === "pubkey") return 32;
       return null; // string, bytes, f32/f64 (unsupported anyway)
     }
+    if ("option" in t) {
+      if (!some) return null;
+      const s = this.size(t.option, some);
+      return s === null ? null : 1 + s;
+    }
     if ("array" in t) {
-      const e = this.fixedSize(t.array[0]);
+      if (!Number.isInteger(t.array[1]) || t.array[1] < 0)
+        this.fail(`array length ${JSON.stringify(t.array[1])} must be a non-negative integer`);
+      const e = this.size(t.array[0], some);
       return e === null ? null : e * t.array[1];
     }
     if ("defined" in t) {
       const d = this.typeDef(t.defined.name).type;
-      if (d.kind === "enum") return this.isUnitEnum(t) ? 1 : null;
-      if (d.kind === "type") return this.fixedSize(d.alias);
+      if (d.kind === "enum") return 1; // unit variants only (checkEnums)
+      if (d.kind === "type") return this.size(d.alias, some);
       let sum = 0;
       for (const f of d.fields ?? []) {
-        const s = this.fixedSize(f.type);
+        const s = this.size(f.type, some);
         if (s === null) return null;
         sum += s;
       }
@@ -126,16 +142,52 @@ class Ctx {
     }
     return null;
   }
+  /** Whether an Option occurs anywhere inside `t`. */
+  hasOption(t: IdlType): boolean {
+    if (typeof t === "string") return false;
+    if ("option" in t) return true;
+    if ("array" in t) return this.hasOption(t.array[0]);
+    if ("vec" in t) return this.hasOption(t.vec);
+    if ("defined" in t) {
+      const d = this.typeDef(t.defined.name).type;
+      if (d.kind === "struct") return (d.fields ?? []).some((f) => this.hasOption(f.type));
+      if (d.kind === "type") return this.hasOption(d.alias);
+    }
+    return false;
+  }
 }
 
-/** A fixed-size scalar at a byte offset (nested structs flattened to parent_child names). */
+/**
+ * Enums are borsh u8 variant indices. Variants that carry data would make every layout that holds
+ * one variable-size (and C would need a tagged union per variant): refused, not half-supported.
+ */
+function checkEnums(ctx: Ctx) {
+  for (const t of ctx.idl.types ?? []) {
+    if (t.type.kind !== "enum") continue;
+    for (const v of t.type.variants)
+      if (v.fields && v.fields.length > 0)
+        ctx.fail(
+          `enum ${t.name}: variant ${v.name} carries data; only unit-variant enums (borsh u8 index) are supported`,
+        );
+    if (t.type.variants.length === 0 || t.type.variants.length > 256)
+      ctx.fail(`enum ${t.name}: needs 1..256 variants (borsh u8 index)`);
+  }
+}
+
+/**
+ * One field of a fixed layout at a byte offset (nested structs flattened to parent_child names).
+ * `raw` is a byte range (u128, arrays) with `array` telling its elements; `option` is the tag
+ * byte at `off` with the payload's leaves in `inner`, starting at off + 1 (no padding).
+ */
 interface Leaf {
   name: string;
   off: number;
-  kind: "int" | "bool" | "pubkey" | "raw" | "enum";
+  kind: "int" | "bool" | "pubkey" | "raw" | "enum" | "option";
   bytes: number;
   signed?: boolean;
   enumName?: string;
+  array?: { count: number; stride: number; elem: Leaf | null; elemType: IdlType };
+  inner?: Leaf[];
 }
 
 function leaves(
@@ -149,32 +201,64 @@ function leaves(
   let off = base;
   for (const f of fields) {
     const name = prefix ? `${prefix}_${f.name}` : f.name;
-    const t = f.type;
-    const size =
-      ctx.fixedSize(t) ??
-      ctx.fail(
-        `${where}.${f.name}: variable-size type in a fixed layout (accounts/events must be fixed size: use arrays and explicit has_x flags instead of String/Vec/Option)`,
-      );
-    if (typeof t === "string") {
-      if (t in INT)
-        out.push({ name, off, kind: "int", bytes: INT[t]!.bytes, signed: INT[t]!.signed });
-      else if (t === "bool") out.push({ name, off, kind: "bool", bytes: 1 });
-      else if (t === "pubkey") out.push({ name, off, kind: "pubkey", bytes: 32 });
-      else if (t in RAW) out.push({ name, off, kind: "raw", bytes: size });
-      else ctx.fail(`${where}.${f.name}: unsupported type ${t}`);
-    } else if ("array" in t) {
-      out.push({ name, off, kind: "raw", bytes: size });
-    } else if ("defined" in t) {
-      const d = ctx.typeDef(t.defined.name).type;
-      if (d.kind === "enum")
-        out.push({ name, off, kind: "enum", bytes: 1, enumName: t.defined.name });
-      else if (d.kind === "struct")
-        out.push(...leaves(ctx, d.fields ?? [], off, name, `${where}.${f.name}`));
-      else ctx.fail(`${where}.${f.name}: type aliases are not supported`);
-    } else ctx.fail(`${where}.${f.name}: unsupported type`);
-    off += size;
+    const l = leaf(ctx, f.type, name, off, `${where}.${f.name}`);
+    out.push(...l);
+    off += ctx.maxSize(f.type)!;
   }
   return out;
+}
+
+function leaf(ctx: Ctx, t: IdlType, name: string, off: number, where: string): Leaf[] {
+  const size =
+    ctx.maxSize(t) ??
+    ctx.fail(
+      `${where}: variable-size type in a fixed layout (accounts/events must be fixed size: use arrays and explicit has_x flags or Option instead of String/Vec)`,
+    );
+  if (typeof t === "string") {
+    if (t in INT) return [{ name, off, kind: "int", bytes: INT[t]!.bytes, signed: INT[t]!.signed }];
+    if (t === "bool") return [{ name, off, kind: "bool", bytes: 1 }];
+    if (t === "pubkey") return [{ name, off, kind: "pubkey", bytes: 32 }];
+    if (t in RAW) return [{ name, off, kind: "raw", bytes: size }];
+    return ctx.fail(`${where}: unsupported type ${t}`);
+  }
+  if ("array" in t) {
+    const [elemType, count] = t.array;
+    // None would shift every later element: no fixed offsets.
+    if (ctx.hasOption(elemType)) ctx.fail(`${where}: arrays of Option are not supported`);
+    const stride = ctx.maxSize(elemType)!;
+    const el = leaf(ctx, elemType, name, 0, `${where}[]`);
+    const elem = el.length === 1 && el[0]!.kind !== "raw" ? el[0]! : null;
+    return [{ name, off, kind: "raw", bytes: size, array: { count, stride, elem, elemType } }];
+  }
+  if ("option" in t) {
+    const inner = leaf(ctx, t.option, name, off + 1, `${where}?`);
+    return [{ name, off, kind: "option", bytes: size, inner }];
+  }
+  if ("defined" in t) {
+    const d = ctx.typeDef(t.defined.name).type;
+    if (d.kind === "enum") return [{ name, off, kind: "enum", bytes: 1, enumName: t.defined.name }];
+    if (d.kind === "struct") return leaves(ctx, d.fields ?? [], off, name, where);
+    return ctx.fail(`${where}: type aliases are not supported`);
+  }
+  return ctx.fail(`${where}: unsupported type`);
+}
+
+/** Every Option leaf, depth first (options inside options included). */
+function optionLeaves(ls: readonly Leaf[]): Leaf[] {
+  return ls.flatMap((l) => (l.kind === "option" ? [l, ...optionLeaves(l.inner ?? [])] : []));
+}
+
+/**
+ * Borsh writes None as the tag alone, so everything after an Option moves when it is None. An
+ * account keeps fixed offsets (zero-copy), so an Option may only end the layout: then None and
+ * Some agree on every other offset and Anchor's coder ignores the unused tail.
+ */
+function checkAccountOptions(ctx: Ctx, ls: readonly Leaf[], end: number, where: string) {
+  for (const o of optionLeaves(ls))
+    if (o.off + o.bytes !== end)
+      ctx.fail(
+        `${where}.${o.name}: an Option in an account must be its last field (None shifts the fields after it in borsh); use a has_${o.name} bool and a plain field instead`,
+      );
 }
 
 const cScalar = (l: Leaf) =>
@@ -225,17 +309,22 @@ function argCode(ctx: Ctx, t: IdlType, name: string, acc: string, where: string)
   if ("vec" in t && t.vec === "u8") return argCode(ctx, "bytes", name, acc, where);
   if ("array" in t) {
     const size = ctx.fixedSize(t) ?? ctx.fail(`${where}: array of variable-size elements`);
+    const elem =
+      t.array[0] === "u8"
+        ? ""
+        : `${typeof t.array[0] === "string" ? t.array[0] : JSON.stringify(t.array[0])} x ${t.array[1]}, `;
     return {
-      decl: [`const uint8_t *${name}; /* ${size} bytes */`],
+      decl: [`const uint8_t *${name}; /* ${elem}${size} bytes */`],
       read: [`${acc}${name} = gtx_read_fixed(r, ${size});`],
     };
   }
   if ("option" in t) {
+    // C: `bool has_<name>` next to the value, which stays zeroed/NULL when None.
     const inner = argCode(ctx, t.option, name, acc, where);
-    if (inner.read.length !== 1) ctx.fail(`${where}: Option of a composite type is not supported`);
+    const body = inner.read.length === 1 ? inner.read[0]! : `{ ${inner.read.join(" ")} }`;
     return {
       decl: [`bool has_${name};`, ...inner.decl],
-      read: [`${acc}has_${name} = gtx_read_option(r);`, `if (${acc}has_${name}) ${inner.read[0]}`],
+      read: [`${acc}has_${name} = gtx_read_option(r);`, `if (${acc}has_${name}) ${body}`],
     };
   }
   if ("defined" in t) {
@@ -290,10 +379,129 @@ function argStructs(ctx: Ctx): IdlTypeDef[] {
   return order;
 }
 
+// ---------- fixed PDAs ----------
+
+export interface FixedPda {
+  /** C name, e.g. REGISTRY_PDA_REGISTRY (seeds joined, or the account's name for binary seeds). */
+  macro: string;
+  seeds: number[][];
+  programId: PublicKey;
+  address: PublicKey;
+  bump: number;
+  /** `instruction.account` of every account that names these seeds. */
+  usedBy: string[];
+}
+
+const seedText = (b: readonly number[]) => {
+  const s = Buffer.from(b).toString("latin1");
+  return /^[\x20-\x7e]*$/.test(s) && !/["\\*]/.test(s)
+    ? JSON.stringify(s)
+    : `0x${Buffer.from(b).toString("hex")}`;
+};
+
+/**
+ * PDAs whose seeds are all constants, under this program or a constant program id: their address
+ * and canonical bump are known at build time (web3.js derives them here, once).
+ */
+export function fixedPdas(idl: IdlJson, file: string): FixedPda[] {
+  const P = idl.metadata.name.toUpperCase();
+  const byKey = new Map<string, FixedPda>();
+  const byMacro = new Map<string, string>();
+  for (const ix of idl.instructions)
+    for (const a of ix.accounts) {
+      const pda = a.pda;
+      if (!pda?.seeds.every((x) => x.kind === "const")) continue;
+      if (pda.program && pda.program.kind !== "const") continue;
+      const seeds = pda.seeds.map((x) => x.value ?? []);
+      let programId = new PublicKey(idl.address);
+      if (pda.program) {
+        if (pda.program.value?.length !== 32)
+          throw new IdlError(file, `${ix.name}.${a.name}: pda.program must be 32 constant bytes`);
+        programId = new PublicKey(Uint8Array.from(pda.program.value));
+      }
+      const key = JSON.stringify([seeds, programId.toBase58()]);
+      const known = byKey.get(key);
+      if (known) {
+        known.usedBy.push(`${ix.name}.${a.name}`);
+        continue;
+      }
+      const text = seeds.map((b) => Buffer.from(b).toString("latin1"));
+      const name = text.every((t) => /^[a-z][a-z0-9_]*$/.test(t)) ? text.join("_") : a.name;
+      const macro = `${P}_PDA_${name.toUpperCase()}`;
+      if (byMacro.has(macro) && byMacro.get(macro) !== key)
+        throw new IdlError(
+          file,
+          `${ix.name}.${a.name}: two different fixed PDAs would both be ${macro}`,
+        );
+      byMacro.set(macro, key);
+      const [address, bump] = PublicKey.findProgramAddressSync(
+        seeds.map((b) => Buffer.from(b)),
+        programId,
+      );
+      byKey.set(key, { macro, seeds, programId, address, bump, usedBy: [`${ix.name}.${a.name}`] });
+    }
+  return [...byKey.values()];
+}
+
+// ---------- entrypoint dispatch ----------
+
+/**
+ * Optional programs/<name>/src/dispatch.json: which instructions to compare first (hot paths; each
+ * compare costs a few CU), and why. The rest follow in IDL order.
+ */
+export interface DispatchHint {
+  first: string[];
+  why?: string;
+}
+
+/** programs/<name>/src/generated/entrypoint.c: deserialize, then one u64 compare per instruction. */
+export function generateDispatch(
+  idl: IdlJson,
+  sourceRel: string,
+  hint?: DispatchHint,
+  hintRel?: string,
+): string {
+  const ctx = new Ctx(idl, hintRel ?? sourceRel);
+  const { P, p } = ctx;
+  const names = idl.instructions.map((ix) => ix.name);
+  const first = hint?.first ?? [];
+  for (const [i, n] of first.entries()) {
+    if (!names.includes(n)) ctx.fail(`dispatch order: no instruction ${n}`);
+    if (first.indexOf(n) !== i) ctx.fail(`dispatch order: ${n} listed twice`);
+  }
+  const order = [...first, ...names.filter((n) => !first.includes(n))];
+  const from = hintRel ? ` in the order of ${hintRel}` : "";
+  const why = hint?.why ? `  /* Hot paths first: ${cComment(hint.why)} */` : `  /* IDL order. */`;
+  return [
+    `/* Generated by \`npm run idl:gen\` from ${sourceRel}${from}. Do not edit: change the IDL and regenerate.`,
+    ` * Dispatch on the 8-byte Anchor instruction discriminator (compared as one u64) to <program>_<instruction>. */`,
+    `#include <gen/${p}.h>`,
+    ``,
+    ...order.map((n) => `uint64_t ${p}_${n}(const GtxInput *in);`),
+    ``,
+    `/* Capacity for account infos: the most accounts any instruction takes (from the IDL). */`,
+    `#define MAX_ACCOUNTS ${P}_MAX_IX_ACCOUNTS`,
+    ``,
+    `uint64_t entrypoint(const uint8_t *input) {`,
+    `  GtxAccountInfo accounts[MAX_ACCOUNTS > 0 ? MAX_ACCOUNTS : 1];`,
+    `  GtxInput in;`,
+    `  gtx_deserialize(input, &in, accounts, MAX_ACCOUNTS);`,
+    ``,
+    `  if (in.data_len < 8) return GTX_FAIL(GTX_E_INSTRUCTION_MISSING);`,
+    `  uint64_t disc = gtx_load_u64(in.data);`,
+    why,
+    ...order.map((n) => `  if (disc == ${P}_IX_${upper(n)}_DISC) return ${p}_${n}(&in);`),
+    `  return GTX_FAIL(GTX_E_INSTRUCTION_FALLBACK_NOT_FOUND);`,
+    `}`,
+    ``,
+  ].join("\n");
+}
+
 // ---------- C header ----------
 
 export function generateCHeader(idl: IdlJson, sourceRel: string): string {
   const ctx = new Ctx(idl, sourceRel);
+  checkEnums(ctx);
   const { P, p, T } = ctx;
   const L: string[] = [];
   const guard = `${P}_GENERATED_IDL_H`;
@@ -309,6 +517,22 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
     `static const GtxPubkey ${P}_PROGRAM_ID = {${P}_PROGRAM_ID_BYTES};`,
     ``,
   );
+
+  // Fixed PDAs: constant seeds give a constant address, so a 32-byte compare replaces a hash.
+  const pdas = fixedPdas(idl, sourceRel);
+  if (pdas.length)
+    L.push(
+      `/* ---- Fixed PDAs (every seed constant): compare the account with the address, no hash ---- */`,
+    );
+  for (const d of pdas) {
+    L.push(
+      `/* [${d.seeds.map(seedText).join(", ")}] under ${d.programId.toBase58()} = ${d.address.toBase58()} (${d.usedBy.join(", ")}) */`,
+      `#define ${d.macro}_BYTES ${cBytes([...d.address.toBytes()])}`,
+      `#define ${d.macro}_BUMP ${d.bump}`,
+      `static const GtxPubkey ${d.macro} = {${d.macro}_BYTES};`,
+      ``,
+    );
+  }
 
   // Constants
   for (const c of idl.constants ?? []) {
@@ -439,6 +663,21 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
   }
   L.push(``);
 
+  // Element types: the layout of each struct that arrays hold, for indexing into them.
+  for (const name of arrayElementStructs(ctx)) {
+    const def = ctx.typeDef(name).type;
+    if (def.kind !== "struct") continue;
+    const Y = `${P}_TYPE_${upper(name)}`;
+    const ls = leaves(ctx, def.fields ?? [], 0, "", name);
+    L.push(
+      `/* type ${name}: an array element, offsets from the element's start (${p}_..._at(d, i)) */`,
+      `#define ${Y}_LEN ${ctx.maxSize({ defined: { name } })}`,
+      ...ls.flatMap((l) => offsetMacros(Y, l)),
+      ...ls.flatMap((l) => accessors(`${p}_type_${toSnake(name)}`, l)),
+      ``,
+    );
+  }
+
   // Accounts
   const accountNames = new Set((idl.accounts ?? []).map((a) => a.name));
   if (accountNames.size)
@@ -450,7 +689,8 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
     const A = `${P}_ACCOUNT_${upper(acc.name)}`;
     const a = `${p}_${toSnake(acc.name)}`;
     const ls = leaves(ctx, fields, 8, "", acc.name);
-    const size = 8 + (ctx.fixedSize({ defined: { name: acc.name } }) ?? 0);
+    const size = 8 + (ctx.maxSize({ defined: { name: acc.name } }) ?? 0);
+    checkAccountOptions(ctx, ls, size, acc.name);
     L.push(
       ``,
       `/* account ${acc.name}: sha256("account:${acc.name}")[0..8] = ${cBytes(acc.discriminator)} */`,
@@ -460,7 +700,7 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
       `#define ${A}_DISC_BYTES ${cBytes(acc.discriminator)}`,
     );
     L.push(`#define ${A}_LEN ${size} /* total bytes, discriminator included */`);
-    for (const l of ls) L.push(`#define ${A}_${upper(l.name)}_OFF ${l.off}`);
+    for (const l of ls) L.push(...offsetMacros(A, l));
     for (const l of ls) L.push(...accessors(a, l));
   }
   if (accountNames.size) L.push(``);
@@ -481,7 +721,7 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
       `#define ${E}_DISC ${hex64(discriminatorU64(ev.discriminator))}`,
       `#define ${E}_DISC_BYTES ${cBytes(ev.discriminator)}`,
     );
-    const size = ctx.fixedSize({ defined: { name: ev.name } });
+    const size = ctx.maxSize({ defined: { name: ev.name } });
     if (size === null) {
       L.push(
         `/* Variable-size event: build it with a GtxWriter after ${E}_DISC, then gtx_emit_event. */`,
@@ -489,26 +729,98 @@ export function generateCHeader(idl: IdlJson, sourceRel: string): string {
       continue;
     }
     const ls = leaves(ctx, fields, 8, "", ev.name);
-    L.push(`#define ${E}_LEN ${8 + size}`);
-    const params = ls.map((l) =>
-      l.kind === "pubkey"
-        ? `const GtxPubkey *${l.name}`
-        : l.kind === "raw"
-          ? `const uint8_t *${l.name}`
-          : `${cScalar(l)} ${l.name}`,
-    );
+    const params = ls.flatMap(emitParams);
+    const fixed = optionLeaves(ls).length === 0;
+    L.push(`#define ${E}_${fixed ? "LEN" : "MAX_LEN"} ${8 + size}`);
     L.push(`GTX_INLINE void ${p}_emit_${toSnake(ev.name)}(${params.join(", ") || "void"}) {`);
     L.push(
-      `  uint64_t buf[(${E}_LEN + 7) / 8]; /* 8-aligned */`,
+      `  uint64_t buf[(${E}_${fixed ? "LEN" : "MAX_LEN"} + 7) / 8]; /* 8-aligned */`,
       `  uint8_t *b = (uint8_t *)buf;`,
       `  gtx_store_u64(b, ${E}_DISC);`,
     );
-    for (const l of ls) L.push(`  ${store(l, `b + ${l.off}`, l.name)}`);
-    L.push(`  gtx_emit_event(b, ${E}_LEN);`, `}`);
+    if (fixed) {
+      for (const l of ls) L.push(`  ${store(l, `b + ${l.off}`, l.name)}`);
+      L.push(`  gtx_emit_event(b, ${E}_LEN);`, `}`);
+    } else {
+      // Borsh: None is the tag alone, so the fields after it move up; write with a cursor.
+      L.push(`  uint64_t o = 8;`, ...ls.flatMap((l) => emitSeq(l, "  ")));
+      L.push(`  gtx_emit_event(b, o);`, `}`);
+    }
   }
 
   L.push(``, `#endif`, ``);
+  checkFunctionNames(ctx, L);
   return L.join("\n");
+}
+
+/** Struct types held by arrays anywhere in the interface (args, accounts, events). */
+function arrayElementStructs(ctx: Ctx): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (t: IdlType, inArray: boolean) => {
+    if (typeof t === "string") return;
+    if ("option" in t) return visit(t.option, inArray);
+    if ("vec" in t) return visit(t.vec, inArray);
+    if ("array" in t) return visit(t.array[0], true);
+    if ("defined" in t) {
+      const d = ctx.typeDef(t.defined.name);
+      if (d.type.kind !== "struct") return;
+      if (inArray && ctx.maxSize(t) !== null) out.add(d.name);
+      const key = `${d.name}:${inArray}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      for (const f of d.type.fields ?? []) visit(f.type, false);
+    }
+  };
+  for (const ix of ctx.idl.instructions) for (const a of ix.args) visit(a.type, false);
+  for (const x of [...(ctx.idl.accounts ?? []), ...(ctx.idl.events ?? [])])
+    visit({ defined: { name: x.name } }, false);
+  return [...out];
+}
+
+/** Two generated functions of one name would only fail later, in clang: name the fields here. */
+function checkFunctionNames(ctx: Ctx, lines: readonly string[]) {
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const m = /^GTX_INLINE [^(]*?\b([A-Za-z_][A-Za-z0-9_]*)\(/.exec(line);
+    if (!m) continue;
+    if (seen.has(m[1]!))
+      ctx.fail(`generated C function ${m[1]} is defined twice (rename a field or type)`);
+    seen.add(m[1]!);
+  }
+}
+
+function offsetMacros(A: string, l: Leaf): string[] {
+  const N = `${A}_${upper(l.name)}`;
+  const out = [`#define ${N}_OFF ${l.off}`];
+  if (l.array)
+    out.push(`#define ${N}_COUNT ${l.array.count}`, `#define ${N}_STRIDE ${l.array.stride}`);
+  if (l.kind === "option")
+    for (const i of l.inner ?? [])
+      out.push(
+        ...(i.name === l.name
+          ? offsetMacros(A, { ...i, name: `${l.name}_value` })
+          : offsetMacros(A, i)),
+      );
+  return out;
+}
+
+function emitParams(l: Leaf): string[] {
+  if (l.kind === "option") return [`bool has_${l.name}`, ...(l.inner ?? []).flatMap(emitParams)];
+  if (l.kind === "pubkey") return [`const GtxPubkey *${l.name}`];
+  if (l.kind === "raw") return [`const uint8_t *${l.name}`];
+  return [`${cScalar(l)} ${l.name}`];
+}
+
+function emitSeq(l: Leaf, ind: string): string[] {
+  if (l.kind !== "option") return [`${ind}${store(l, "b + o", l.name)}`, `${ind}o += ${l.bytes};`];
+  return [
+    `${ind}gtx_store_u8(b + o, has_${l.name} ? 1 : 0);`,
+    `${ind}o += 1;`,
+    `${ind}if (has_${l.name}) {`,
+    ...(l.inner ?? []).flatMap((i) => emitSeq(i, `${ind}  `)),
+    `${ind}}`,
+  ];
 }
 
 function store(l: Leaf, at: string, v: string): string {
@@ -523,22 +835,55 @@ function store(l: Leaf, at: string, v: string): string {
       return `gtx_store_u8(${at}, ${v});`;
     case "int":
       return `gtx_store_u${l.bytes * 8}(${at}, (uint${l.bytes * 8}_t)${v});`;
+    case "option":
+      throw new Error("an Option is stored by its tag and payload");
   }
 }
 
-function accessors(a: string, l: Leaf): string[] {
+/**
+ * Zero-copy accessors on account data `d`. An Option's scalar setter also sets the tag to Some;
+ * for a pointer payload (pubkey, bytes, struct fields) write it and call set_some.
+ */
+function accessors(a: string, l: Leaf, tagOff?: number): string[] {
   const fn = `${a}_${l.name}`;
+  const some = tagOff === undefined ? "" : `d[${tagOff}] = 1; `;
   switch (l.kind) {
     case "pubkey":
       return [`GTX_INLINE GtxPubkey *${fn}(uint8_t *d) { return (GtxPubkey *)(d + ${l.off}); }`];
-    case "raw":
-      return [
+    case "raw": {
+      const out = [
         `GTX_INLINE uint8_t *${fn}(uint8_t *d) { return d + ${l.off}; /* ${l.bytes} bytes */ }`,
       ];
+      const arr = l.array;
+      if (!arr) return out;
+      const at = `d + ${l.off} + ${arr.stride} * i`;
+      // Indexed access; the caller keeps i < COUNT (like any C array).
+      if (
+        arr.elem &&
+        (arr.elem.kind === "int" || arr.elem.kind === "enum" || arr.elem.kind === "bool")
+      ) {
+        const ty = cScalar(arr.elem);
+        const load =
+          arr.elem.kind === "bool"
+            ? `(${at})[0] != 0`
+            : arr.elem.bytes === 1
+              ? `(${ty})(${at})[0]`
+              : `(${ty})gtx_load_u${arr.elem.bytes * 8}(${at})`;
+        out.push(
+          `GTX_INLINE ${ty} ${a}_get_${l.name}(const uint8_t *d, uint64_t i) { return ${load}; }`,
+          `GTX_INLINE void ${a}_set_${l.name}(uint8_t *d, uint64_t i, ${ty} v) { ${store(arr.elem, at, "v")} }`,
+        );
+      } else if (arr.elem?.kind === "pubkey")
+        out.push(
+          `GTX_INLINE GtxPubkey *${fn}_at(uint8_t *d, uint64_t i) { return (GtxPubkey *)(${at}); }`,
+        );
+      else out.push(`GTX_INLINE uint8_t *${fn}_at(uint8_t *d, uint64_t i) { return ${at}; }`);
+      return out;
+    }
     case "bool":
       return [
         `GTX_INLINE bool ${a}_get_${l.name}(const uint8_t *d) { return d[${l.off}] != 0; }`,
-        `GTX_INLINE void ${a}_set_${l.name}(uint8_t *d, bool v) { ${store(l, `d + ${l.off}`, "v")} }`,
+        `GTX_INLINE void ${a}_set_${l.name}(uint8_t *d, bool v) { ${some}${store(l, `d + ${l.off}`, "v")} }`,
       ];
     case "enum":
     case "int": {
@@ -546,7 +891,18 @@ function accessors(a: string, l: Leaf): string[] {
       const load = l.bytes === 1 ? `d[${l.off}]` : `gtx_load_u${l.bytes * 8}(d + ${l.off})`;
       return [
         `GTX_INLINE ${ty} ${a}_get_${l.name}(const uint8_t *d) { return (${ty})${load}; }`,
-        `GTX_INLINE void ${a}_set_${l.name}(uint8_t *d, ${ty} v) { ${store(l, `d + ${l.off}`, "v")} }`,
+        `GTX_INLINE void ${a}_set_${l.name}(uint8_t *d, ${ty} v) { ${some}${store(l, `d + ${l.off}`, "v")} }`,
+      ];
+    }
+    case "option": {
+      // Tag 1 = Some, 0 = None (Anchor refuses any other tag); None keeps a zeroed payload.
+      const inner = l.inner ?? [];
+      const scalar = inner.length === 1 && inner[0]!.name === l.name ? l.off : undefined;
+      return [
+        `GTX_INLINE bool ${a}_has_${l.name}(const uint8_t *d) { return d[${l.off}] == 1; }`,
+        `GTX_INLINE void ${a}_set_some_${l.name}(uint8_t *d) { d[${l.off}] = 1; }`,
+        `GTX_INLINE void ${a}_clear_${l.name}(uint8_t *d) { d[${l.off}] = 0; gtx_memset(d + ${l.off + 1}, 0, ${l.bytes - 1}); }`,
+        ...inner.flatMap((i) => accessors(a, i, scalar)),
       ];
     }
   }
@@ -608,15 +964,56 @@ export interface GeneratedFile {
   content: string;
 }
 
+/**
+ * Every generated output, paths relative to the repository root (the parent of `programsDir`):
+ * programs/include/gen/<name>.h, programs/<name>/src/generated/entrypoint.c, idl/<name>.ts, and
+ * the IDL JSON itself when a discriminator in it had to be filled in or corrected.
+ */
 export async function generateAll(programsDir = PROGRAMS_DIR): Promise<GeneratedFile[]> {
+  const root = path.dirname(programsDir);
+  const rel = (...p: string[]) => path.relative(root, path.join(programsDir, ...p));
   const out: GeneratedFile[] = [
-    { path: "programs/include/gtx/anchor_errors.h", content: generateAnchorErrorsHeader() },
+    { path: rel("include", "gtx", "anchor_errors.h"), content: generateAnchorErrorsHeader() },
   ];
   for (const name of listPrograms(programsDir)) {
-    const idl = loadIdl(name, programsDir);
-    const rel = `programs/${name}/idl/${name}.json`;
-    out.push({ path: `programs/${name}/src/generated/idl.h`, content: generateCHeader(idl, rel) });
-    out.push({ path: `programs/${name}/idl/${name}.ts`, content: await generateTs(idl, rel) });
+    const idlRel = rel(name, "idl", `${name}.json`);
+    const text = readFileSync(path.join(root, idlRel), "utf8");
+    const filled = await fillDiscriminators(text, idlRel);
+    if (filled.text !== text) out.push({ path: idlRel, content: filled.text });
+    const idl = JSON.parse(filled.text) as IdlJson;
+    validateIdl(idl, idlRel);
+    if (idl.metadata.name !== name) throw new IdlError(idlRel, `metadata.name must be "${name}"`);
+    const hintRel = rel(name, "src", "dispatch.json");
+    const hint = existsSync(path.join(root, hintRel))
+      ? (JSON.parse(readFileSync(path.join(root, hintRel), "utf8")) as DispatchHint)
+      : undefined;
+    out.push({ path: rel("include", "gen", `${name}.h`), content: generateCHeader(idl, idlRel) });
+    out.push({
+      path: rel(name, "src", "generated", "entrypoint.c"),
+      content: generateDispatch(idl, idlRel, hint, hint ? hintRel : undefined),
+    });
+    out.push({ path: rel(name, "idl", `${name}.ts`), content: await generateTs(idl, idlRel) });
   }
   return out;
+}
+
+/**
+ * Writes the outputs that differ under `root` (or, with `check`, only lists them). Returns the
+ * paths that were (or would be) written.
+ */
+export function writeGenerated(
+  files: readonly GeneratedFile[],
+  root: string,
+  opts: { check?: boolean } = {},
+): string[] {
+  const changed: string[] = [];
+  for (const f of files) {
+    const abs = path.join(root, f.path);
+    if (existsSync(abs) && readFileSync(abs, "utf8") === f.content) continue;
+    changed.push(f.path);
+    if (opts.check) continue;
+    mkdirSync(path.dirname(abs), { recursive: true });
+    writeFileSync(abs, f.content);
+  }
+  return changed;
 }

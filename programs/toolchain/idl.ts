@@ -86,8 +86,8 @@ const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 const PASCAL = /^[A-Z][A-Za-z0-9]*$/;
 const SCREAMING = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 
-const sameBytes = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
+const sameBytes = (a: readonly number[] | undefined, b: readonly number[]) =>
+  Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Checks what the generators and the C programs rely on. Stricter than Anchor where C needs it:
@@ -120,7 +120,9 @@ export function validateIdl(idl: IdlJson, file: string): void {
     if (names.has(ix.name)) fail(`duplicate instruction ${ix.name}`);
     names.add(ix.name);
     if (!sameBytes(ix.discriminator, instructionDiscriminator(ix.name)))
-      fail(`instruction ${ix.name}: discriminator is not sha256("global:${ix.name}")[0..8]`);
+      fail(
+        `instruction ${ix.name}: discriminator is not sha256("global:${ix.name}")[0..8] (npm run idl:gen writes it)`,
+      );
     for (const a of ix.accounts) {
       if ("accounts" in a) fail(`instruction ${ix.name}: composite accounts are not supported`);
       if (!SNAKE.test(a.name))
@@ -132,12 +134,16 @@ export function validateIdl(idl: IdlJson, file: string): void {
   for (const a of idl.accounts ?? []) {
     if (!types.has(a.name)) fail(`account ${a.name} has no entry in "types"`);
     if (!sameBytes(a.discriminator, accountDiscriminator(a.name)))
-      fail(`account ${a.name}: discriminator is not sha256("account:${a.name}")[0..8]`);
+      fail(
+        `account ${a.name}: discriminator is not sha256("account:${a.name}")[0..8] (npm run idl:gen writes it)`,
+      );
   }
   for (const e of idl.events ?? []) {
     if (!types.has(e.name)) fail(`event ${e.name} has no entry in "types"`);
     if (!sameBytes(e.discriminator, eventDiscriminator(e.name)))
-      fail(`event ${e.name}: discriminator is not sha256("event:${e.name}")[0..8]`);
+      fail(
+        `event ${e.name}: discriminator is not sha256("event:${e.name}")[0..8] (npm run idl:gen writes it)`,
+      );
   }
   const codes = new Set<number>();
   for (const e of idl.errors ?? []) {

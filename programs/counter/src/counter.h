@@ -2,12 +2,13 @@
  * Counter: the example program for the C toolchain. A per-authority Counter PDA
  * (seeds ["counter", authority]) created through a System-program CPI signed by the PDA;
  * increment/add are checked and emit CounterIncremented; get_count returns the count.
- * The interface lives in ../idl/counter.json; generated/idl.h is generated from it.
+ * The interface lives in ../idl/counter.json; <gen/counter.h> and generated/entrypoint.c (the
+ * dispatch) are generated from it.
  */
 #ifndef COUNTER_H
 #define COUNTER_H
 
-#include "generated/idl.h"
+#include <gen/counter.h>
 
 /* Handlers, one file each (ix_<name>.c). */
 uint64_t counter_initialize(const GtxInput *in);

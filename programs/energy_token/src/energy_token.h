@@ -7,16 +7,14 @@
  * The Registry program id is fixed at build time (the registry IDL's address), not taken from
  * whoever calls initialize first: a front-run initialize therefore changes nothing. TokenConfig
  * records it for clients and audits. Fixed-seed PDAs are compared with build-time constants
- * (pdas.h, generated and checked by programs/registry/pdas.ts).
+ * (<P>_PDA_*, generated from the IDLs' constant seeds into <gen/energy_token.h>, <gen/registry.h>).
  */
 #ifndef ENERGY_TOKEN_H
 #define ENERGY_TOKEN_H
 
-#include "generated/idl.h"
-#include "pdas.h"
+#include <gen/energy_token.h>
 /* REGISTRY_PROGRAM_ID and REGISTRY_PDA_REGISTRY: who may mint. */
-#include "../../registry/src/generated/idl.h"
-#include "../../registry/src/pdas.h"
+#include <gen/registry.h>
 
 static const uint8_t ENERGY_TOKEN_SEED_TOKEN_CONFIG[] = ENERGY_TOKEN_CONST_TOKEN_CONFIG_SEED_BYTES;
 static const uint8_t ENERGY_TOKEN_SEED_GRID_MINT[] = ENERGY_TOKEN_CONST_GRID_MINT_SEED_BYTES;

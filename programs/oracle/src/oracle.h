@@ -1,14 +1,14 @@
 /*
  * Oracle program: shared declarations and small inline helpers.
  *
- * State is one PDA ["oracle"] laid out exactly as its borsh encoding (generated/idl.h gives the
+ * State is one PDA ["oracle"] laid out exactly as its borsh encoding (<gen/oracle.h> gives the
  * offsets), read and written in place through the runtime's input buffer: no C structs mirror the
  * account, so there is no struct padding to drift from the IDL.
  */
 #ifndef ORACLE_H
 #define ORACLE_H
 
-#include "generated/idl.h"
+#include <gen/oracle.h>
 #include <gtx/pda_fast.h>
 
 static const uint8_t ORACLE_SEED[] = ORACLE_CONST_ORACLE_SEED_BYTES;

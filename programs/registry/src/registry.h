@@ -7,10 +7,11 @@
  *   MeterKey PDA ["meter_key", key] which meter a device key belongs to (one key, one meter)
  *
  * Accounts are read and written in place in the runtime's input buffer at the offsets of
- * generated/idl.h (the borsh layout of the IDL; no C structs, so no padding can drift).
- * PDA checks: fixed-seed PDAs against build-time addresses (pdas.h); per-user/per-meter PDAs by
- * one sha256 of their seeds with the stored bump (gtx/pda_fast.h); new PDAs and the owner's
- * associated token account by the canonical bump search of gtx/pda_fast.h.
+ * <gen/registry.h> (the borsh layout of the IDL; no C structs, so no padding can drift).
+ * PDA checks: fixed-seed PDAs against build-time addresses (REGISTRY_PDA_*, generated from the
+ * IDL's constant seeds); per-user/per-meter PDAs by one sha256 of their seeds with the stored bump
+ * (gtx/pda_fast.h); new PDAs and the owner's associated token account by the canonical bump
+ * search of gtx/pda_fast.h.
  */
 #ifndef REGISTRY_H
 #define REGISTRY_H
@@ -20,11 +21,9 @@
 #include <gtx/instructions_sysvar.h>
 #include <gtx/pda_fast.h>
 
-#include "generated/idl.h"
-#include "pdas.h"
+#include <gen/registry.h>
 /* Energy Token: the CPI target of settle_balance, its GRID mint and mint authority PDAs. */
-#include "../../energy_token/src/generated/idl.h"
-#include "../../energy_token/src/pdas.h"
+#include <gen/energy_token.h>
 
 static const uint8_t REGISTRY_SEED_REGISTRY[] = REGISTRY_CONST_REGISTRY_SEED_BYTES;
 static const uint8_t REGISTRY_SEED_USER[] = REGISTRY_CONST_USER_SEED_BYTES;

@@ -9,7 +9,7 @@
  *   0. [] oracle_program
  *   1. [] oracle - the Oracle PDA
  */
-#include "../../../src/generated/idl.h"
+#include <gen/oracle.h>
 
 uint64_t entrypoint(const uint8_t *input) {
   GtxAccountInfo accounts[2];
