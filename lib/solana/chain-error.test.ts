@@ -1,7 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { LangErrorCode, LangErrorMessage } from "@coral-xyz/anchor";
-import { SendTransactionError, SystemProgram } from "@solana/web3.js";
+import {
+  SendTransactionError,
+  SystemProgram,
+  TransactionExpiredBlockheightExceededError,
+} from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
 import { counterIdl } from "~/programs/counter/idl/counter";
 import { energyTokenIdl } from "~/programs/energy_token/idl/energy_token";
@@ -229,6 +233,10 @@ describe("decodeChainError: the shapes errors come in", () => {
     expect(
       decodeChainError(new Error("Attempt to debit an account but found no record of a prior credit.")).name,
     ).toBe("AccountNotFound");
+    expect(decodeChainError(new TransactionExpiredBlockheightExceededError("5igna7ure")).name).toBe(
+      "TransactionExpired",
+    );
+    expect(decodeChainError(new Error("Your session has expired")).name).toBe(UNKNOWN_CHAIN_ERROR);
     const ix = decodeChainError(
       new Error("Transaction simulation failed: Error processing Instruction 0: invalid account data for instruction. "),
     );

@@ -309,7 +309,7 @@ const TEXT_PATTERNS: [RegExp, string][] = [
   [/insufficient funds for fee/i, "InsufficientFundsForFee"],
   [/insufficient funds for rent/i, "InsufficientFundsForRent"],
   [/already been processed|AlreadyProcessed/i, "AlreadyProcessed"],
-  [/block height exceeded|has expired/i, "TransactionExpired"],
+  [/block height exceeded|signature \w+ has expired/i, "TransactionExpired"],
   [/signature verification failed/i, "SignatureFailure"],
 ];
 
