@@ -5,7 +5,7 @@
 import { AnchorError, LangErrorCode, LangErrorMessage, type Idl } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import type { AccountState, TestChain, TxResult } from "./chain";
-import { customErrorCode } from "./tx-error";
+import { customErrorCode } from "~/lib/solana/tx-error";
 
 const withLogs = (msg: string, r: TxResult) =>
   new Error(`${msg}\n--- logs ---\n${r.logs.join("\n")}`);

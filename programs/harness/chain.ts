@@ -1,7 +1,7 @@
 /**
  * TestChain: an in-process LiteSVM with our real .so files loaded at the program ids from
- * Anchor.toml, driven with web3.js v1 types. LiteSVM speaks @solana/kit types; the conversion
- * happens only here (wire bytes -> kit Transaction, kit accounts -> web3 shapes).
+ * Anchor.toml, driven with web3.js v1 types. It runs on the same raw-bytes LiteSVM wrapper as the
+ * local chain (lib/solana/svm.ts); web3.js keys and transactions become bytes only here.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -15,11 +15,10 @@ import {
   Transaction,
   type TransactionInstruction,
 } from "@solana/web3.js";
-import { address, getTransactionDecoder, lamports as kitLamports, type Address } from "@solana/kit";
 import bs58 from "bs58";
-import { Clock, LiteSVM, type FailedTransactionMetadata, type TransactionMetadata } from "litesvm";
+import { Svm, type ExecResult } from "~/lib/solana/svm";
+import type { TransactionErrorJson } from "~/lib/solana/tx-error";
 import { programIds, REPO_ROOT } from "../toolchain/anchor-toml";
-import { transactionErrorJson, type TransactionErrorJson } from "./tx-error";
 
 export const DEPLOY_DIR = path.join(REPO_ROOT, "programs", "deploy");
 
@@ -48,34 +47,30 @@ export interface SendOptions {
   computeUnitLimit?: number;
 }
 
-const toAddress = (k: PublicKey): Address => address(k.toBase58());
-
 /** What send/simulate accept: one instruction, several, or a web3.js v1 Transaction. */
 export type Instructions = TransactionInstruction | TransactionInstruction[] | Transaction;
 
-function toResult(sig: string, r: TransactionMetadata | FailedTransactionMetadata): TxResult {
-  const failed = "err" in r;
-  const meta = failed ? r.meta() : r;
-  const rd = meta.returnData();
-  const data = Buffer.from(rd.data());
+function toResult(sig: string, r: ExecResult): TxResult {
   return {
-    ok: !failed,
+    ok: r.err === null,
     signature: sig,
-    logs: meta.logs(),
-    computeUnits: Number(meta.computeUnitsConsumed()),
-    err: failed ? transactionErrorJson(r.err()) : null,
-    returnData: data.length ? { programId: new PublicKey(rd.programId()), data } : null,
+    logs: r.logs,
+    computeUnits: r.unitsConsumed,
+    err: r.err,
+    returnData: r.returnData
+      ? { programId: new PublicKey(r.returnData.programId), data: Buffer.from(r.returnData.data) }
+      : null,
   };
 }
 
 export class TestChain {
-  readonly svm: LiteSVM;
+  readonly svm: Svm;
   readonly programIds: Record<string, PublicKey>;
   /** Funded fee payer used when a send does not name one. */
   readonly payer: Keypair;
   private readonly offline = new Connection("http://127.0.0.1:9", "processed");
 
-  private constructor(svm: LiteSVM, ids: Record<string, PublicKey>) {
+  private constructor(svm: Svm, ids: Record<string, PublicKey>) {
     this.svm = svm;
     this.programIds = ids;
     this.payer = this.newKeypair(1000 * LAMPORTS_PER_SOL);
@@ -88,7 +83,7 @@ export class TestChain {
   static create(opts: { programs?: string[]; soDir?: string } = {}): TestChain {
     const soDir = opts.soDir ?? DEPLOY_DIR;
     const ids = programIds("localnet");
-    const svm = new LiteSVM();
+    const svm = Svm.standalone();
     const loaded: Record<string, PublicKey> = {};
     const wanted =
       opts.programs ?? Object.keys(ids).filter((n) => existsSync(path.join(soDir, `${n}.so`)));
@@ -97,7 +92,7 @@ export class TestChain {
       if (!id) throw new Error(`program ${name} is not in Anchor.toml [programs.localnet]`);
       const so = path.join(soDir, `${name}.so`);
       if (!existsSync(so)) throw new Error(`${so} is missing: run npm run build:programs`);
-      svm.addProgram(toAddress(id), readFileSync(so));
+      svm.addProgram(id.toBytes(), readFileSync(so));
       loaded[name] = id;
     }
     return new TestChain(svm, loaded);
@@ -105,7 +100,7 @@ export class TestChain {
 
   /** Loads an extra program (e.g. one built by a test into a temp dir) at `programId`. */
   loadProgram(name: string, programId: PublicKey, so: Uint8Array): void {
-    this.svm.addProgram(toAddress(programId), so);
+    this.svm.addProgram(programId.toBytes(), so);
     this.programIds[name] = programId;
   }
 
@@ -118,12 +113,9 @@ export class TestChain {
   // ---------- keys and lamports ----------
 
   airdrop(to: PublicKey, lamports: bigint | number): void {
-    const r = this.svm.airdrop(toAddress(to), kitLamports(BigInt(lamports)));
+    const r = this.svm.airdrop(to.toBytes(), BigInt(lamports));
     if (!r) throw new Error(`airdrop to ${to.toBase58()} failed`);
-    if ("err" in r)
-      throw new Error(
-        `airdrop to ${to.toBase58()} failed: ${JSON.stringify(transactionErrorJson(r.err()))}`,
-      );
+    if (r.err) throw new Error(`airdrop to ${to.toBase58()} failed: ${JSON.stringify(r.err)}`);
   }
 
   /** A fresh keypair holding `lamports` (default 10 SOL). */
@@ -134,21 +126,21 @@ export class TestChain {
   }
 
   balance(key: PublicKey): bigint {
-    return this.svm.getBalance(toAddress(key)) ?? 0n;
+    return this.svm.getBalance(key.toBytes());
   }
 
   minimumBalance(dataLen: number): bigint {
-    return this.svm.minimumBalanceForRentExemption(BigInt(dataLen));
+    return this.svm.minimumBalanceForRentExemption(dataLen);
   }
 
   // ---------- accounts ----------
 
   getAccount(key: PublicKey): AccountState | null {
-    const a = this.svm.getAccount(toAddress(key));
-    if (!a.exists) return null;
+    const a = this.svm.getAccount(key.toBytes());
+    if (!a) return null;
     return {
       lamports: a.lamports,
-      owner: new PublicKey(a.programAddress),
+      owner: new PublicKey(a.owner),
       data: Buffer.from(a.data),
       executable: a.executable,
     };
@@ -158,14 +150,11 @@ export class TestChain {
     key: PublicKey,
     a: { lamports: bigint | number; owner: PublicKey; data?: Uint8Array; executable?: boolean },
   ): void {
-    const data = a.data ?? new Uint8Array();
-    this.svm.setAccount({
-      address: toAddress(key),
-      lamports: kitLamports(BigInt(a.lamports)),
-      programAddress: toAddress(a.owner),
-      data,
+    this.svm.setAccount(key.toBytes(), {
+      lamports: BigInt(a.lamports),
+      data: a.data ?? new Uint8Array(),
+      owner: a.owner.toBase58(),
       executable: a.executable ?? false,
-      space: BigInt(data.length),
     });
   }
 
@@ -177,13 +166,8 @@ export class TestChain {
   // ---------- clock ----------
 
   clock(): { slot: bigint; epoch: bigint; unixTimestamp: bigint; epochStartTimestamp: bigint } {
-    const c = this.svm.getClock();
-    return {
-      slot: c.slot,
-      epoch: c.epoch,
-      unixTimestamp: c.unixTimestamp,
-      epochStartTimestamp: c.epochStartTimestamp,
-    };
+    const { slot, epoch, unixTimestamp, epochStartTimestamp } = this.svm.getClock();
+    return { slot, epoch, unixTimestamp, epochStartTimestamp };
   }
 
   warpToSlot(slot: bigint | number): void {
@@ -192,25 +176,17 @@ export class TestChain {
 
   /** Sets the Clock sysvar's unix_timestamp (what sol_get_clock_sysvar returns). */
   setUnixTimestamp(ts: bigint | number): void {
-    const c = this.svm.getClock();
-    this.svm.setClock(
-      new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, BigInt(ts)),
-    );
+    this.svm.setClockState({ ...this.svm.getClock(), unixTimestamp: BigInt(ts) });
   }
 
   /** Moves time forward: unix_timestamp += seconds and slot += seconds * slotsPerSecond. */
   advanceTime(seconds: number, slotsPerSecond = 2.5): void {
     const c = this.svm.getClock();
-    const slot = c.slot + BigInt(Math.round(seconds * slotsPerSecond));
-    this.svm.setClock(
-      new Clock(
-        slot,
-        c.epochStartTimestamp,
-        c.epoch,
-        c.leaderScheduleEpoch,
-        c.unixTimestamp + BigInt(seconds),
-      ),
-    );
+    this.svm.setClockState({
+      ...c,
+      slot: c.slot + BigInt(Math.round(seconds * slotsPerSecond)),
+      unixTimestamp: c.unixTimestamp + BigInt(seconds),
+    });
   }
 
   // ---------- transactions ----------
@@ -228,23 +204,23 @@ export class TestChain {
     const all = [feePayer, ...signers.filter((s) => !s.publicKey.equals(feePayer.publicKey))];
     tx.sign(...all);
     const sig = bs58.encode(tx.signature!);
-    return { sig, kitTx: getTransactionDecoder().decode(tx.serialize()) };
+    return { sig, raw: tx.serialize() };
   }
 
   /** Signs with the fee payer + `signers`, executes, and moves to a fresh blockhash (so an
    * identical later transaction is not rejected as AlreadyProcessed). */
   send(ixs: Instructions, signers: Keypair[] = [], opts: SendOptions = {}): TxResult {
-    const { sig, kitTx } = this.build(ixs, signers, opts);
-    const r = this.svm.sendTransaction(kitTx);
+    const { sig, raw } = this.build(ixs, signers, opts);
+    const r = this.svm.send(raw, false);
     this.svm.expireBlockhash();
     return toResult(sig, r);
   }
 
   /** Executes without committing any state. */
   simulate(ixs: Instructions, signers: Keypair[] = [], opts: SendOptions = {}): TxResult {
-    const { sig, kitTx } = this.build(ixs, signers, opts);
-    const r = this.svm.simulateTransaction(kitTx);
-    return toResult(sig, "err" in r ? r : r.meta());
+    const { sig, raw } = this.build(ixs, signers, opts);
+    // A legacy transaction (web3.js v1), signature checked, post-accounts not needed.
+    return toResult(sig, this.svm.simulate(raw, false, true, false));
   }
 
   // ---------- Anchor ----------

@@ -32,4 +32,6 @@ export {
   tokenBalance,
   type MintOptions,
 } from "./tokens";
-export { customErrorCode, transactionErrorJson, type TransactionErrorJson } from "./tx-error";
+// The transaction-error decoder is lib/solana's (one for the harness, the local chain and the app).
+export { customErrorCode, type TransactionErrorJson } from "~/lib/solana/tx-error";
+export { transactionErrorJson } from "~/lib/solana/svm";

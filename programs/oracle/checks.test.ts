@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { address } from "@solana/kit";
 import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectAnchorError, expectOk, expectTxError, expectUnchanged } from "~/programs/harness";
@@ -284,7 +283,7 @@ describe("reading the price through a CPI (as the Trading program will)", () => 
   let feeder: Keypair;
   beforeEach(async () => {
     f = new OracleFixture();
-    f.chain.svm.addProgram(address(consumer.toBase58()), so);
+    f.chain.svm.addProgram(consumer.toBytes(), so);
     await f.initialize();
     feeder = await f.addFeeder();
   });

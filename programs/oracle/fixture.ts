@@ -3,10 +3,10 @@
  * Oracle PDA, instruction builders through Anchor's coder, and decoders for the account, the
  * events and PriceData. Shared by the oracle test files; not used outside tests.
  */
-import { loadDeployAuthority } from "../../server/solana/deploy-authority";
 import anchor from "@coral-xyz/anchor";
 import type { Program } from "@coral-xyz/anchor";
 import { PublicKey, type Keypair, type TransactionInstruction } from "@solana/web3.js";
+import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { expectOk, TestChain, toBigInt, type TxResult } from "~/programs/harness";
 import {
   addFeederInstruction,

@@ -5,9 +5,9 @@
  */
 import anchor, { type Program } from "@coral-xyz/anchor";
 import { type Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { createAta, expectOk, TestChain, type SendOptions, type TxResult } from "../harness";
 import { generateMeterKeyPair, signReading, type MeterKeyPair, type MeterReading } from "../../lib/meter-reading";
-import { loadDeployAuthority } from "../../server/solana/deploy-authority";
 import { energyTokenIdl, type EnergyToken } from "../energy_token/idl/energy_token";
 import {
   energyTokenInitializeInstruction,

@@ -14,14 +14,15 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import bs58 from "bs58";
-import { RpcCode, RpcError, txErrorText, type TxErrJson } from "./errors";
-import { encodeKey } from "./b58";
+import { encodeKey } from "~/lib/solana/b58";
+import { Svm, type AccountState, type ExecResult, type InnerIx } from "~/lib/solana/svm";
+import { txErrorText, type TransactionErrorJson } from "~/lib/solana/tx-error";
+import { RpcCode, RpcError } from "./errors";
 import { Ledger, type RecordLocation } from "./ledger";
 import { signerFromSeed, type Signer } from "./keys";
 import type { ProgramSpec } from "./programs";
 import { readMint, readTokenAccount } from "./encoding";
 import { decodeSnapshot, encodeSnapshot, readSnapshot, writeFileAtomic } from "./snapshot";
-import { Svm, type AccountState, type ExecResult, type InnerIx } from "./svm";
 import { isStaticWritable, parseTransaction, type ParsedTx } from "./wire";
 
 export const MAX_PROCESSING_AGE = 150;
@@ -72,7 +73,7 @@ interface TxRecord {
   time: number;
   sig: string;
   raw: string;
-  err: TxErrJson | null;
+  err: TransactionErrorJson | null;
   cu: number;
   fee: number;
   logs: string[];
@@ -166,7 +167,7 @@ export interface TxEntry {
   seq: number;
   slot: number;
   time: number;
-  err: TxErrJson | null;
+  err: TransactionErrorJson | null;
   loc: RecordLocation;
 }
 
@@ -178,7 +179,7 @@ export interface AccountChange {
 /** One durable state change, as the pubsub layer sees it. */
 export interface ChainEvent {
   slot: number;
-  tx: { signature: string; err: TxErrJson | null; logs: string[]; mentions: string[] } | null;
+  tx: { signature: string; err: TransactionErrorJson | null; logs: string[]; mentions: string[] } | null;
   accounts: AccountChange[];
 }
 
@@ -690,7 +691,7 @@ export class Chain {
     return { writable, readonly };
   }
 
-  private preflightError(err: TxErrJson, res: ExecResult | null): RpcError {
+  private preflightError(err: TransactionErrorJson, res: ExecResult | null): RpcError {
     if (err === "SignatureFailure") {
       return new RpcError(RpcCode.SignatureVerificationFailure, "Transaction signature verification failure");
     }
@@ -785,7 +786,7 @@ export class Chain {
    * Runs a transaction on the VM and appends its record. If it did not land (nothing was
    * charged: bad signature, unpayable fee, ...) nothing changed and nothing is recorded.
    */
-  private execute(tx: ParsedTx): { landed: true; durable: Promise<void> } | { landed: false; err: TxErrJson } {
+  private execute(tx: ParsedTx): { landed: true; durable: Promise<void> } | { landed: false; err: TransactionErrorJson } {
     const versioned = tx.version === 0;
     const loaded = this.resolveLookups(tx);
     const keys = [...tx.staticKeys, ...(loaded?.writable ?? []), ...(loaded?.readonly ?? [])];

@@ -4,7 +4,7 @@
  */
 import bs58 from "bs58";
 import { invalidParams, RpcCode, RpcError } from "./errors";
-import type { AccountState } from "./svm";
+import type { AccountState } from "~/lib/solana/svm";
 
 export const TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 export const TOKEN_2022_PROGRAM = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";

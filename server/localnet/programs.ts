@@ -1,10 +1,12 @@
 /**
  * Which programs the local chain deploys: every `programs/deploy/<name>.so` whose name has a
- * program id in `Anchor.toml` under `[programs.localnet]`.
+ * program id in `Anchor.toml` under `[programs.localnet]`. Anchor.toml is read with the
+ * toolchain's parser (programs/toolchain/anchor-toml.ts), the one the test harness uses.
  */
 import fs from "node:fs";
 import path from "node:path";
-import bs58 from "bs58";
+import { isValidAddress } from "~/lib/solana/b58";
+import { parseToml } from "~/programs/toolchain/anchor-toml";
 
 export interface ProgramSpec {
   name: string;
@@ -12,42 +14,17 @@ export interface ProgramSpec {
   soPath: string;
 }
 
-/** Reads `[programs.<cluster>]` key = "value" pairs; enough TOML for Anchor's program table. */
-export function readAnchorPrograms(tomlText: string, cluster = "localnet"): Record<string, string> {
-  const out: Record<string, string> = {};
-  let inSection = false;
-  for (const rawLine of tomlText.split(/\r?\n/)) {
-    const line = rawLine.replace(/#.*$/, "").trim();
-    if (!line) continue;
-    const section = /^\[([^\]]+)\]$/.exec(line);
-    if (section) {
-      inSection = section[1]!.trim() === `programs.${cluster}`;
-      continue;
-    }
-    if (!inSection) continue;
-    const kv = /^([A-Za-z0-9_-]+)\s*=\s*"([^"]*)"$/.exec(line);
-    if (kv) out[kv[1]!] = kv[2]!;
-  }
-  return out;
-}
-
-export function isValidAddress(s: string): boolean {
-  try {
-    return bs58.decode(s).length === 32;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Programs to deploy, plus the names that could not be (an id without a `.so`, or a `.so`
- * without an id), so the banner can say so.
+ * Programs to deploy, plus the names that could not be (an id without a `.so`, a `.so` without
+ * an id, or an id that is not an address), so the banner can say so.
  */
 export function discoverPrograms(
   anchorToml: string,
   deployDir: string,
 ): { programs: ProgramSpec[]; skipped: string[] } {
-  const ids = fs.existsSync(anchorToml) ? readAnchorPrograms(fs.readFileSync(anchorToml, "utf8")) : {};
+  // Ids stay strings here: a bad one is reported as skipped instead of stopping the chain.
+  const table = fs.existsSync(anchorToml) ? parseToml(fs.readFileSync(anchorToml, "utf8"))["programs.localnet"] : undefined;
+  const ids = Object.fromEntries(Object.entries(table ?? {}).map(([name, id]) => [name, String(id)]));
   const sos = fs.existsSync(deployDir)
     ? fs.readdirSync(deployDir).filter((f) => f.endsWith(".so")).map((f) => f.slice(0, -3))
     : [];

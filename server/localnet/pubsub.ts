@@ -19,8 +19,8 @@ import {
   type DataSlice,
 } from "./encoding";
 import type { Chain, ChainEvent, ChainListener, Commitment } from "./chain";
-import type { AccountState } from "./svm";
-import { isValidAddress } from "./programs";
+import type { AccountState } from "~/lib/solana/svm";
+import { isValidAddress } from "~/lib/solana/b58";
 
 const LEVEL: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
 

@@ -23,7 +23,7 @@ import {
 import { invalidParams, RpcCode, RpcError } from "./errors";
 import { verifySignature } from "./keys";
 import { address, config, parseCommitment, signature, smallInt, u64 } from "./params";
-import { SLOTS_PER_EPOCH, type AccountState, type SimResult } from "./svm";
+import { SLOTS_PER_EPOCH, type AccountState, type SimResult } from "~/lib/solana/svm";
 import { decodeWire, parseMessage, parseTransaction, withBlockhash, WireError, type ParsedTx } from "./wire";
 
 export const SOLANA_CORE_VERSION = "3.0.0";

@@ -4,7 +4,7 @@
  * blockhash and the instructions, nothing more.
  */
 import bs58 from "bs58";
-import { encodeKey } from "./b58";
+import { encodeKey } from "~/lib/solana/b58";
 
 /** Largest serialized transaction a validator accepts (`PACKET_DATA_SIZE`). */
 export const MAX_TX_BYTES = 1232;

@@ -5,12 +5,12 @@
  * running it twice changes nothing.
  */
 import { type Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
+import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { oracleAddress } from "~/programs/oracle/client";
 import { gridMintAddress } from "~/programs/registry/client";
 import { chainProgramEntries } from "~/server/chain/programs";
 import { type BootstrapContext } from "./bootstrap-steps";
 import type { ServerChain } from "./connection";
-import { loadDeployAuthority } from "./deploy-authority";
 import { sendSigned } from "./registry-actions";
 import { airdrop } from "./tx";
 

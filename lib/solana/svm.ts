@@ -1,7 +1,9 @@
 /**
- * The only module that touches litesvm. It talks to litesvm's native binding with raw bytes:
- * the package's @solana/kit wrapper converts every address through base58 (~35 µs each) and
- * re-encodes every transaction, which would dominate the per-transaction cost of the server.
+ * The only module that touches litesvm; the local chain (server/localnet) and the program test
+ * harness (programs/harness, TestChain) both run on it. It talks to litesvm's native binding with
+ * raw bytes: the package's @solana/kit wrapper converts every address through base58 (~35 µs
+ * each) and re-encodes every transaction, which would dominate the per-transaction cost of the
+ * server. Node-only (a native addon).
  */
 import {
   Account,
@@ -20,7 +22,12 @@ import {
 } from "litesvm/dist/internal";
 import bs58 from "bs58";
 import { encodeKey } from "./b58";
-import { IX_ERROR_NAMES, TX_ERROR_NAMES, type InstructionErrJson, type TxErrJson } from "./errors";
+import {
+  IX_ERROR_NAMES,
+  TX_ERROR_NAMES,
+  type InstructionErrorJson,
+  type TransactionErrorJson,
+} from "./tx-error";
 
 export const SLOTS_PER_EPOCH = 432_000;
 
@@ -39,7 +46,7 @@ export interface InnerIx {
 }
 
 export interface ExecResult {
-  err: TxErrJson | null;
+  err: TransactionErrorJson | null;
   logs: string[];
   unitsConsumed: number;
   returnData: { programId: string; data: Uint8Array } | null;
@@ -52,11 +59,12 @@ export interface SimResult extends ExecResult {
   postAccounts: Map<string, AccountState>;
 }
 
-function txErrorJson(e: ReturnType<FailedTransactionMetadata["err"]>): TxErrJson {
+/** LiteSVM's error object (FailedTransactionMetadata.err()) as agave's JSON error. */
+export function transactionErrorJson(e: ReturnType<FailedTransactionMetadata["err"]>): TransactionErrorJson {
   if (typeof e === "number") return TX_ERROR_NAMES[e] ?? `UnknownError(${e})`;
   if (e instanceof TransactionErrorInstructionError) {
     const inner = e.err();
-    let ixErr: InstructionErrJson;
+    let ixErr: InstructionErrorJson;
     if (typeof inner === "number") ixErr = IX_ERROR_NAMES[inner] ?? `UnknownError(${inner})`;
     else if (inner instanceof InstructionErrorCustom) ixErr = { Custom: inner.code };
     else if (inner instanceof InstructionErrorBorshIo) ixErr = { BorshIoError: inner.msg };
@@ -73,7 +81,7 @@ function txErrorJson(e: ReturnType<FailedTransactionMetadata["err"]>): TxErrJson
   return "SanitizeFailure";
 }
 
-function metaToResult(meta: TransactionMetadata, err: TxErrJson | null): ExecResult {
+function metaToResult(meta: TransactionMetadata, err: TransactionErrorJson | null): ExecResult {
   const rd = meta.returnData();
   const rdData = rd.data();
   return {
@@ -106,10 +114,22 @@ function toState(a: Account): AccountState {
   };
 }
 
+/** The Clock sysvar's fields. */
+export interface ClockState {
+  slot: bigint;
+  epochStartTimestamp: bigint;
+  epoch: bigint;
+  leaderScheduleEpoch: bigint;
+  unixTimestamp: bigint;
+}
+
 export class Svm {
   private constructor(private inner: LiteSvm) {}
 
-  /** A fresh VM: builtins, sysvars, SPL programs, precompiles, sigverify on. */
+  /**
+   * A fresh VM for the local chain: builtins, sysvars, SPL programs, precompiles, sigverify on,
+   * and the chain's epoch schedule; blockhashes and history are the chain's own (see below).
+   */
   static create(): Svm {
     const inner = new LiteSvm();
     // The chain keeps its own ring of recent blockhashes and its own signature history
@@ -119,6 +139,14 @@ export class Svm {
     inner.setTransactionHistory(0n);
     inner.setEpochSchedule(new EpochSchedule(BigInt(SLOTS_PER_EPOCH), BigInt(SLOTS_PER_EPOCH), false, 0n, 0n));
     return new Svm(inner);
+  }
+
+  /**
+   * A fresh VM with LiteSVM's own defaults, for program tests: it checks blockhashes against its
+   * latest one (latestBlockhash / expireBlockhash) and refuses a repeated signature itself.
+   */
+  static standalone(): Svm {
+    return new Svm(new LiteSvm());
   }
 
   static fromBytes(bytes: Uint8Array): Svm {
@@ -162,6 +190,42 @@ export class Svm {
     this.inner.setClock(new Clock(BigInt(slot), 0n, epoch, epoch, BigInt(unixTimestamp)));
   }
 
+  getClock(): ClockState {
+    const c = this.inner.getClock();
+    return {
+      slot: c.slot,
+      epochStartTimestamp: c.epochStartTimestamp,
+      epoch: c.epoch,
+      leaderScheduleEpoch: c.leaderScheduleEpoch,
+      unixTimestamp: c.unixTimestamp,
+    };
+  }
+
+  /** Writes every field of the Clock sysvar (setClock derives the epoch fields from the slot). */
+  setClockState(c: ClockState): void {
+    this.inner.setClock(new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp));
+  }
+
+  warpToSlot(slot: bigint): void {
+    this.inner.warpToSlot(slot);
+  }
+
+  /** LiteSVM's own blockhash (standalone VMs check transactions against it). */
+  latestBlockhash(): string {
+    return this.inner.latestBlockhash();
+  }
+
+  expireBlockhash(): void {
+    this.inner.expireBlockhash();
+  }
+
+  /** Credits `lamports` from LiteSVM's airdrop account (a real transfer); null if LiteSVM ran none. */
+  airdrop(key: Uint8Array, lamports: bigint): { err: TransactionErrorJson | null } | null {
+    const r = this.inner.airdrop(key, lamports);
+    if (!r) return null;
+    return { err: r instanceof FailedTransactionMetadata ? transactionErrorJson(r.err()) : null };
+  }
+
   /** The SlotHashes sysvar (newest first), which e.g. the address lookup table program checks. */
   setSlotHashes(hashes: { slot: number; hash: string }[]): void {
     this.inner.setSlotHashes(hashes.map((h) => ({ slot: BigInt(h.slot), hash: h.hash })));
@@ -169,7 +233,7 @@ export class Svm {
 
   send(raw: Uint8Array, versioned: boolean): ExecResult {
     const r = versioned ? this.inner.sendVersionedTransaction(raw) : this.inner.sendLegacyTransaction(raw);
-    if (r instanceof FailedTransactionMetadata) return metaToResult(r.meta(), txErrorJson(r.err()));
+    if (r instanceof FailedTransactionMetadata) return metaToResult(r.meta(), transactionErrorJson(r.err()));
     return metaToResult(r, null);
   }
 
@@ -185,7 +249,7 @@ export class Svm {
         if (withAccounts) for (const x of r.postAccounts()) postAccounts.set(encodeKey(x.address), toState(x.account()));
         return { ...metaToResult(r.meta(), null), postAccounts };
       }
-      return { ...metaToResult(r.meta(), txErrorJson(r.err())), postAccounts: new Map() };
+      return { ...metaToResult(r.meta(), transactionErrorJson(r.err())), postAccounts: new Map() };
     } finally {
       if (!sigverify) this.inner.setSigverify(true);
     }

@@ -1,6 +1,7 @@
 /**
- * Base58 for 32-byte keys, memoized: base58 encoding costs tens of microseconds in JavaScript
- * and the same few keys (fee payers, programs, sysvars) appear in transaction after transaction.
+ * Base58 for 32-byte keys. encodeKey is memoized: base58 encoding costs tens of microseconds in
+ * JavaScript and the same few keys (fee payers, programs, sysvars) appear in transaction after
+ * transaction.
  */
 import bs58 from "bs58";
 
@@ -17,4 +18,13 @@ export function encodeKey(bytes: Uint8Array): string {
     cache.set(k, s);
   }
   return s;
+}
+
+/** Whether `s` is base58 for 32 bytes (an address), without building a PublicKey. */
+export function isValidAddress(s: string): boolean {
+  try {
+    return bs58.decode(s).length === 32;
+  } catch {
+    return false;
+  }
 }
