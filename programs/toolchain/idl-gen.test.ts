@@ -7,9 +7,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PublicKey } from "@solana/web3.js";
+import { BorshCoder, type Idl } from "@coral-xyz/anchor";
+import { convertIdlToCamelCase } from "@coral-xyz/anchor/dist/cjs/idl.js";
+import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
+import BN from "bn.js";
 import { format } from "prettier";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectOk, TestChain } from "~/programs/harness";
 import {
   accountDiscriminator,
   discriminatorU64,
@@ -27,7 +31,10 @@ import {
   writeGenerated,
 } from "./idl-gen";
 import { fillDiscriminators } from "./idl-fill";
-import { programSources } from "./build";
+import { CFLAGS, programSources } from "./build";
+import { compileC } from "./clang";
+import { relink } from "./relink";
+import { Scratch } from "./test-support";
 import { REPO_ROOT } from "./anchor-toml";
 import { COUNTER_PROGRAM_ID, counterIdl } from "../counter/idl/counter";
 import { oracleAddress } from "../oracle/client";
@@ -357,5 +364,290 @@ describe("generated entrypoint dispatch", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("fixed layouts (arrays, Option, enums, nested structs) against Anchor's BorshCoder", () => {
+  // testdata/layouts: an IDL with every supported type and a C program using the generated
+  // decoder, setters, getters and emitter, built with the real toolchain and run on LiteSVM.
+  const LAYOUTS = path.join(import.meta.dirname, "testdata", "layouts");
+  const programId = new PublicKey("US517G5965aydkZ46HS38QLi7UQiSojurfbQfKCELFx");
+  let idl: IdlJson;
+  let header: string;
+  let so: Uint8Array;
+  const scratch = new Scratch();
+  afterAll(() => scratch.cleanup());
+
+  beforeAll(async () => {
+    const file = path.join(LAYOUTS, "layouts.json");
+    // The fixture has no discriminators: the filler writes them, as idl:gen does.
+    const filled = await fillDiscriminators(readFileSync(file, "utf8"), "layouts.json");
+    expect(filled.changes).toHaveLength(3);
+    idl = JSON.parse(filled.text) as IdlJson;
+    validateIdl(idl, "layouts.json");
+    header = generateCHeader(idl, "layouts.json");
+    mkdirSync(path.join(scratch.dir, "gen"));
+    writeFileSync(path.join(scratch.dir, "gen", "layouts.h"), header);
+    const dispatch = path.join(scratch.dir, "entrypoint.c");
+    writeFileSync(dispatch, generateDispatch(idl, "layouts.json"));
+    const objects = await Promise.all(
+      [path.join(LAYOUTS, "layouts.c"), dispatch].map(async (c) => {
+        const o = path.join(scratch.dir, `${path.basename(c, ".c")}.o`);
+        await compileC(c, o, [...CFLAGS, "-I", scratch.dir]);
+        return { name: path.basename(c), bytes: readFileSync(o) };
+      }),
+    );
+    so = relink(objects).so;
+  }, 120_000);
+
+  const key = (n: number) => new PublicKey(Buffer.alloc(32, n));
+  const order = (i: number) => ({
+    price: new BN(1000 + i),
+    qty: 10 + i,
+    side: i % 2 ? { ask: {} } : { bid: {} },
+    owner: key(20 + i),
+  });
+  const book = (expiry: BN | null) => ({
+    tiny: 0xab,
+    medium: 0xbeef,
+    delta: -123456,
+    amount: new BN("18446744073709551615"),
+    balance: new BN(-42),
+    flag: true,
+    authority: key(1),
+    big: new BN(2).pow(new BN(100)).addn(7),
+    label: Array.from({ length: 32 }, (_, i) => i + 1),
+    amounts: [new BN(1), new BN(2 ** 40), new BN(3), new BN(4)],
+    keys: [key(2), key(3)],
+    orders: [order(0), order(1), order(2)],
+    best: order(9),
+    side: { ask: {} },
+    expiry,
+  });
+  /** BN and PublicKey as strings, so values compare by content. */
+  const norm = (v: unknown): unknown =>
+    v instanceof BN
+      ? `bn:${v.toString()}`
+      : v instanceof PublicKey
+        ? `pk:${v.toBase58()}`
+        : Array.isArray(v)
+          ? v.map(norm)
+          : v && typeof v === "object"
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]))
+            : v;
+  const macro = (name: string) => {
+    const m = new RegExp(`#define ${name} (\\d+)`).exec(header);
+    if (!m) throw new Error(`no ${name} in the generated header`);
+    return Number(m[1]);
+  };
+
+  it("every offset, count, stride and length the generator prints is where BorshCoder puts the field", async () => {
+    // Anchor's Program camelCases the IDL before building its coder: do the same.
+    const coder = new BorshCoder(convertIdlToCamelCase(structuredClone(idl) as unknown as Idl));
+    const zero = {
+      ...book(null),
+      tiny: 0,
+      medium: 0,
+      delta: 0,
+      amount: new BN(0),
+      balance: new BN(0),
+      flag: false,
+      authority: key(0),
+      big: new BN(0),
+      label: new Array<number>(32).fill(0),
+      amounts: [0, 0, 0, 0].map((x) => new BN(x)),
+      keys: [key(0), key(0)],
+      orders: [0, 1, 2].map(() => ({ price: new BN(0), qty: 0, side: { bid: {} }, owner: key(0) })),
+      best: { price: new BN(0), qty: 0, side: { bid: {} }, owner: key(0) },
+      side: { bid: {} },
+    };
+    const enc = (v: object) => coder.accounts.encode("book", v);
+    const base = await enc(zero);
+    const firstDiff = async (v: object) => {
+      const b = await enc(v);
+      return b.findIndex((x, i) => x !== base[i]);
+    };
+    const one = { price: new BN(1), qty: 0, side: { bid: {} }, owner: key(0) };
+    const cases: [string, object][] = [
+      ["TINY_OFF", { tiny: 1 }],
+      ["MEDIUM_OFF", { medium: 1 }],
+      ["DELTA_OFF", { delta: 1 }],
+      ["AMOUNT_OFF", { amount: new BN(1) }],
+      ["BALANCE_OFF", { balance: new BN(1) }],
+      ["FLAG_OFF", { flag: true }],
+      ["AUTHORITY_OFF", { authority: key(1) }],
+      ["BIG_OFF", { big: new BN(1) }],
+      ["LABEL_OFF", { label: [1, ...new Array<number>(31).fill(0)] }],
+      ["AMOUNTS_OFF", { amounts: [1, 0, 0, 0].map((x) => new BN(x)) }],
+      ["KEYS_OFF", { keys: [key(1), key(0)] }],
+      ["ORDERS_OFF", { orders: [one, zero.orders[1], zero.orders[2]] }],
+      ["BEST_PRICE_OFF", { best: one }],
+      ["BEST_SIDE_OFF", { best: { ...one, price: new BN(0), side: { ask: {} } } }],
+      ["BEST_OWNER_OFF", { best: { ...one, price: new BN(0), owner: key(1) } }],
+      ["SIDE_OFF", { side: { ask: {} } }],
+      ["EXPIRY_OFF", { expiry: new BN(0) }], // the tag
+      ["EXPIRY_VALUE_OFF", { expiry: new BN(1) }], // the tag moves first: compare from Some(0)
+    ];
+    const someZero = await enc({ ...zero, expiry: new BN(0) });
+    for (const [m, change] of cases) {
+      const off =
+        m === "EXPIRY_VALUE_OFF"
+          ? (await enc({ ...zero, ...change })).findIndex((x, i) => x !== someZero[i])
+          : await firstDiff({ ...zero, ...change });
+      expect(off, m).toBe(macro(`LAYOUTS_ACCOUNT_BOOK_${m}`));
+    }
+    // Arrays: the next element is one stride on; counts are the IDL lengths.
+    expect(await firstDiff({ ...zero, amounts: [0, 1, 0, 0].map((x) => new BN(x)) })).toBe(
+      macro("LAYOUTS_ACCOUNT_BOOK_AMOUNTS_OFF") + macro("LAYOUTS_ACCOUNT_BOOK_AMOUNTS_STRIDE"),
+    );
+    expect(await firstDiff({ ...zero, orders: [zero.orders[0], one, zero.orders[2]] })).toBe(
+      macro("LAYOUTS_ACCOUNT_BOOK_ORDERS_OFF") + macro("LAYOUTS_ACCOUNT_BOOK_ORDERS_STRIDE"),
+    );
+    expect(macro("LAYOUTS_ACCOUNT_BOOK_AMOUNTS_COUNT")).toBe(4);
+    expect(macro("LAYOUTS_ACCOUNT_BOOK_KEYS_STRIDE")).toBe(32);
+    expect(macro("LAYOUTS_ACCOUNT_BOOK_ORDERS_COUNT")).toBe(3);
+    // The element type's own offsets, from its encoding.
+    const ord = coder.types.encode("order", one);
+    expect(macro("LAYOUTS_TYPE_ORDER_LEN")).toBe(ord.length);
+    expect(macro("LAYOUTS_ACCOUNT_BOOK_ORDERS_STRIDE")).toBe(ord.length);
+    const ordZero = coder.types.encode("order", zero.best);
+    for (const [m, v] of [
+      ["QTY_OFF", { ...zero.best, qty: 1 }],
+      ["SIDE_OFF", { ...zero.best, side: { ask: {} } }],
+      ["OWNER_OFF", { ...zero.best, owner: key(1) }],
+    ] as const)
+      expect(
+        coder.types.encode("order", v).findIndex((x, i) => x !== ordZero[i]),
+        m,
+      ).toBe(macro(`LAYOUTS_TYPE_ORDER_${m}`));
+    // Length: Some keeps room for the payload; None is borsh-shorter by exactly that payload.
+    expect(someZero.length).toBe(macro("LAYOUTS_ACCOUNT_BOOK_LEN"));
+    expect(base.length).toBe(macro("LAYOUTS_ACCOUNT_BOOK_LEN") - 8);
+    // The event's room: every Option present.
+    const filledAll = coder.types.encode("filled", {
+      maybePrice: new BN(1),
+      side: { bid: {} },
+      expiry: new BN(1),
+      maybeKey: key(1),
+      tag: [1, 2, 3, 4],
+      maybeSide: { ask: {} },
+      secondAmount: new BN(1),
+      orderQty: 1,
+      bestPrice: new BN(1),
+      qty: new BN(1),
+    });
+    expect(macro("LAYOUTS_EVENT_FILLED_MAX_LEN")).toBe(8 + filledAll.length);
+  });
+
+  for (const some of [true, false]) {
+    it(`the C decoder, setters, getters and emitter round-trip with BorshCoder (Options ${some ? "Some" : "None"})`, async () => {
+      const chain = TestChain.create({ programs: [] });
+      chain.loadProgram("layouts", programId, so);
+      const program = chain.program(idl as unknown as Idl);
+      const bookKey = Keypair.generate().publicKey;
+      const len = macro("LAYOUTS_ACCOUNT_BOOK_LEN");
+      chain.setAccount(bookKey, {
+        lamports: chain.minimumBalance(len),
+        owner: programId,
+        data: new Uint8Array(len),
+      });
+      const value = book(some ? new BN(-1_700_000_000) : null);
+      const args = {
+        book: value,
+        maybePrice: some ? new BN("12345678901234") : null,
+        maybeKey: some ? key(77) : null,
+        tag: some ? [9, 8, 7, 6] : null,
+        order: some ? order(5) : null,
+        maybeSide: some ? { ask: {} } : null,
+        qty: new BN(555),
+      };
+      const r = chain.send(
+        new TransactionInstruction({
+          programId,
+          keys: [{ pubkey: bookKey, isSigner: false, isWritable: true }],
+          data: program.coder.instruction.encode("write", args),
+        }),
+      );
+      expectOk(r);
+
+      // The account the C setters wrote is byte for byte BorshCoder's encoding (None: plus the
+      // zeroed payload room), and decodes to the value sent.
+      const data = Buffer.from(chain.getAccount(bookKey)!.data);
+      const encoded = await program.coder.accounts.encode("book", value);
+      expect(data.subarray(0, encoded.length).equals(encoded)).toBe(true);
+      expect(data.subarray(encoded.length).every((b) => b === 0)).toBe(true);
+      expect(norm(program.coder.accounts.decode("book", data))).toEqual(norm(value));
+
+      // The event: BorshCoder's bytes for the same values, Options shifting what follows them.
+      const expected = {
+        maybePrice: args.maybePrice,
+        side: value.side,
+        expiry: value.expiry,
+        maybeKey: args.maybeKey,
+        tag: args.tag,
+        maybeSide: args.maybeSide,
+        secondAmount: value.amounts[1],
+        orderQty: some ? order(5).qty : value.orders[2]!.qty,
+        bestPrice: value.best.price,
+        qty: args.qty,
+      };
+      const events = chain.events(program, r);
+      expect(events.map((e) => e.name)).toEqual(["filled"]);
+      expect(norm(events[0]!.data)).toEqual(norm(expected));
+      const logged = r.logs
+        .filter((l) => l.startsWith("Program data: "))
+        .map((l) => Buffer.from(l.slice("Program data: ".length), "base64"));
+      const want = Buffer.concat([
+        Buffer.from(eventDiscriminator("Filled")),
+        program.coder.types.encode("filled", expected),
+      ]);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.equals(want)).toBe(true);
+    });
+  }
+
+  it("refuses what a fixed layout cannot hold, with an IdlError naming the field", () => {
+    const variant = (mutate: (j: IdlJson) => void) => {
+      const j = JSON.parse(JSON.stringify(idl)) as IdlJson;
+      mutate(j);
+      let err: unknown;
+      try {
+        generateCHeader(j, "layouts.json");
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(IdlError);
+      return (err as IdlError).message;
+    };
+    const fields = (j: IdlJson, name: string) => {
+      const t = j.types!.find((x) => x.name === name)!.type;
+      if (t.kind !== "struct") throw new Error("fixture");
+      return t.fields!;
+    };
+    // Data-carrying enum variants: not supported anywhere.
+    expect(
+      variant((j) => {
+        const t = j.types!.find((x) => x.name === "Side")!.type;
+        if (t.kind === "enum")
+          t.variants.push({ name: "Limit", fields: [{ name: "price", type: "u64" }] });
+      }),
+    ).toMatch(/enum Side: variant Limit carries data; only unit-variant enums/);
+    // An Option in an account that is not its last field.
+    expect(
+      variant((j) => {
+        const f = fields(j, "Book");
+        f.unshift(f.pop()!);
+      }),
+    ).toMatch(/Book\.expiry: an Option in an account must be its last field/);
+    // Arrays of Option (every later element would move).
+    expect(
+      variant((j) =>
+        fields(j, "Filled").push({ name: "maybes", type: { array: [{ option: "u8" }, 2] } }),
+      ),
+    ).toMatch(/Filled\.maybes: arrays of Option are not supported/);
+    // Vec/String stay out of accounts.
+    expect(
+      variant((j) => fields(j, "Book").splice(0, 0, { name: "tags", type: { vec: "u8" } })),
+    ).toMatch(/Book\.tags: variable-size type in a fixed layout/);
   });
 });

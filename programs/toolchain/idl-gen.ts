@@ -309,10 +309,9 @@ function argCode(ctx: Ctx, t: IdlType, name: string, acc: string, where: string)
   if ("vec" in t && t.vec === "u8") return argCode(ctx, "bytes", name, acc, where);
   if ("array" in t) {
     const size = ctx.fixedSize(t) ?? ctx.fail(`${where}: array of variable-size elements`);
-    const elem =
-      t.array[0] === "u8"
-        ? ""
-        : `${typeof t.array[0] === "string" ? t.array[0] : JSON.stringify(t.array[0])} x ${t.array[1]}, `;
+    const e = t.array[0];
+    const elemName = typeof e === "string" ? e : "defined" in e ? e.defined.name : "array";
+    const elem = e === "u8" ? "" : `${elemName} x ${t.array[1]}, `;
     return {
       decl: [`const uint8_t *${name}; /* ${elem}${size} bytes */`],
       read: [`${acc}${name} = gtx_read_fixed(r, ${size});`],
