@@ -24,7 +24,7 @@ import {
   createPrograms,
 } from "~/server/solana/connection";
 import { registerMeter, registerUser } from "~/server/solana/registry-actions";
-import { meterAddress } from "~/server/solana/registry-ix";
+import { meterAddress } from "~/programs/registry/client";
 import { airdrop } from "~/server/solana/tx";
 import { accountButton, connectWallet, startSignIn } from "./fixtures/app";
 import { KEYS, publicKeyOf } from "./fixtures/keys";

@@ -20,12 +20,14 @@
  * their registers, so a lost, repeated or reordered reading loses or duplicates nothing (the
  * next reading's register covers it), which is how real meters report (market-anchors §E 9).
  */
+import { registryIdl } from "../programs/registry/idl/registry";
+import { idlBytes, idlNumber } from "./idl-constants";
 
-export const READING_DOMAIN = "GRIDTOKENX:READING:V2";
-export const READING_MESSAGE_LEN = 78;
-export const MAX_METER_ID_LEN = 32;
-
-const DOMAIN_BYTES = new TextEncoder().encode(READING_DOMAIN);
+// From the Registry's IDL constants, which its C code is built with: one source for both sides.
+const DOMAIN_BYTES = idlBytes(registryIdl, "READING_DOMAIN");
+export const READING_DOMAIN = new TextDecoder().decode(DOMAIN_BYTES);
+export const READING_MESSAGE_LEN = idlNumber(registryIdl, "READING_MESSAGE_LEN");
+export const MAX_METER_ID_LEN = idlNumber(registryIdl, "MAX_METER_ID_LEN");
 const ID_LEN_OFF = 21;
 const ID_OFF = 22;
 const PRODUCTION_OFF = 54;

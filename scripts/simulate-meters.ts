@@ -23,7 +23,7 @@ import { parseArgs } from "node:util";
 import bs58 from "bs58";
 import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { meterKeyPairFromSeed, signReading, type MeterKeyPair } from "~/lib/meter-reading";
-import { meterAddress, userAddress } from "~/server/solana/registry-ix";
+import { meterAddress, userAddress } from "~/programs/registry/client";
 import {
   closeConnectionSocket,
   createConnection,

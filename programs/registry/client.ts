@@ -194,3 +194,14 @@ export function setMeterStatusInstruction(
     .accountsStrict({ authority: params.authority, registry: registryAddress(), meter: meterAddress(params.meterId) })
     .instruction();
 }
+
+/** Admin: set_user_status, signed by the registry authority. */
+export function setUserStatusInstruction(
+  program: Program<Registry>,
+  params: { authority: PublicKey; wallet: PublicKey; status: ChainMeterStatus },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .setUserStatus(variant(params.status))
+    .accountsStrict({ authority: params.authority, registry: registryAddress(), user: userAddress(params.wallet) })
+    .instruction();
+}

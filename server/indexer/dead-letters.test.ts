@@ -16,7 +16,7 @@ import { createChainMeter, startChainEnv, type ChainEnv } from "~/server/poller/
 import { anchor } from "~/server/solana/anchor";
 import { oracleAddress } from "~/server/solana/bootstrap";
 import { registerUser } from "~/server/solana/registry-actions";
-import { userAddress } from "~/server/solana/registry-ix";
+import { userAddress } from "~/programs/registry/client";
 import { airdrop } from "~/server/solana/tx";
 import { createBrowser } from "~/server/api/testing";
 import { chainAuthConfig, signedInBrowser } from "~/server/api/routers/router-chain-testing";

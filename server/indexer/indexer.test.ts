@@ -8,7 +8,7 @@ import { anchor } from "~/server/solana/anchor";
 import { asc, eq, sql } from "drizzle-orm";
 import { indexerCursors, meterReadings, meters, mints, prices, users } from "~/db/schema";
 import { runMintPoller } from "~/server/poller/mint-poller";
-import { meterAddress } from "~/server/solana/registry-ix";
+import { meterAddress } from "~/programs/registry/client";
 import {
   createChainMeter,
   netGeneration,

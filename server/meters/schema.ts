@@ -12,7 +12,7 @@
  * meter signs whole seconds, so the gateway accepts no form that could round).
  */
 import { z } from "zod";
-import { MeterReadingError, meterIdBytes } from "~/lib/meter-reading";
+import { MAX_METER_ID_LEN, MeterReadingError, meterIdBytes } from "~/lib/meter-reading";
 import { decodeBinary, isBase58, toBase58 } from "./key-encoding";
 
 export const WH_MAX = (1n << 63n) - 1n;
@@ -179,7 +179,7 @@ export function labelOf(raw: unknown): { meter_id?: string; timestamp?: number }
   if (typeof data !== "object" || data === null) return {};
   const d = data as Record<string, unknown>;
   const out: { meter_id?: string; timestamp?: number } = {};
-  if (typeof d.meter_id === "string" && d.meter_id.length <= 32) out.meter_id = d.meter_id;
+  if (typeof d.meter_id === "string" && d.meter_id.length <= MAX_METER_ID_LEN) out.meter_id = d.meter_id;
   const t = parseTimestamp(d.timestamp);
   if (t !== null) out.timestamp = t;
   return out;

@@ -34,7 +34,7 @@ import {
   settleBalanceInstruction,
   submitReadingInstructions,
   userAddress,
-} from "~/server/solana/registry-ix";
+} from "~/programs/registry/client";
 import { createPrograms, type ChainPrograms } from "~/server/solana/connection";
 import {
   buildTx,

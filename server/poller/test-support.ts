@@ -15,7 +15,7 @@ import { storeReadings } from "~/db/queries/readings";
 import { meters, users } from "~/db/schema";
 import { createTestDb, type TestDb } from "~/db/testing";
 import { generateMeterKeyPair, signReading, type MeterKeyPair } from "~/lib/meter-reading";
-import { gridMintAddress, meterAddress, userAddress } from "~/server/solana/registry-ix";
+import { gridMintAddress, meterAddress, userAddress } from "~/programs/registry/client";
 import { startLocalnet, type Localnet } from "~/server/localnet";
 import { bootstrapChain } from "~/server/solana/bootstrap";
 import {

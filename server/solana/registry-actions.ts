@@ -15,15 +15,12 @@ import {
   type ChainUserType,
   registerMeterInstruction,
   registerUserInstruction,
-  registryAddress,
   setMeterStatusInstruction,
-  userAddress,
+  setUserStatusInstruction,
 } from "~/programs/registry/client";
 import type { ChainPrograms } from "./connection";
 
 export type { ChainMeterStatus, ChainMeterType, ChainUserType };
-
-const variant = <K extends string>(k: K) => ({ [k]: {} }) as Record<K, Record<string, never>>;
 
 /** Sends like Anchor's `.rpc()`: the provider's wallet pays the fee, `signers` co-sign. */
 export async function sendSigned(
@@ -100,13 +97,10 @@ export async function setUserStatusOnChain(
   programs: ChainPrograms,
   params: { authority: Keypair; wallet: PublicKey; status: ChainMeterStatus },
 ): Promise<string> {
-  return programs.registry.methods
-    .setUserStatus(variant(params.status) as never)
-    .accountsStrict({
-      authority: params.authority.publicKey,
-      registry: registryAddress(),
-      user: userAddress(params.wallet),
-    })
-    .signers([params.authority])
-    .rpc();
+  const ix = await setUserStatusInstruction(programs.registry, {
+    authority: params.authority.publicKey,
+    wallet: params.wallet,
+    status: params.status,
+  });
+  return sendSigned(programs, ix, [params.authority]);
 }

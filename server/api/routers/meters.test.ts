@@ -14,7 +14,7 @@ import {
   meterAddress,
   registryAddress,
   userAddress,
-} from "~/server/solana/registry-ix";
+} from "~/programs/registry/client";
 import { reindexFromChain } from "~/server/indexer/reindex";
 import { INITIAL_FEED_IN_PRICE, INITIAL_RETAIL_PRICE } from "~/server/solana/bootstrap";
 import { registerMeter, registerUser } from "~/server/solana/registry-actions";

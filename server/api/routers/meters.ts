@@ -24,7 +24,7 @@ import {
   meterAddress,
   registryAddress,
   userAddress,
-} from "~/server/solana/registry-ix";
+} from "~/programs/registry/client";
 import { AppError } from "~/server/errors";
 import type { ChainContext } from "../chain-context";
 import { createTRPCRouter, signedInProcedure } from "../trpc";
