@@ -227,6 +227,12 @@ describe("decodeChainError: the shapes errors come in", () => {
     expect(
       decodeChainError({ InstructionError: [0, "InvalidAccountData"] }, { instructionProgramIds: [REGISTRY] }),
     ).toMatchObject({ kind: "runtime", name: "InvalidAccountData", program: "registry", code: null, instructionIndex: 0 });
+    // Without a sentence of ours, agave's own text (lib/solana/tx-error.ts).
+    expect(decodeChainError({ InstructionError: [2, "NotEnoughAccountKeys"] }).message).toBe(
+      "Insufficient account keys for instruction",
+    );
+    expect(decodeChainError({ err: "AccountLoadedTwice" }).message).toBe("Account loaded twice");
+    expect(decodeChainError({ err: "SomeFutureError" }).message).toBe("Some future error");
     expect(decodeChainError("BlockhashNotFound")).toMatchObject({ kind: "runtime", name: "BlockhashNotFound" });
     expect(decodeChainError({ err: "InsufficientFundsForFee" })).toMatchObject({ kind: "runtime", name: "InsufficientFundsForFee" });
     expect(decodeChainError({ InsufficientFundsForRent: { account_index: 2 } }).name).toBe("InsufficientFundsForRent");

@@ -6,9 +6,9 @@
  * new error in an IDL is known without touching this file), Anchor's framework errors (our C
  * programs use the same numbers: programs/include/gtx/anchor_errors.h is generated from the same
  * LangErrorCode), the System and Token programs' custom errors, and the runtime's instruction and
- * transaction errors. A custom code is named only by the table of the program that returned it:
- * 6003 is InvalidMeterKey in the Registry but ZeroAmount in Energy Token, and means nothing we
- * know in a program we don't know. Which program failed comes from the logs
+ * transaction errors (names and agave's text from ./tx-error.ts). A custom code is named only by
+ * the table of the program that returned it: 6003 is InvalidMeterKey in the Registry but
+ * ZeroAmount in Energy Token, and means nothing we know in a program we don't know. Which program failed comes from the logs
  * ("Program <id> failed: …"), else from the failing instruction's index in the transaction
  * (`context.instructionProgramIds`), else from `context.programId`.
  *
@@ -19,6 +19,7 @@ import { counterIdl } from "~/programs/counter/idl/counter";
 import { energyTokenIdl } from "~/programs/energy_token/idl/energy_token";
 import { oracleIdl } from "~/programs/oracle/idl/oracle";
 import { registryIdl } from "~/programs/registry/idl/registry";
+import { txErrorText } from "./tx-error";
 
 export type ChainErrorKind =
   /** A program's own error (its IDL, or the System / Token program's error enum). */
@@ -382,9 +383,24 @@ function runtimeError(name: string, programId: string | null, instructionIndex: 
     programId,
     code: null,
     name,
-    message: RUNTIME_TEXT[name] ?? (text ? text.charAt(0).toUpperCase() + text.slice(1) : humanize(name)),
+    message: RUNTIME_TEXT[name] ?? capitalise(text ?? agaveText(name, instructionIndex)),
     instructionIndex,
   };
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Agave's own Display text for a runtime error name (lib/solana/tx-error.ts), else the name in words. */
+function agaveText(name: string, instructionIndex: number | null): string {
+  if (instructionIndex !== null) {
+    const full = txErrorText({ InstructionError: [instructionIndex, name] });
+    const text = full.slice(full.indexOf(": ") + 2);
+    if (text !== name) return text;
+  } else {
+    const text = txErrorText(name);
+    if (text !== name) return text;
+  }
+  return humanize(name);
 }
 
 function decode(err: unknown, context: ChainErrorContext): DecodedChainError {
