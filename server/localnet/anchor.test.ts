@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnchorError, AnchorProvider, BN, Program, Wallet } from "@coral-xyz/anchor";
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SendTransactionError } from "@solana/web3.js";
+import { Connection, PublicKey, SendTransactionError, type Keypair } from "@solana/web3.js";
 import { counterIdl, type Counter } from "~/programs/counter/idl/counter";
 import type { Localnet } from "./index";
-import { closeConnection, rpcOk, startTestChain, waitFor } from "./test-support";
+import { closeConnection, fundedKeypair, rpcOk, startTestChain, waitFor } from "./test-support";
 
 const num = (x: BN): number => x.toNumber();
 
@@ -18,13 +18,7 @@ function providerFor(kp: Keypair): AnchorProvider {
   return new AnchorProvider(conn, new Wallet(kp), { commitment: "confirmed", preflightCommitment: "confirmed" });
 }
 
-async function funded(): Promise<Keypair> {
-  const kp = Keypair.generate();
-  const sig = await conn.requestAirdrop(kp.publicKey, 5 * LAMPORTS_PER_SOL);
-  const bh = await conn.getLatestBlockhash("confirmed");
-  await conn.confirmTransaction({ signature: sig, ...bh }, "confirmed");
-  return kp;
-}
+const funded = () => fundedKeypair(conn, 5);
 
 function counterPda(authority: PublicKey): PublicKey {
   return PublicKey.findProgramAddressSync([Buffer.from("counter"), authority.toBuffer()], new PublicKey(counterIdl.address))[0];

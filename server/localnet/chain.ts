@@ -15,13 +15,13 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import bs58 from "bs58";
 import { encodeKey } from "~/lib/solana/b58";
-import { Svm, type AccountState, type ExecResult, type InnerIx } from "~/lib/solana/svm";
+import { Svm, type AccountState, type ExecResult } from "~/lib/solana/svm";
 import { txErrorText, type TransactionErrorJson } from "~/lib/solana/tx-error";
 import { RpcCode, RpcError } from "./errors";
 import { Ledger, type RecordLocation } from "./ledger";
 import { signerFromSeed, type Signer } from "./keys";
 import type { ProgramSpec } from "./programs";
-import { readMint, readTokenAccount } from "./encoding";
+import { innerInstructionsJson, readMint, readTokenAccount, type InnerInstructionsJson } from "./encoding";
 import { decodeSnapshot, encodeSnapshot, readSnapshot, writeFileAtomic } from "./snapshot";
 import { isStaticWritable, parseTransaction, type ParsedTx } from "./wire";
 
@@ -80,7 +80,7 @@ interface TxRecord {
   pre: string[];
   post: string[];
   ret: { programId: string; data: string } | null;
-  inner: { index: number; instructions: { programIdIndex: number; accounts: number[]; data: string; stackHeight: number }[] }[];
+  inner: InnerInstructionsJson;
   loaded: { writable: string[]; readonly: string[] } | null;
   preTok: TokenBalance[];
   postTok: TokenBalance[];
@@ -816,7 +816,7 @@ export class Chain {
       pre: pre.map(String),
       post: post.map(String),
       ret: res.returnData ? { programId: res.returnData.programId, data: Buffer.from(res.returnData.data).toString("base64") } : null,
-      inner: encodeInner(res.innerInstructions),
+      inner: innerInstructionsJson(res.innerInstructions),
       loaded,
       preTok,
       postTok: this.tokenBalances(writableIdx, keyBytes),
@@ -1034,23 +1034,6 @@ function lowerBound(list: TxEntry[], seq: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function encodeInner(inner: InnerIx[][]): TxRecord["inner"] {
-  const out: TxRecord["inner"] = [];
-  inner.forEach((list, index) => {
-    if (list.length === 0) return;
-    out.push({
-      index,
-      instructions: list.map((ii) => ({
-        programIdIndex: ii.programIdIndex,
-        accounts: ii.accounts,
-        data: bs58.encode(ii.data),
-        stackHeight: ii.stackHeight,
-      })),
-    });
-  });
-  return out;
 }
 
 export type { TxRecord };

@@ -4,7 +4,7 @@
  */
 import bs58 from "bs58";
 import { invalidParams, RpcCode, RpcError } from "./errors";
-import type { AccountState } from "~/lib/solana/svm";
+import type { AccountState, InnerIx } from "~/lib/solana/svm";
 
 export const TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 export const TOKEN_2022_PROGRAM = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
@@ -251,4 +251,28 @@ export function matchesFilters(a: AccountState, filters: AccountFilter[]): boole
     }
   }
   return true;
+}
+
+/** Inner instructions as agave's JSON: one entry per top-level instruction that made CPIs. */
+export type InnerInstructionsJson = {
+  index: number;
+  instructions: { programIdIndex: number; accounts: number[]; data: string; stackHeight: number }[];
+}[];
+
+/** The shape getTransaction and simulateTransaction return (data in base58); the ledger keeps it too. */
+export function innerInstructionsJson(inner: InnerIx[][]): InnerInstructionsJson {
+  const out: InnerInstructionsJson = [];
+  inner.forEach((list, index) => {
+    if (list.length === 0) return;
+    out.push({
+      index,
+      instructions: list.map((ii) => ({
+        programIdIndex: ii.programIdIndex,
+        accounts: ii.accounts,
+        data: bs58.encode(ii.data),
+        stackHeight: ii.stackHeight,
+      })),
+    });
+  });
+  return out;
 }

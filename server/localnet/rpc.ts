@@ -7,6 +7,7 @@ import bs58 from "bs58";
 import { type Chain, type Commitment, type FullTransaction } from "./chain";
 import {
   encodeAccount,
+  innerInstructionsJson,
   isTokenAccountData,
   matchesFilters,
   parseDataSlice,
@@ -350,20 +351,7 @@ export function createRpc(chain: Chain, opts: RpcOptions) {
           returnData: sim.returnData
             ? { programId: sim.returnData.programId, data: [Buffer.from(sim.returnData.data).toString("base64"), "base64"] }
             : null,
-          innerInstructions:
-            cfg.innerInstructions === true
-              ? sim.innerInstructions
-                  .map((list, index) => ({
-                    index,
-                    instructions: list.map((ii) => ({
-                      programIdIndex: ii.programIdIndex,
-                      accounts: ii.accounts,
-                      data: bs58.encode(ii.data),
-                      stackHeight: ii.stackHeight,
-                    })),
-                  }))
-                  .filter((x) => x.instructions.length > 0)
-              : null,
+          innerInstructions: cfg.innerInstructions === true ? innerInstructionsJson(sim.innerInstructions) : null,
           ...(replacement ? { replacementBlockhash: replacement } : {}),
         },
       };

@@ -1,6 +1,6 @@
 /** Acceptance: unmodified @solana/spl-token against the local chain's SPL Token program. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Connection, Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
+import { Connection, Keypair } from "@solana/web3.js";
 import {
   TOKEN_PROGRAM_ID,
   createMint,
@@ -11,7 +11,7 @@ import {
   transfer,
 } from "@solana/spl-token";
 import type { Localnet } from "./index";
-import { closeConnection, rpcOk, startTestChain } from "./test-support";
+import { closeConnection, fundedKeypair, rpcOk, startTestChain } from "./test-support";
 
 let net: Localnet;
 let conn: Connection;
@@ -26,13 +26,7 @@ afterAll(async () => {
   await net.close();
 });
 
-async function funded(): Promise<Keypair> {
-  const kp = Keypair.generate();
-  const sig = await conn.requestAirdrop(kp.publicKey, 10 * LAMPORTS_PER_SOL);
-  const bh = await conn.getLatestBlockhash();
-  await conn.confirmTransaction({ signature: sig, ...bh }, "confirmed");
-  return kp;
-}
+const funded = () => fundedKeypair(conn, 10);
 
 describe("spl-token against the local chain", () => {
   it("creates a mint, associated accounts, mints and transfers; RPC token reads agree", async () => {

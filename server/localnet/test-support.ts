@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Connection } from "@solana/web3.js";
+import { Keypair, LAMPORTS_PER_SOL, type Connection, type PublicKey } from "@solana/web3.js";
 import { startLocalnet, type Localnet, type LocalnetOptions } from "./index";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -54,6 +54,20 @@ export async function rpcOk<T = unknown>(url: string, method: string, params: un
 export function closeConnection(conn: Connection): void {
   const ws = (conn as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket;
   ws?.close();
+}
+
+/** Airdrops `sol` to `key` through the RPC and waits until the airdrop is confirmed. */
+export async function airdropConfirmed(conn: Connection, key: PublicKey, sol: number): Promise<void> {
+  const sig = await conn.requestAirdrop(key, sol * LAMPORTS_PER_SOL);
+  const bh = await conn.getLatestBlockhash("confirmed");
+  await conn.confirmTransaction({ signature: sig, ...bh }, "confirmed");
+}
+
+/** A new keypair holding `sol`, confirmed. */
+export async function fundedKeypair(conn: Connection, sol: number): Promise<Keypair> {
+  const kp = Keypair.generate();
+  await airdropConfirmed(conn, kp.publicKey, sol);
+  return kp;
 }
 
 export function sleep(ms: number): Promise<void> {

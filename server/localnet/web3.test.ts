@@ -19,17 +19,13 @@ import {
   type SlotInfo,
 } from "@solana/web3.js";
 import type { Localnet } from "./index";
-import { closeConnection, rpcOk, startTestChain, waitFor } from "./test-support";
+import { airdropConfirmed, closeConnection, rpcOk, startTestChain, waitFor } from "./test-support";
 
 let net: Localnet;
 let conn: Connection;
 let payer: Keypair;
 
-async function fund(kp: Keypair, sol = 10): Promise<void> {
-  const sig = await conn.requestAirdrop(kp.publicKey, sol * LAMPORTS_PER_SOL);
-  const bh = await conn.getLatestBlockhash();
-  await conn.confirmTransaction({ signature: sig, ...bh }, "confirmed");
-}
+const fund = (kp: Keypair, sol: number) => airdropConfirmed(conn, kp.publicKey, sol);
 
 function transfer(from: Keypair, to: PublicKey, lamports: number): Transaction {
   return new Transaction().add(SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }));
