@@ -11,7 +11,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordDeadLetter } from "~/db/queries/indexer-dead-letters";
 import { indexerDeadLetters } from "~/db/schema";
-import { startChainEnv, until, type ChainEnv } from "~/server/poller/test-support";
+import { envIndexer, startChainEnv, until, type ChainEnv } from "~/server/poller/test-support";
 import { createBrowser, createWallet, signInWith, testAuthConfig } from "~/server/api/testing";
 import {
   assessIndexer,
@@ -96,7 +96,7 @@ describe("health.status and the real indexer", () => {
   const chainSlot = () => env.chain.connection.getSlot("confirmed");
 
   it("ok after a pass; amber, then red, while the chain advances and no pass runs; ok again after a pass", async () => {
-    indexer = createIndexer({ db: env.tdb.db, connection: env.chain.connection, programs: env.chain.programs, catchUpIntervalMs: 0 });
+    indexer = envIndexer(env);
     setProcessIndexer(indexer);
     await indexer.start();
     const fresh = await healthOf();

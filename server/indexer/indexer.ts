@@ -24,7 +24,6 @@
  * unreachable database or chain fail the pass instead and are retried on the next one. An admin
  * retries a dead letter from the console (dead-letters.ts). Every pass updates `status` (health).
  */
-import type { BorshCoder } from "@coral-xyz/anchor";
 import { anchor } from "~/server/solana/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import { chainProgramEntries, type LiveChannel } from "~/server/chain/programs";
@@ -84,7 +83,7 @@ export function createChainDecoder(programs: ChainPrograms): ChainDecoder {
     return {
       name: entry.name,
       id: program.programId,
-      parser: new anchor.EventParser(program.programId, program.coder as BorshCoder),
+      parser: new anchor.EventParser(program.programId, program.coder),
       handlers: entry.indexer.handlers as Record<string, Handler | undefined>,
     };
   });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { meterReadings, meters } from "~/db/schema";
-import { createIndexer, type ChainIndexer } from "~/server/indexer/indexer";
+import type { ChainIndexer } from "~/server/indexer/indexer";
 import { createMeterGateway } from "~/server/meters/gateway";
 import { TEST_CONFIG } from "~/server/meters/test-support";
 import { createRedisClient } from "~/server/redis/client";
@@ -16,7 +16,7 @@ import type { RedisRestServer } from "~/server/redis/rest-server";
 import { TEST_TOKEN, startTestRestServer } from "~/server/redis/test-support";
 import { nextReading, readingBody, type SimMeterState } from "~/scripts/simulate-meters";
 import { runMintPoller } from "./mint-poller";
-import { createChainMeter, gridBalance, startChainEnv, until, type ChainEnv } from "./test-support";
+import { createChainMeter, envIndexer, gridBalance, startChainEnv, until, type ChainEnv } from "./test-support";
 
 let env: ChainEnv;
 let rest: RedisRestServer;
@@ -25,12 +25,7 @@ let indexer: ChainIndexer;
 beforeAll(async () => {
   env = await startChainEnv();
   rest = await startTestRestServer();
-  indexer = createIndexer({
-    db: env.tdb.db,
-    connection: env.chain.connection,
-    programs: env.chain.programs,
-    catchUpIntervalMs: 0,
-  });
+  indexer = envIndexer(env);
   await indexer.start();
 }, 60_000);
 

@@ -16,6 +16,7 @@ import { meters, users } from "~/db/schema";
 import { createTestDb, type TestDb } from "~/db/testing";
 import { generateMeterKeyPair, signReading, type MeterKeyPair } from "~/lib/meter-reading";
 import { gridMintAddress, meterAddress, userAddress } from "~/programs/registry/client";
+import { createIndexer, type ChainIndexer, type IndexerOptions } from "~/server/indexer/indexer";
 import { startLocalnet, type Localnet } from "~/server/localnet";
 import { bootstrapChain } from "~/server/solana/bootstrap";
 import {
@@ -70,6 +71,17 @@ export async function startChainEnv(options: { slotMs?: number } = {}): Promise<
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** An indexer on the env's chain and database (no catch-up timer; start it or not). */
+export function envIndexer(env: ChainEnv, options: Partial<IndexerOptions> = {}): ChainIndexer {
+  return createIndexer({
+    db: env.tdb.db,
+    connection: env.chain.connection,
+    programs: env.chain.programs,
+    catchUpIntervalMs: 0,
+    ...options,
+  });
 }
 
 export interface ChainMeter {

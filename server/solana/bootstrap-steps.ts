@@ -35,9 +35,9 @@ export const DEFAULT_ORACLE_LIMITS: OracleLimits = {
 export interface BootstrapContext {
   chain: ServerChain;
   /** The deploy authority, loaded on first use (a bootstrapped chain needs no deploy key). */
-  deploy(): Keypair;
+  deploy: () => Keypair;
   /** Sends with the operator paying; `signers` co-sign. */
-  send(ix: TransactionInstruction, signers: Keypair[]): Promise<string>;
+  send: (ix: TransactionInstruction, signers: Keypair[]) => Promise<string>;
   /** What the step did, and what it could not do. */
   done: string[];
   warnings: string[];

@@ -8,9 +8,8 @@ import { type Keypair } from "@solana/web3.js";
 import bs58 from "bs58";
 import { meterKeyPairFromSeed } from "~/lib/meter-reading";
 import type { AuthConfig } from "~/server/auth/config";
-import { createIndexer } from "~/server/indexer/indexer";
 import { runMintPoller } from "~/server/poller/mint-poller";
-import type { ChainEnv } from "~/server/poller/test-support";
+import { envIndexer, type ChainEnv } from "~/server/poller/test-support";
 import { createBrowser, signInWith, testAuthConfig, type TestWallet } from "../testing";
 import type { ChainContext } from "../chain-context";
 
@@ -20,12 +19,7 @@ const contexts = new WeakMap<ChainEnv, ChainContext>();
 export function testChainContext(env: ChainEnv): ChainContext {
   let context = contexts.get(env);
   if (!context) {
-    const indexer = createIndexer({
-      db: env.tdb.db,
-      connection: env.chain.connection,
-      programs: env.chain.programs,
-      catchUpIntervalMs: 0,
-    });
+    const indexer = envIndexer(env);
     context = {
       connect: () => Promise.resolve(env.chain),
       indexer: () => Promise.resolve(indexer),

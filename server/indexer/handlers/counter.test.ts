@@ -6,10 +6,10 @@ import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCounter } from "~/db/queries/counters";
 import { counterAddInstruction, counterAddress, counterInitializeInstruction } from "~/programs/counter/client";
-import { startChainEnv, until, type ChainEnv } from "~/server/poller/test-support";
+import { envIndexer, startChainEnv, until, type ChainEnv } from "~/server/poller/test-support";
 import { sendSigned } from "~/server/solana/registry-actions";
 import { airdrop } from "~/server/solana/tx";
-import { createIndexer, type ChainIndexer } from "../indexer";
+import type { ChainIndexer } from "../indexer";
 import { reindexFromChain } from "../reindex";
 
 let env: ChainEnv;
@@ -26,12 +26,7 @@ afterAll(async () => {
 
 describe("counter in the program list", () => {
   it("the indexer stores CounterIncremented live, and a reindex rebuilds the same row", async () => {
-    indexer = createIndexer({
-      db: env.tdb.db,
-      connection: env.chain.connection,
-      programs: env.chain.programs,
-      catchUpIntervalMs: 0,
-    });
+    indexer = envIndexer(env);
     await indexer.start();
 
     const authority = Keypair.generate();
