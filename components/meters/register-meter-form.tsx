@@ -11,13 +11,15 @@ import { Button } from "~/components/ui/button";
 import { AlertIcon, CopyIcon } from "~/components/ui/icons";
 import { useToast } from "~/components/ui/toast";
 import { env } from "~/env.js";
+import { onChainName } from "~/lib/display-name";
+import { MAX_METER_ID_LEN } from "~/lib/reading-encoding";
 import { useTRPC } from "~/lib/trpc/react";
 import { meterAddress, meterKeyAddress } from "~/programs/registry/client";
 import { useWalletTx, type WalletTxStep } from "~/components/wallet/use-wallet-tx";
 import { describeTxError } from "./chain-error";
 import { buildRegistrationTx, registryProgram, type ChainMeterType } from "./registry-program";
 
-const MAX_ID_BYTES = 32;
+const MAX_ID_BYTES = MAX_METER_ID_LEN;
 
 /** The form's own steps around the wallet transaction's (useWalletTx: signing, sending, confirming). */
 type Step = "idle" | "checking" | WalletTxStep | "saving";
@@ -188,7 +190,7 @@ export function RegisterMeterForm() {
         ? null
         : {
             userType: auth.user.role === "consumer" ? ("consumer" as const) : ("prosumer" as const),
-            name: (auth.user.name ?? "GridTokenX user").slice(0, 32),
+            name: onChainName(auth.user.name ?? "GridTokenX user"),
           };
       const sent = await walletTx.send(() =>
         buildRegistrationTx(program, {
@@ -205,7 +207,8 @@ export function RegisterMeterForm() {
       );
       if (!sent.ok) return setFormError(sent.message);
       setStep("saving");
-      await sync.mutateAsync({ meterId: id });
+      // The indexer applies the confirmed transaction now, so the list shows the meter at once.
+      await sync.mutateAsync({ signatures: [sent.signature], meterId: id });
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.meters.mine.queryKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.meters.registrationData.queryKey() }),
