@@ -26,3 +26,10 @@ export function idlBytes(idl: unknown, name: string): Uint8Array {
   if (c.type !== "bytes") throw new Error(`IDL constant ${name} is not bytes`);
   return Uint8Array.from(JSON.parse(c.value) as number[]);
 }
+
+/** A `pubkey` constant, as its base58 text. */
+export function idlPubkey(idl: unknown, name: string): string {
+  const c = find(idl, name);
+  if (c.type !== "pubkey") throw new Error(`IDL constant ${name} is not a pubkey`);
+  return c.value;
+}

@@ -7,18 +7,16 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Keypair, PublicKey } from "@solana/web3.js";
+import { type Keypair, PublicKey } from "@solana/web3.js";
+import { idlPubkey } from "~/lib/idl-constants";
 import { registryIdl } from "~/programs/registry/idl/registry";
+import { readKeypairFile } from "./keypair-file";
 
 export const DEFAULT_DEPLOY_AUTHORITY_KEYPAIR_PATH = "programs/keys/deploy-authority-keypair.json";
 
 /** DEPLOY_AUTHORITY as the programs were built with it. */
 export function deployAuthority(): PublicKey {
-  // The JSON keeps the IDL's own names (the TS type camelCases them, as Anchor's Program does).
-  const constants = registryIdl.constants as readonly { name: string; value: string }[];
-  const c = constants.find((k) => k.name === "DEPLOY_AUTHORITY");
-  if (!c) throw new Error("the registry IDL has no DEPLOY_AUTHORITY constant");
-  return new PublicKey(c.value);
+  return new PublicKey(idlPubkey(registryIdl, "DEPLOY_AUTHORITY"));
 }
 
 /** The deploy authority's keypair; refuses a key that is not the programs' DEPLOY_AUTHORITY. */
@@ -27,9 +25,7 @@ export function loadDeployAuthority(
 ): Keypair {
   const file = path.resolve(filePath);
   if (!fs.existsSync(file)) throw new Error(`deploy authority keypair ${file} does not exist (set DEPLOY_AUTHORITY_KEYPAIR_PATH)`);
-  const raw: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
-  if (!Array.isArray(raw) || raw.length !== 64) throw new Error(`deploy authority keypair ${file} is not a 64-byte JSON array`);
-  const kp = Keypair.fromSecretKey(Uint8Array.from(raw as number[]));
+  const kp = readKeypairFile(file, "deploy authority");
   const expected = deployAuthority();
   if (!kp.publicKey.equals(expected))
     throw new Error(`deploy authority keypair ${file} is ${kp.publicKey.toBase58()}, but the programs were built for ${expected.toBase58()}`);
