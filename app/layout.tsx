@@ -10,6 +10,17 @@ export const metadata: Metadata = {
   description:
     "Peer-to-peer solar energy market on Solana: sell your surplus kWh to your neighbours, non-custodially.",
   applicationName: "GridTokenX",
+  manifest: "/manifest.webmanifest",
+  // Icons listed here replace Next's own link to app/icon.svg, so it is listed too. The ICO
+  // (public/, from scripts/render-icons.ts) is for browsers without SVG favicons; its `sizes`
+  // keeps the others on the SVG.
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "32x32" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: [{ url: "/apple-touch-icon.png", sizes: "180x180", type: "image/png" }],
+  },
 };
 
 export const viewport: Viewport = {
