@@ -1,6 +1,6 @@
 /**
  * Assertions for program tests. They throw plain Errors with the transaction logs attached, so
- * they work under vitest and anywhere else (the localnet server imports this harness too).
+ * they work under vitest and anywhere else (a script may drive TestChain too).
  */
 import { AnchorError, LangErrorCode, LangErrorMessage, type Idl } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
