@@ -8,7 +8,7 @@ import { useState, type ReactNode } from "react";
 import { useAuth } from "~/components/auth/auth-provider";
 import { Button, buttonClasses } from "~/components/ui/button";
 import { DashboardIcon } from "~/components/ui/icons";
-import { gridAccountAddress } from "~/programs/registry/client";
+import { gridAccountAddress } from "~/programs/energy_token/client";
 import { useTRPC, type RouterOutputs } from "~/lib/trpc/react";
 import { EnergyChart } from "./energy-chart";
 import { KEEP_DATA_WHILE_REFRESHING, liveView } from "./live-query";

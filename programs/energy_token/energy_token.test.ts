@@ -5,7 +5,6 @@
  */
 import { MintLayout, TOKEN_PROGRAM_ID, createMintToInstruction, createTransferInstruction } from "@solana/spl-token";
 import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
-import anchor from "@coral-xyz/anchor";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createAta,
@@ -19,11 +18,17 @@ import {
   tokenBalance,
   type TxResult,
 } from "~/programs/harness";
-import { gridMintAddress, mintAuthorityAddress, registryAddress, REGISTRY_ID, tokenConfigAddress } from "~/programs/registry/client";
+import { registryAddress, REGISTRY_ID } from "~/programs/registry/client";
+import {
+  burnInstruction,
+  gridMintAddress,
+  mintAuthorityAddress,
+  mintFromProductionInstruction,
+  tokenConfigAddress,
+} from "~/programs/energy_token/client";
 import { GridFixture, T0, type TestMeter } from "~/programs/registry/fixture";
 import { energyTokenIdl } from "./idl/energy_token";
 
-const { BN } = anchor;
 /** Measured: initialize 5,817; burn: see the burn test. */
 const CU = { initialize: 5_900, burn: 1_900 };
 
@@ -123,16 +128,7 @@ describe("energy_token: mint_from_production is only reachable through the Regis
   });
 
   const directIx = (registryAuthority: PublicKey, amount = 1_000n) =>
-    f.energyToken.methods
-      .mintFromProduction(new BN(amount.toString()))
-      .accountsStrict({
-        registryAuthority,
-        gridMint: gridMintAddress(),
-        destination: m.ata,
-        mintAuthority: mintAuthorityAddress(),
-        tokenProgram: TOKEN_PROGRAM_ID,
-      })
-      .instruction();
+    mintFromProductionInstruction(f.energyToken, { registryAuthority, destination: m.ata, amount });
 
   it("refuses a direct call naming the Registry PDA, which nobody but the Registry can sign (AccountNotSigner)", async () => {
     const ix = await directIx(registryAddress());
@@ -172,10 +168,7 @@ describe("energy_token: burn", () => {
   });
 
   const burnIx = (holder: PublicKey, tokenAccount: PublicKey, amount: bigint, mint = gridMintAddress()) =>
-    f.energyToken.methods
-      .burn(new BN(amount.toString()))
-      .accountsStrict({ holder, tokenAccount, gridMint: mint, tokenProgram: TOKEN_PROGRAM_ID })
-      .instruction();
+    burnInstruction(f.energyToken, { holder, tokenAccount, amount, gridMint: mint });
   const refused = (r: TxResult, name: string, before: ReturnType<GridFixture["chain"]["snapshot"]>) => {
     expectAnchorError(r, name, energyTokenIdl);
     expectUnchanged(f.chain, before);

@@ -78,3 +78,57 @@ export function updatePriceInstruction(
     .accountsStrict({ feeder: params.feeder, oracle: params.oracle ?? oracleAddress() })
     .instruction();
 }
+
+/** remove_feeder, signed by the oracle authority. */
+export function removeFeederInstruction(
+  program: Program<Oracle>,
+  params: { authority: PublicKey; feeder: PublicKey; oracle?: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .removeFeeder(params.feeder)
+    .accountsStrict({ authority: params.authority, oracle: params.oracle ?? oracleAddress() })
+    .instruction();
+}
+
+/** set_limits, signed by the oracle authority. */
+export function setLimitsInstruction(
+  program: Program<Oracle>,
+  params: { authority: PublicKey; limits: OracleLimits; oracle?: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .setLimits(oracleLimitsArg(params.limits))
+    .accountsStrict({ authority: params.authority, oracle: params.oracle ?? oracleAddress() })
+    .instruction();
+}
+
+/** transfer_authority: the authority proposes `newAuthority`, who must accept. */
+export function transferAuthorityInstruction(
+  program: Program<Oracle>,
+  params: { authority: PublicKey; newAuthority: PublicKey; oracle?: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .transferAuthority(params.newAuthority)
+    .accountsStrict({ authority: params.authority, oracle: params.oracle ?? oracleAddress() })
+    .instruction();
+}
+
+/** accept_authority, signed by the proposed authority. */
+export function acceptAuthorityInstruction(
+  program: Program<Oracle>,
+  params: { newAuthority: PublicKey; oracle?: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .acceptAuthority()
+    .accountsStrict({ newAuthority: params.newAuthority, oracle: params.oracle ?? oracleAddress() })
+    .instruction();
+}
+
+/** get_price (return data: the last price, stale or not) or, `fresh`, get_fresh_price. */
+export function getPriceInstruction(
+  program: Program<Oracle>,
+  params: { fresh?: boolean; oracle?: PublicKey } = {},
+): Promise<TransactionInstruction> {
+  const oracle = params.oracle ?? oracleAddress();
+  const method = params.fresh ? program.methods.getFreshPrice() : program.methods.getPrice();
+  return method.accountsStrict({ oracle }).instruction();
+}

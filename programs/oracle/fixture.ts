@@ -9,9 +9,14 @@ import { PublicKey, type Keypair, type TransactionInstruction } from "@solana/we
 import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { expectOk, TestChain, toBigInt, type TxResult } from "~/programs/harness";
 import {
+  acceptAuthorityInstruction,
   addFeederInstruction,
+  getPriceInstruction,
   oracleInitializeInstruction,
   oracleLimitsArg,
+  removeFeederInstruction,
+  setLimitsInstruction,
+  transferAuthorityInstruction,
   updatePriceInstruction,
 } from "./client";
 import { oracleIdl, type Oracle } from "./idl/oracle";
@@ -137,17 +142,11 @@ export class OracleFixture {
   }
 
   removeFeederIx(feeder: PublicKey, authority = this.authority.publicKey, oracle = this.oracle) {
-    return this.program.methods
-      .removeFeeder(feeder)
-      .accountsStrict({ authority, oracle })
-      .instruction();
+    return removeFeederInstruction(this.program, { authority, feeder, oracle });
   }
 
   setLimitsIx(limits: Limits, authority = this.authority.publicKey, oracle = this.oracle) {
-    return this.program.methods
-      .setLimits(limitsArg(limits))
-      .accountsStrict({ authority, oracle })
-      .instruction();
+    return setLimitsInstruction(this.program, { authority, limits, oracle });
   }
 
   transferAuthorityIx(
@@ -155,17 +154,11 @@ export class OracleFixture {
     authority = this.authority.publicKey,
     oracle = this.oracle,
   ) {
-    return this.program.methods
-      .transferAuthority(newAuthority)
-      .accountsStrict({ authority, oracle })
-      .instruction();
+    return transferAuthorityInstruction(this.program, { authority, newAuthority, oracle });
   }
 
   acceptAuthorityIx(newAuthority: PublicKey, oracle = this.oracle) {
-    return this.program.methods
-      .acceptAuthority()
-      .accountsStrict({ newAuthority, oracle })
-      .instruction();
+    return acceptAuthorityInstruction(this.program, { newAuthority, oracle });
   }
 
   updatePriceIx(feeder: PublicKey, retail: bigint, feedIn: bigint, oracle = this.oracle) {
@@ -173,11 +166,11 @@ export class OracleFixture {
   }
 
   getPriceIx(oracle = this.oracle) {
-    return this.program.methods.getPrice().accountsStrict({ oracle }).instruction();
+    return getPriceInstruction(this.program, { oracle });
   }
 
   getFreshPriceIx(oracle = this.oracle) {
-    return this.program.methods.getFreshPrice().accountsStrict({ oracle }).instruction();
+    return getPriceInstruction(this.program, { fresh: true, oracle });
   }
 
   // ---------- common steps (each asserts success) ----------

@@ -1,14 +1,14 @@
 /**
- * Client helpers for the Registry and Energy Token programs: their PDAs, and the instruction
- * pairs the meter gateway / mint poller send (the meter's Ed25519 attestation + submit_reading,
- * and settle_balance), the registrations users sign in their wallet, and the admin and deploy
- * instructions. Instructions are built with Anchor's `Program` from the IDLs. Imports nothing
+ * Client for the Registry program: its PDAs, and the instruction pairs the meter gateway / mint
+ * poller send (the meter's Ed25519 attestation + submit_reading, and settle_balance, which mints
+ * GRID through Energy Token — whose own client is programs/energy_token/client.ts), the
+ * registrations users sign in their wallet, and the admin and deploy instructions. Instructions are built with Anchor's `Program` from the IDLs. Imports nothing
  * from anchor at run time (its default export does not exist in the ESM build Next bundles) and
  * no Node modules, so the browser, the server and the tests share this one module.
  */
 import type { Program } from "@coral-xyz/anchor";
 import BN from "bn.js";
-import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import {
   Ed25519Program,
   PublicKey,
@@ -17,12 +17,15 @@ import {
   type TransactionInstruction,
 } from "@solana/web3.js";
 import { encodeReading, meterIdBytes, type MeterReading } from "../../lib/reading-encoding";
-import { ENERGY_TOKEN_PROGRAM_ID } from "../energy_token/idl/energy_token";
-import type { EnergyToken } from "../energy_token/idl/energy_token";
+import {
+  ENERGY_TOKEN_ID,
+  gridAccountAddress,
+  gridMintAddress,
+  mintAuthorityAddress,
+} from "../energy_token/client";
 import { REGISTRY_PROGRAM_ID, type Registry } from "./idl/registry";
 
 export const REGISTRY_ID = new PublicKey(REGISTRY_PROGRAM_ID);
-export const ENERGY_TOKEN_ID = new PublicKey(ENERGY_TOKEN_PROGRAM_ID);
 
 // TextEncoder and toBytes, not Buffer: this module runs in the browser too (no Buffer global there).
 const seed = (text: string) => new TextEncoder().encode(text);
@@ -37,16 +40,6 @@ export const meterAddress = (meterId: string) => pda([seed("meter"), meterIdByte
 /** MeterKey PDA ["meter_key", device public key]: one device key registers one meter. */
 export const meterKeyAddress = (meterPublicKey: Uint8Array | PublicKey) =>
   pda([seed("meter_key"), new PublicKey(meterPublicKey).toBytes()], REGISTRY_ID);
-/** Energy Token's TokenConfig PDA ["token_config"]. */
-export const tokenConfigAddress = () => pda([seed("token_config")], ENERGY_TOKEN_ID);
-/** The GRID mint, PDA ["grid_mint"] of Energy Token (3 decimals: 1 base unit = 1 Wh). */
-export const gridMintAddress = () => pda([seed("grid_mint")], ENERGY_TOKEN_ID);
-/** GRID's mint authority, PDA ["mint_authority"] of Energy Token. */
-export const mintAuthorityAddress = () => pda([seed("mint_authority")], ENERGY_TOKEN_ID);
-/** The owner's GRID associated token account: where settle_balance mints. */
-export const gridAccountAddress = (owner: PublicKey) =>
-  getAssociatedTokenAddressSync(gridMintAddress(), owner, true, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);
-
 /**
  * The two instructions that record a reading, in this order: the Ed25519-program instruction
  * carrying the meter's signature over the canonical encoding, then submit_reading. Any fee payer
@@ -94,6 +87,8 @@ export function settleBalanceInstruction(program: Program<Registry>, meterId: st
 export type ChainUserType = "prosumer" | "consumer";
 export type ChainMeterType = "solar" | "wind" | "battery" | "grid";
 export type ChainMeterStatus = "active" | "suspended";
+/** What set_*_status takes on the wire; the program refuses "pending" (tests send it to prove so). */
+type ChainStatusArg = ChainMeterStatus | "pending";
 const variant = (k: string) => ({ [k]: {} }) as never;
 
 /**
@@ -115,28 +110,19 @@ export function registryInitializeInstruction(
     .instruction();
 }
 
-/** energy_token.initialize: the GRID mint and TokenConfig; `deployer` signs, `payer` pays. */
-export function energyTokenInitializeInstruction(
-  program: Program<EnergyToken>,
-  params: { payer: PublicKey; deployer: PublicKey },
-): Promise<TransactionInstruction> {
-  return program.methods
-    .initialize()
-    .accountsStrict({
-      payer: params.payer,
-      deployer: params.deployer,
-      config: tokenConfigAddress(),
-      gridMint: gridMintAddress(),
-      tokenProgram: TOKEN_PROGRAM_ID,
-      systemProgram: SystemProgram.programId,
-    })
-    .instruction();
-}
-
-/** register_user, signed by `wallet`; `payer` (default: the wallet) pays the rent. */
+/**
+ * register_user, signed by `wallet`; `payer` (default: the wallet) pays the rent. `user`
+ * defaults to the wallet's PDA (tests pass others to prove they are refused).
+ */
 export function registerUserInstruction(
   program: Program<Registry>,
-  params: { wallet: PublicKey; userType: ChainUserType; name: string; payer?: PublicKey },
+  params: {
+    wallet: PublicKey;
+    userType: ChainUserType;
+    name: string;
+    payer?: PublicKey;
+    user?: PublicKey;
+  },
 ): Promise<TransactionInstruction> {
   return program.methods
     .registerUser(variant(params.userType), params.name)
@@ -144,13 +130,16 @@ export function registerUserInstruction(
       payer: params.payer ?? params.wallet,
       wallet: params.wallet,
       registry: registryAddress(),
-      user: userAddress(params.wallet),
+      user: params.user ?? userAddress(params.wallet),
       systemProgram: SystemProgram.programId,
     })
     .instruction();
 }
 
-/** register_meter, signed by `owner` (default payer); creates the Meter and its MeterKey index. */
+/**
+ * register_meter, signed by `owner` (default payer); creates the Meter and its MeterKey index.
+ * `user`, `meter` and `meterKey` default to their PDAs (tests pass others).
+ */
 export function registerMeterInstruction(
   program: Program<Registry>,
   params: {
@@ -161,6 +150,9 @@ export function registerMeterInstruction(
     zoneId?: number;
     ratedCapacityW: number | bigint;
     payer?: PublicKey;
+    user?: PublicKey;
+    meter?: PublicKey;
+    meterKey?: PublicKey;
   },
 ): Promise<TransactionInstruction> {
   const key = new PublicKey(params.meterPublicKey);
@@ -176,32 +168,34 @@ export function registerMeterInstruction(
       payer: params.payer ?? params.owner,
       owner: params.owner,
       registry: registryAddress(),
-      user: userAddress(params.owner),
-      meter: meterAddress(params.meterId),
-      meterKey: meterKeyAddress(key),
+      user: params.user ?? userAddress(params.owner),
+      meter: params.meter ?? meterAddress(params.meterId),
+      meterKey: params.meterKey ?? meterKeyAddress(key),
       systemProgram: SystemProgram.programId,
     })
     .instruction();
 }
 
-/** Admin: set_meter_status, signed by the registry authority. */
+/** Admin: set_meter_status, signed by the registry authority; the meter by id or by account. */
 export function setMeterStatusInstruction(
   program: Program<Registry>,
-  params: { authority: PublicKey; meterId: string; status: ChainMeterStatus },
+  params: { authority: PublicKey; status: ChainStatusArg } & ({ meterId: string } | { meter: PublicKey }),
 ): Promise<TransactionInstruction> {
+  const meter = "meter" in params ? params.meter : meterAddress(params.meterId);
   return program.methods
     .setMeterStatus(variant(params.status))
-    .accountsStrict({ authority: params.authority, registry: registryAddress(), meter: meterAddress(params.meterId) })
+    .accountsStrict({ authority: params.authority, registry: registryAddress(), meter })
     .instruction();
 }
 
 /** Admin: set_user_status, signed by the registry authority. */
 export function setUserStatusInstruction(
   program: Program<Registry>,
-  params: { authority: PublicKey; wallet: PublicKey; status: ChainMeterStatus },
+  params: { authority: PublicKey; status: ChainStatusArg } & ({ wallet: PublicKey } | { user: PublicKey }),
 ): Promise<TransactionInstruction> {
+  const user = "user" in params ? params.user : userAddress(params.wallet);
   return program.methods
     .setUserStatus(variant(params.status))
-    .accountsStrict({ authority: params.authority, registry: registryAddress(), user: userAddress(params.wallet) })
+    .accountsStrict({ authority: params.authority, registry: registryAddress(), user })
     .instruction();
 }

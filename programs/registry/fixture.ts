@@ -3,27 +3,27 @@
  * initialised, plus helpers to register users and meters, activate meters, submit signed
  * readings and settle. Shared by the registry, energy token, forgery and property tests.
  */
-import anchor, { type Program } from "@coral-xyz/anchor";
-import { type Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import type { Program } from "@coral-xyz/anchor";
+import type { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { createAta, expectOk, TestChain, type SendOptions, type TxResult } from "../harness";
 import { generateMeterKeyPair, signReading, type MeterKeyPair, type MeterReading } from "../../lib/meter-reading";
 import { energyTokenIdl, type EnergyToken } from "../energy_token/idl/energy_token";
 import {
-  energyTokenInitializeInstruction,
-  gridAccountAddress,
-  gridMintAddress,
   meterAddress,
-  meterKeyAddress,
+  registerMeterInstruction,
+  registerUserInstruction,
   registryAddress,
   registryInitializeInstruction,
+  setMeterStatusInstruction,
+  setUserStatusInstruction,
   settleBalanceInstruction,
   submitReadingInstructions,
   userAddress,
 } from "./client";
+import { energyTokenInitializeInstruction, gridAccountAddress, gridMintAddress } from "../energy_token/client";
 import { registryIdl, type Registry } from "./idl/registry";
 
-const { BN } = anchor;
 
 /** 2026-01-01T00:00:00Z: the chain clock at the start of every test. */
 export const T0 = 1_767_225_600;
@@ -45,6 +45,9 @@ export const METER_SUSPENDED: MeterStatusArg = { suspended: {} };
 export const METER_PENDING: MeterStatusArg = { pending: {} };
 export const USER_ACTIVE: UserStatusArg = { active: {} };
 export const USER_SUSPENDED: UserStatusArg = { suspended: {} };
+
+/** { solar: {} } → "solar": the fixture's Anchor-style enum arguments as the client takes them. */
+const variantName = <V extends object>(v: V) => Object.keys(v)[0] as Extract<keyof V, string>;
 
 export interface MeterOptions {
   capacityW?: bigint | number;
@@ -142,16 +145,13 @@ export class GridFixture {
   }
 
   registerUserIx(wallet: PublicKey, opts: { type?: UserTypeArg; name?: string; payer?: PublicKey; user?: PublicKey } = {}) {
-    return this.registry.methods
-      .registerUser(opts.type ?? PROSUMER, opts.name ?? "Somchai")
-      .accountsStrict({
-        payer: opts.payer ?? wallet,
-        wallet,
-        registry: registryAddress(),
-        user: opts.user ?? userAddress(wallet),
-        systemProgram: SystemProgram.programId,
-      })
-      .instruction();
+    return registerUserInstruction(this.registry, {
+      wallet,
+      userType: variantName(opts.type ?? PROSUMER),
+      name: opts.name ?? "Somchai",
+      payer: opts.payer,
+      user: opts.user,
+    });
   }
 
   registerMeterIx(
@@ -160,26 +160,26 @@ export class GridFixture {
     meterPubkey: Uint8Array,
     opts: MeterOptions & { payer?: PublicKey; user?: PublicKey; meter?: PublicKey; meterKey?: PublicKey } = {},
   ) {
-    return this.registry.methods
-      .registerMeter(meterId, new PublicKey(meterPubkey), opts.type ?? SOLAR, opts.zoneId ?? 7, new BN(String(opts.capacityW ?? 5_000)))
-      .accountsStrict({
-        payer: opts.payer ?? owner,
-        owner,
-        registry: registryAddress(),
-        user: opts.user ?? userAddress(owner),
-        meter: opts.meter ?? meterAddress(meterId),
-        meterKey: opts.meterKey ?? meterKeyAddress(meterPubkey),
-        systemProgram: SystemProgram.programId,
-      })
-      .instruction();
+    return registerMeterInstruction(this.registry, {
+      owner,
+      meterId,
+      meterPublicKey: meterPubkey,
+      meterType: variantName(opts.type ?? SOLAR),
+      zoneId: opts.zoneId ?? 7,
+      ratedCapacityW: opts.capacityW ?? 5_000,
+      payer: opts.payer,
+      user: opts.user,
+      meter: opts.meter,
+      meterKey: opts.meterKey,
+    });
   }
 
   setMeterStatusIx(meter: PublicKey, status: MeterStatusArg, authority = this.admin.publicKey) {
-    return this.registry.methods.setMeterStatus(status).accountsStrict({ authority, registry: registryAddress(), meter }).instruction();
+    return setMeterStatusInstruction(this.registry, { authority, meter, status: variantName(status) });
   }
 
   setUserStatusIx(user: PublicKey, status: UserStatusArg, authority = this.admin.publicKey) {
-    return this.registry.methods.setUserStatus(status).accountsStrict({ authority, registry: registryAddress(), user }).instruction();
+    return setUserStatusInstruction(this.registry, { authority, user, status: variantName(status) });
   }
 
   readingIxs(reading: MeterReading, key: MeterKeyPair): Promise<TransactionInstruction[]> {

@@ -21,7 +21,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createAta, expectAnchorError, expectOk, mintSupply, tokenBalance, type TxResult } from "~/programs/harness";
-import { gridMintAddress, userAddress } from "./client";
+import { userAddress } from "./client";
+import { gridMintAddress } from "../energy_token/client";
 import { GridFixture, METER_ACTIVE, METER_SUSPENDED, T0, USER_ACTIVE, USER_SUSPENDED, type TestMeter } from "./fixture";
 import { registryIdl } from "./idl/registry";
 

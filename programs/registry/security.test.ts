@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { expectAnchorError, expectOk, mintSupply, tokenBalance } from "~/programs/harness";
-import { gridMintAddress, registryAddress, tokenConfigAddress } from "./client";
+import { registryAddress } from "./client";
+import { gridMintAddress, tokenConfigAddress } from "../energy_token/client";
 import { GridFixture, T0 } from "./fixture";
 import { energyTokenIdl } from "../energy_token/idl/energy_token";
 import { registryIdl } from "./idl/registry";

@@ -17,7 +17,8 @@ import {
   tokenBalance,
   type TxResult,
 } from "~/programs/harness";
-import { gridMintAddress, registryAddress, userAddress } from "./client";
+import { registryAddress, userAddress } from "./client";
+import { gridMintAddress } from "../energy_token/client";
 import { GridFixture, METER_ACTIVE, METER_SUSPENDED, T0, USER_ACTIVE, USER_SUSPENDED, type TestMeter } from "./fixture";
 import { registryIdl } from "./idl/registry";
 

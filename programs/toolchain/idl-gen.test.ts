@@ -38,12 +38,8 @@ import { Scratch } from "./test-support";
 import { REPO_ROOT } from "./anchor-toml";
 import { COUNTER_PROGRAM_ID, counterIdl } from "../counter/idl/counter";
 import { oracleAddress } from "../oracle/client";
-import {
-  gridMintAddress,
-  mintAuthorityAddress,
-  registryAddress,
-  tokenConfigAddress,
-} from "../registry/client";
+import { registryAddress } from "../registry/client";
+import { gridMintAddress, mintAuthorityAddress, tokenConfigAddress } from "../energy_token/client";
 
 describe("discriminators", () => {
   it("match Anchor's test vectors", () => {

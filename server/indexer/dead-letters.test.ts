@@ -12,9 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { indexerCursors, indexerDeadLetters, meters, prices, users } from "~/db/schema";
 import { sqlState } from "~/db/retry";
 import { parseAppError } from "~/lib/app-error-codes";
-import { createChainMeter, startChainEnv, type ChainEnv } from "~/server/poller/test-support";
-import { anchor } from "~/server/solana/anchor";
-import { oracleAddress } from "~/server/solana/bootstrap";
+import { createChainMeter, publishPrice as publishPriceOnChain, startChainEnv, type ChainEnv } from "~/server/poller/test-support";
 import { registerUser } from "~/server/solana/registry-actions";
 import { userAddress } from "~/programs/registry/client";
 import { airdrop } from "~/server/solana/tx";
@@ -54,10 +52,7 @@ function newIndexer() {
 let price = 4_200_000;
 async function publishPrice(): Promise<number> {
   price += 10_000;
-  await env.chain.programs.oracle.methods
-    .updatePrice(new anchor.BN(price), new anchor.BN(2_200_000))
-    .accountsStrict({ feeder: env.chain.operator.publicKey, oracle: oracleAddress() })
-    .rpc();
+  await publishPriceOnChain(env, BigInt(price), 2_200_000n);
   return price;
 }
 

@@ -4,7 +4,6 @@
  * replay changes nothing, and a reindex rebuilds identical rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anchor } from "~/server/solana/anchor";
 import { asc, eq, sql } from "drizzle-orm";
 import { indexerCursors, meterReadings, meters, mints, prices, users } from "~/db/schema";
 import { runMintPoller } from "~/server/poller/mint-poller";
@@ -12,13 +11,13 @@ import { meterAddress } from "~/programs/registry/client";
 import {
   createChainMeter,
   netGeneration,
+  publishPrice,
   series,
   startChainEnv,
   storeSigned,
   until,
   type ChainEnv,
 } from "~/server/poller/test-support";
-import { oracleAddress } from "~/server/solana/bootstrap";
 import { createIndexer, type ChainIndexer, type IndexerChannel } from "./indexer";
 import { reindexFromChain } from "./reindex";
 
@@ -174,13 +173,7 @@ describe("indexer", () => {
     const data = series(3, () => ({ p: 45, c: 0 }));
     await storeSigned(env, m2, data);
     expect((await poll()).confirmed).toBe(4); // 3 and the baseline
-    await env.chain.programs.oracle.methods
-      .updatePrice(new anchor.BN(4_300_000), new anchor.BN(2_250_000))
-      .accountsStrict({
-        feeder: env.chain.operator.publicKey,
-        oracle: oracleAddress(),
-      })
-      .rpc();
+    await publishPrice(env, 4_300_000n, 2_250_000n);
     expect((await env.tdb.db.select().from(mints)).length).toBe(mintsBefore);
 
     indexer = await startIndexer();

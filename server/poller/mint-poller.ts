@@ -27,14 +27,8 @@ import {
   releaseLeases,
   type ClaimedReading,
 } from "~/db/queries/mint-jobs";
-import {
-  gridAccountAddress,
-  gridMintAddress,
-  meterAddress,
-  settleBalanceInstruction,
-  submitReadingInstructions,
-  userAddress,
-} from "~/programs/registry/client";
+import { meterAddress, settleBalanceInstruction, submitReadingInstructions, userAddress } from "~/programs/registry/client";
+import { gridAccountAddress, gridMintAddress } from "~/programs/energy_token/client";
 import { createPrograms, type ChainPrograms } from "~/server/solana/connection";
 import {
   buildTx,

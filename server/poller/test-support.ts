@@ -15,7 +15,8 @@ import { storeReadings } from "~/db/queries/readings";
 import { meters, users } from "~/db/schema";
 import { createTestDb, type TestDb } from "~/db/testing";
 import { generateMeterKeyPair, signReading, type MeterKeyPair } from "~/lib/meter-reading";
-import { gridMintAddress, meterAddress, userAddress } from "~/programs/registry/client";
+import { meterAddress, userAddress } from "~/programs/registry/client";
+import { gridMintAddress } from "~/programs/energy_token/client";
 import { createIndexer, type ChainIndexer, type IndexerOptions } from "~/server/indexer/indexer";
 import { startLocalnet, type Localnet } from "~/server/localnet";
 import { bootstrapChain } from "~/server/solana/bootstrap";
@@ -27,8 +28,10 @@ import {
 import {
   registerMeter,
   registerUser,
+  sendSigned,
   setMeterStatusOnChain,
 } from "~/server/solana/registry-actions";
+import { updatePriceInstruction } from "~/programs/oracle/client";
 import { airdrop } from "~/server/solana/tx";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -71,6 +74,16 @@ export async function startChainEnv(options: { slotMs?: number } = {}): Promise<
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** oracle.update_price by the operator (a feeder after bootstrap); returns the signature. */
+export async function publishPrice(env: ChainEnv, retail: bigint, feedIn: bigint): Promise<string> {
+  const ix = await updatePriceInstruction(env.chain.programs.oracle, {
+    feeder: env.chain.operator.publicKey,
+    retail,
+    feedIn,
+  });
+  return sendSigned(env.chain.programs, ix, []);
 }
 
 /** An indexer on the env's chain and database (no catch-up timer; start it or not). */

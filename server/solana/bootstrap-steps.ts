@@ -11,12 +11,8 @@ import {
   updatePriceInstruction,
   type OracleLimits,
 } from "~/programs/oracle/client";
-import {
-  energyTokenInitializeInstruction,
-  registryAddress,
-  registryInitializeInstruction,
-  tokenConfigAddress,
-} from "~/programs/registry/client";
+import { registryAddress, registryInitializeInstruction } from "~/programs/registry/client";
+import { energyTokenInitializeInstruction, tokenConfigAddress } from "~/programs/energy_token/client";
 import type { ServerChain } from "./connection";
 
 /** Retail 4.20 THB/kWh and feed-in 2.20 THB/kWh in THBC base units (6 decimals) per kWh. */

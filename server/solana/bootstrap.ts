@@ -7,7 +7,7 @@
 import { type Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { oracleAddress } from "~/programs/oracle/client";
-import { gridMintAddress } from "~/programs/registry/client";
+import { gridMintAddress } from "~/programs/energy_token/client";
 import { chainProgramEntries } from "~/server/chain/programs";
 import { type BootstrapContext } from "./bootstrap-steps";
 import type { ServerChain } from "./connection";

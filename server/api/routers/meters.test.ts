@@ -9,12 +9,8 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "~/db/rows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateMeterKeyPair } from "~/lib/meter-reading";
-import {
-  gridMintAddress,
-  meterAddress,
-  registryAddress,
-  userAddress,
-} from "~/programs/registry/client";
+import { meterAddress, registryAddress, userAddress } from "~/programs/registry/client";
+import { gridMintAddress } from "~/programs/energy_token/client";
 import { reindexFromChain } from "~/server/indexer/reindex";
 import { INITIAL_FEED_IN_PRICE, INITIAL_RETAIL_PRICE } from "~/server/solana/bootstrap";
 import { registerMeter, registerUser } from "~/server/solana/registry-actions";

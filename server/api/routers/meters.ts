@@ -16,15 +16,8 @@ import {
 import { getMeterByMeterId } from "~/db/queries/meters";
 import { getUserByWallet } from "~/db/queries/users";
 import { MAX_METER_ID_LEN } from "~/lib/meter-reading";
-import {
-  ENERGY_TOKEN_ID,
-  REGISTRY_ID,
-  gridAccountAddress,
-  gridMintAddress,
-  meterAddress,
-  registryAddress,
-  userAddress,
-} from "~/programs/registry/client";
+import { REGISTRY_ID, meterAddress, registryAddress, userAddress } from "~/programs/registry/client";
+import { ENERGY_TOKEN_ID, gridAccountAddress, gridMintAddress } from "~/programs/energy_token/client";
 import { AppError } from "~/server/errors";
 import type { ChainContext } from "../chain-context";
 import { createTRPCRouter, signedInProcedure } from "../trpc";
