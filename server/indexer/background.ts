@@ -1,36 +1,44 @@
 /**
- * The app process's indexer: started once (kept on globalThis across dev reloads and route
- * bundles), on the configured database and chain, publishing to the event bus. It must live in
+ * The app process's indexer: started once (one per process across dev reloads and route
+ * bundles, lib/process-singleton.ts), on the configured database and chain, publishing to the event bus. It must live in
  * the process that owns the database when that is PGlite (single-process), so the app starts it
  * itself: from instrumentation.ts (`startIndexerWithRetry`) or lazily from the cron routes.
  */
 import { getDb } from "~/db/client";
 import { describeError } from "~/db/retry";
+import { dropProcessSingleton, processSingleton } from "~/lib/process-singleton";
 import { publish } from "~/server/redis/event-bus";
 import { getServerChain } from "~/server/solana/server-chain";
 import { createIndexer, type ChainIndexer } from "./indexer";
 import { newIndexerStatus, setProcessIndexer, type IndexerStatus } from "./state";
-
-const store = globalThis as unknown as { __gtxIndexer?: Promise<ChainIndexer>; __gtxIndexerStatus?: IndexerStatus };
 
 /**
  * One status for the process, kept across start attempts so failures add up, and reported by
  * health.status from the first attempt on.
  */
 function processStatus(): IndexerStatus {
-  if (!store.__gtxIndexerStatus) {
+  return processSingleton("indexerStatus", "", () => {
     const status = newIndexerStatus();
-    store.__gtxIndexerStatus = status;
     setProcessIndexer({ status, chainSlot: () => getServerChain().connection.getSlot("confirmed") });
-  }
-  return store.__gtxIndexerStatus;
+    return status;
+  });
 }
 
 export function ensureIndexerStarted(): Promise<ChainIndexer> {
-  let failuresBefore = 0;
-  store.__gtxIndexer ??= (async () => {
-    const status = processStatus();
-    failuresBefore = status.consecutiveFailures;
+  return processSingleton("indexer", "", () =>
+    // The chain may not be up yet: forget the failed start so the next call tries again (in a
+    // .catch, which runs after processSingleton has stored the promise).
+    startIndexer().catch((err: unknown) => {
+      dropProcessSingleton("indexer");
+      throw err;
+    }),
+  );
+}
+
+async function startIndexer(): Promise<ChainIndexer> {
+  const status = processStatus();
+  const failuresBefore = status.consecutiveFailures;
+  try {
     status.state = "starting";
     const chain = getServerChain();
     const indexer = createIndexer({
@@ -44,9 +52,7 @@ export function ensureIndexerStarted(): Promise<ChainIndexer> {
     await indexer.start();
     console.info("[indexer] live (logsSubscribe) and caught up from the stored cursors");
     return indexer;
-  })().catch((err: unknown) => {
-    store.__gtxIndexer = undefined; // the chain may not be up yet: the next call tries again
-    const status = processStatus();
+  } catch (err) {
     status.state = "stopped";
     // The database or chain client failing before the first pass: count it as a failed pass too.
     if (status.consecutiveFailures === failuresBefore) {
@@ -54,19 +60,17 @@ export function ensureIndexerStarted(): Promise<ChainIndexer> {
       status.consecutiveFailures += 1;
     }
     throw err;
-  });
-  return store.__gtxIndexer;
+  }
 }
-
-const retryStore = globalThis as unknown as { __gtxIndexerRetry?: boolean };
 
 /**
  * Starts the indexer now and keeps trying (2 s, doubling to 30 s) while the chain or database is
  * not there yet, saying so once rather than on every try. Idempotent; never throws.
  */
 export function startIndexerWithRetry(): void {
-  if (retryStore.__gtxIndexerRetry) return;
-  retryStore.__gtxIndexerRetry = true;
+  const retry = processSingleton("indexerRetry", "", () => ({ started: false }));
+  if (retry.started) return;
+  retry.started = true;
   let delayMs = 2_000;
   let lastMessage = "";
   const attempt = () => {

@@ -1,8 +1,10 @@
 /**
  * This process's indexer as health checks see it: whether it runs, how far it has indexed, and
  * how its catch-up passes went. Kept apart from background.ts so a status read does not load the
- * chain client. On globalThis: one value per process, whatever route bundle asks.
+ * chain client. One value per process (lib/process-singleton.ts), whatever route bundle asks.
  */
+import { processSingleton } from "~/lib/process-singleton";
+
 export type IndexerState = "stopped" | "starting" | "running";
 
 /** Written by the indexer (server/indexer/indexer.ts) as it works; read by health.status. */
@@ -32,15 +34,16 @@ export interface IndexerProbe {
   chainSlot(): Promise<number>;
 }
 
-const store = globalThis as unknown as { __gtxIndexerProbe?: IndexerProbe };
+const slot = () =>
+  processSingleton("indexerProbe", "", () => ({ probe: undefined as IndexerProbe | undefined }));
 
 /** The indexer health reports on (background.ts sets it; tests set their own). */
 export function processIndexer(): IndexerProbe | undefined {
-  return store.__gtxIndexerProbe;
+  return slot().probe;
 }
 
 export function setProcessIndexer(probe: IndexerProbe | undefined): void {
-  store.__gtxIndexerProbe = probe;
+  slot().probe = probe;
 }
 
 export function indexerState(): IndexerState {

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Program } from "@coral-xyz/anchor";
+import { readKeypairFile } from "~/lib/solana/keypair-file";
 import { anchor } from "./anchor";
 import { Connection, Keypair, type Transaction, type VersionedTransaction } from "@solana/web3.js";
 import {
@@ -45,9 +46,7 @@ export function loadOperatorKeypair(filePath: string, options: { createIfMissing
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
   }
-  const raw: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
-  if (!Array.isArray(raw) || raw.length !== 64) throw new Error(`operator keypair ${file} is not a 64-byte JSON array`);
-  return Keypair.fromSecretKey(Uint8Array.from(raw as number[]));
+  return readKeypairFile(file, "operator");
 }
 
 /** A wallet for AnchorProvider backed by a keypair (anchor's own Wallet is not exported in ESM). */
