@@ -100,7 +100,7 @@ export const APP_ERROR_CODES = {
     httpStatus: 503,
     meaning: "The Solana RPC could not be reached.",
   },
-  // Meter gateway (POST /api/meters/submit, /api/meters/submit-batch); see README "Meter gateway".
+  // Meter gateway (POST /api/meters/submit, /api/meters/submit-batch); see server/meters/README.md.
   MALFORMED_JSON: { ...BAD_REQUEST, meaning: "The body is not well-formed UTF-8 JSON." },
   UNSUPPORTED_MEDIA_TYPE: {
     trpcCode: "UNSUPPORTED_MEDIA_TYPE",

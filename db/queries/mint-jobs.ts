@@ -2,8 +2,9 @@
  * The mint poller's queries on meter_readings (the gateway owns inserts; these only move state).
  *
  * Claiming is per METER, never per reading: a meter's readings must reach the chain in timestamp
- * order, so two pollers must never work on one meter at once. The claim transaction locks the
- * meters' rows (FOR UPDATE SKIP LOCKED: a concurrent poller takes other meters), skips meters
+ * order, so two pollers must never work on one meter at once. The claim transaction takes a
+ * transaction-scoped advisory lock per meter (one another poller holds is skipped, as SKIP LOCKED
+ * would; not a lock on the meters row, which the indexer updates at any moment), skips meters
  * whose readings are still leased by another run, and leases all of the chosen meters' open
  * readings (oldest first, up to `maxPerMeter`) until now() + lease. A crashed run's lease simply
  * expires. PGlite runs the same SQL (one connection, so the locks never contend).

@@ -1,6 +1,6 @@
 /**
  * POST /api/meters/submit: one signed meter reading. Contract and checks: server/meters/gateway.ts
- * and README "Meter gateway". Node runtime: node:crypto and the database drivers.
+ * and server/meters/README.md. Node runtime: node:crypto and the database drivers.
  */
 import { handleSubmit } from "~/server/meters/default-gateway";
 
