@@ -1,7 +1,8 @@
 /**
  * `npm run chain:bootstrap` (the dev runner runs it after the chain is up): idempotent chain
- * set-up with the operator key — airdrop (local chains), registry / energy_token / oracle
- * initialisation, operator as feeder, first reference price. See server/solana/bootstrap.ts.
+ * set-up with the operator key — airdrop (local chains), then each bootstrap step of the program
+ * list (server/chain/programs.ts): registry / energy_token / oracle initialisation, operator as
+ * feeder, first reference price. See server/solana/bootstrap.ts.
  */
 import { env } from "~/env.js";
 import { bootstrapChain } from "~/server/solana/bootstrap";

@@ -594,7 +594,7 @@ describe("registry: set_meter_status and set_user_status", () => {
     const m = await f.pendingMeter();
     const real = f.chain.getAccount(m.meter)!;
     const data = Buffer.from(real.data);
-    const bumpOff = data.length - 1; // the bump is the Meter's last field (generated/idl.h)
+    const bumpOff = data.length - 1; // the bump is the Meter's last field (programs/include/gen/registry.h)
     data[bumpOff] = (data[bumpOff]! - 1) & 0xff;
     f.chain.setAccount(m.meter, { lamports: real.lamports, owner: f.registry.programId, data });
     const before = f.chain.snapshot([m.meter, registryAddress()]);

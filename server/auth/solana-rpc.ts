@@ -1,7 +1,7 @@
 /**
- * A minimal JSON-RPC call to the Solana node, for the two things the server core needs before the
- * chain helpers exist: the genesis hash (sign-in) and the current slot (health). Failures become
- * AppError CHAIN_UNAVAILABLE so callers answer 503, not 500.
+ * A minimal JSON-RPC call to the Solana node, for the two things the server needs without opening
+ * the chain handle (web3.js Connection, operator key, Programs): the genesis hash (sign-in) and the
+ * current slot (health). Failures become AppError CHAIN_UNAVAILABLE so callers answer 503, not 500.
  */
 import { AppError } from "~/server/errors";
 
