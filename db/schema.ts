@@ -86,7 +86,7 @@ export const users = pgTable(
     role: userRole("role").notNull().default("consumer"),
     name: text("name"),
     status: userStatus("status").notNull().default("active"),
-    /** Registry `UserAccount` PDA once registered on chain. */
+    /** Registry `User` PDA once registered on chain. */
     pdaAddress: text("pda_address").unique(),
     lastSignInAt: tstz("last_sign_in_at"),
     createdAt: createdAt(),

@@ -1,7 +1,8 @@
 /**
  * Live-update fan-out: `publish(channel, payload)` after a write commits, `subscribe(channel,
  * signal)` in a tRPC SSE subscription. Redis only signals; the database stays the source of truth
- * for replay (subscribers use tracked ids and `lastEventId`).
+ * (after a gap, subscribers refetch everything on the stream's `live` marker, see
+ * server/api/live-events.ts).
  *
  * Upstash mode: publishes go through @upstash/redis (PUBLISH). Each process holds ONE Redis
  * subscription, a PSUBSCRIBE on `<namespace>*` over the REST endpoint's SSE stream, and fans
