@@ -1,7 +1,7 @@
 /**
  * Our relinker: turns the ELF64 relocatable objects that upstream clang (`-target bpf`) emits into
- * the shared object the SBPF v0 loader accepts. See /work/shared/notes/sbf-toolchain.md for the
- * loader rules this encodes. It refuses, with the offending section or symbol named, anything the
+ * the shared object the SBPF v0 loader accepts (the loader rules it encodes are in
+ * programs/README.md, "The relinker"). It refuses, with the offending section or symbol named, anything the
  * loader would refuse or that we cannot express: writable data, .bss, unknown relocations, calls
  * to undefined non-syscall symbols, and a missing entrypoint.
  *

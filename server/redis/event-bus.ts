@@ -14,7 +14,8 @@
  * instance still get them; other instances don't), the stream keeps retrying in the background,
  * and the outage is logged once (client.ts).
  *
- * @see /work/shared/notes/stack-reference.md §6.1 (subscribe first, then replay from the DB)
+ * Subscribe first, then read from the database: a fact committed between the two is then both
+ * in the read and in a notice, never in neither.
  */
 import { EventEmitter } from "node:events";
 import type { Redis } from "@upstash/redis";
