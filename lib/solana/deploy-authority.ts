@@ -3,7 +3,7 @@
  * registry, energy_token and oracle) that alone may call their `initialize`, so nobody can
  * front-run a fresh deployment. The committed development key (programs/keys/) is public, like
  * the program keys next to it: a real deployment builds the programs with its own
- * DEPLOY_AUTHORITY and points DEPLOY_AUTHORITY_KEYPAIR_PATH at that key (see README).
+ * DEPLOY_AUTHORITY and points DEPLOY_AUTHORITY_KEYPAIR_PATH at that key (programs/README.md, "Deploy to a real cluster").
  */
 import fs from "node:fs";
 import path from "node:path";
