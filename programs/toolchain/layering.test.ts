@@ -58,6 +58,36 @@ describe("layering", () => {
     expect(violations("lib", ["server", "components"])).toEqual([]);
   });
 
+  it("every program's client, and what it imports from lib/, is browser-safe: no node:* module, no Buffer", () => {
+    const clients = readdirSync(path.join(REPO_ROOT, "programs"), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => path.join(REPO_ROOT, "programs", d.name, "client.ts"))
+      .filter((f) => {
+        try {
+          return readFileSync(f).length > 0;
+        } catch {
+          return false;
+        }
+      });
+    expect(clients.map((f) => path.basename(path.dirname(f))).sort()).toEqual([
+      "counter",
+      "energy_token",
+      "oracle",
+      "registry",
+    ]);
+    const shared = ["lib/reading-encoding.ts", "lib/idl-constants.ts"].map((f) => path.join(REPO_ROOT, f));
+    const offending: string[] = [];
+    for (const file of [...clients, ...shared]) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(SPECIFIER))
+        if (m[2]!.startsWith("node:") || m[2] === "fs" || m[2] === "crypto")
+          offending.push(`${path.relative(REPO_ROOT, file)}: ${m[2]}`);
+      if (/\bBuffer\b/.test(text.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "")))
+        offending.push(`${path.relative(REPO_ROOT, file)}: Buffer`);
+    }
+    expect(offending).toEqual([]);
+  });
+
   it("the scan sees ~/ and relative imports, static and dynamic", () => {
     const file = path.join(REPO_ROOT, "programs", "x", "y.ts");
     expect(targetFolder(file, "~/server/solana/tx")).toBe("server");
