@@ -1,0 +1,303 @@
+/**
+ * Test fixture for the THB bridge: a TestChain with the real thb_bridge.so, an admin, attestor
+ * keys (Ed25519, signing with @noble/curves), helpers that build every instruction through
+ * programs/thb_bridge/client.ts, and a decoder for the Bridge, Deposit and Withdrawal accounts.
+ * Shared by the thb_bridge test files; not used outside tests.
+ */
+import type { Program } from "@coral-xyz/anchor";
+import { ed25519 } from "@noble/curves/ed25519";
+import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
+import { createAta, expectOk, TestChain, toBigInt, type TxResult } from "~/programs/harness";
+import {
+  acceptAdminInstruction,
+  attestationInstructions,
+  bridgeAddress,
+  bridgeInitializeInstruction,
+  completeWithdrawalInstruction,
+  depositAddress,
+  depositAttestation,
+  depositInstruction,
+  encodeAttestation,
+  pauseInstruction,
+  refundWithdrawalInstruction,
+  rejectAttestation,
+  releaseAttestation,
+  requestWithdrawalInstruction,
+  setAttestorsInstruction,
+  setLimitsInstruction,
+  thbcMintAddress,
+  transferAdminInstruction,
+  unpauseInstruction,
+  withdrawalAddress,
+  type Attestation,
+  type AttestorSignature,
+  type BridgeLimits,
+  type DepositParams,
+} from "./client";
+import { thbBridgeIdl, type ThbBridge } from "./idl/thb_bridge";
+
+/** 2026-01-01T00:00:00Z. */
+export const START_TS = 1_767_225_600n;
+export const U64_MAX = (1n << 64n) - 1n;
+export const THB = 1_000_000n; // 1 THB in THBC base units (6 decimals)
+
+export const LIMITS: BridgeLimits = {
+  maxPerDeposit: 50_000n * THB,
+  maxPerDay: 200_000n * THB,
+  withdrawalTimeoutSecs: 86_400n,
+};
+
+/** The localnet cluster tag of these tests (a real deployment uses e.g. the genesis hash). */
+export const CLUSTER_TAG = new Uint8Array(32).fill(0x4c);
+
+/** Random 32 bytes (deposit ids, THB references and destinations). */
+export const rand32 = () => Keypair.generate().publicKey.toBytes();
+
+export const signWith = (message: Uint8Array, keys: readonly Keypair[]): AttestorSignature[] =>
+  keys.map((k) => ({
+    publicKey: k.publicKey.toBytes(),
+    signature: ed25519.sign(message, k.secretKey.slice(0, 32)),
+  }));
+
+export interface BridgeState {
+  admin: PublicKey;
+  pendingAdmin: PublicKey;
+  thbcMint: PublicKey;
+  clusterTag: Uint8Array;
+  attestors: PublicKey[];
+  attestorCount: number;
+  threshold: number;
+  limits: BridgeLimits;
+  dayIndex: bigint;
+  dayMinted: bigint;
+  totalDeposited: bigint;
+  totalWithdrawn: bigint;
+  totalRefunded: bigint;
+  totalCompleted: bigint;
+  depositCount: bigint;
+  withdrawalCount: bigint;
+  paused: boolean;
+  bump: number;
+  mintBump: number;
+}
+
+export interface WithdrawalState {
+  withdrawalId: bigint;
+  holder: PublicKey;
+  amount: bigint;
+  thbDestination: Uint8Array;
+  releaseRef: Uint8Array;
+  requestedAt: bigint;
+  resolvedAt: bigint;
+  status: "pending" | "completed" | "refunded";
+  bump: number;
+}
+
+type Raw = Record<string, unknown>;
+const big = (v: unknown) => toBigInt(v as never);
+
+export class BridgeFixture {
+  readonly program: Program<ThbBridge>;
+  readonly admin: Keypair;
+  readonly deployer: Keypair;
+  readonly attestors: Keypair[];
+  readonly bridge = bridgeAddress();
+  readonly mint = thbcMintAddress();
+  threshold: number;
+
+  constructor(
+    opts: { attestors?: number; threshold?: number; chain?: TestChain } = {},
+    readonly chain: TestChain = opts.chain ?? TestChain.create({ programs: ["thb_bridge"] }),
+  ) {
+    this.program = chain.program(thbBridgeIdl);
+    this.admin = chain.newKeypair();
+    this.deployer = loadDeployAuthority();
+    this.attestors = Array.from({ length: opts.attestors ?? 1 }, () => Keypair.generate());
+    this.threshold = opts.threshold ?? 1;
+    chain.setUnixTimestamp(START_TS);
+  }
+
+  // ---------- initialize ----------
+
+  initIx(
+    p: Partial<Parameters<typeof bridgeInitializeInstruction>[1]> = {},
+  ): Promise<TransactionInstruction> {
+    return bridgeInitializeInstruction(this.program, {
+      payer: this.chain.payer.publicKey,
+      deployer: this.deployer.publicKey,
+      admin: this.admin.publicKey,
+      clusterTag: CLUSTER_TAG,
+      attestors: this.attestors.map((k) => k.publicKey),
+      threshold: this.threshold,
+      limits: LIMITS,
+      ...p,
+    });
+  }
+
+  async initialize(limits: BridgeLimits = LIMITS): Promise<TxResult> {
+    return expectOk(this.chain.send(await this.initIx({ limits }), [this.deployer]));
+  }
+
+  // ---------- accounts ----------
+
+  /** A funded wallet with its THBC associated token account. */
+  holder(): { wallet: Keypair; token: PublicKey } {
+    const wallet = this.chain.newKeypair();
+    return { wallet, token: createAta(this.chain, wallet.publicKey, this.mint) };
+  }
+
+  state(): BridgeState {
+    const a = this.chain.getAccount(this.bridge);
+    if (!a) throw new Error("bridge missing");
+    const r = this.program.coder.accounts.decode("bridge", a.data) as Raw;
+    const limits = r.limits as Raw;
+    return {
+      admin: r.admin as PublicKey,
+      pendingAdmin: r.pendingAdmin as PublicKey,
+      thbcMint: r.thbcMint as PublicKey,
+      clusterTag: Uint8Array.from(r.clusterTag as number[]),
+      attestors: r.attestors as PublicKey[],
+      attestorCount: r.attestorCount as number,
+      threshold: r.threshold as number,
+      limits: {
+        maxPerDeposit: big(limits.maxPerDeposit),
+        maxPerDay: big(limits.maxPerDay),
+        withdrawalTimeoutSecs: big(limits.withdrawalTimeoutSecs),
+      },
+      dayIndex: big(r.dayIndex),
+      dayMinted: big(r.dayMinted),
+      totalDeposited: big(r.totalDeposited),
+      totalWithdrawn: big(r.totalWithdrawn),
+      totalRefunded: big(r.totalRefunded),
+      totalCompleted: big(r.totalCompleted),
+      depositCount: big(r.depositCount),
+      withdrawalCount: big(r.withdrawalCount),
+      paused: r.paused as boolean,
+      bump: r.bump as number,
+      mintBump: r.mintBump as number,
+    };
+  }
+
+  withdrawalState(w: PublicKey): WithdrawalState {
+    const a = this.chain.getAccount(w);
+    if (!a) throw new Error("withdrawal missing");
+    const r = this.program.coder.accounts.decode("withdrawal", a.data) as Raw;
+    return {
+      withdrawalId: big(r.withdrawalId),
+      holder: r.holder as PublicKey,
+      amount: big(r.amount),
+      thbDestination: Uint8Array.from(r.thbDestination as number[]),
+      releaseRef: Uint8Array.from(r.releaseRef as number[]),
+      requestedAt: big(r.requestedAt),
+      resolvedAt: big(r.resolvedAt),
+      status: Object.keys(r.status as object)[0] as WithdrawalState["status"],
+      bump: r.bump as number,
+    };
+  }
+
+  depositState(depositId: Uint8Array) {
+    const a = this.chain.getAccount(depositAddress(depositId));
+    if (!a) return null;
+    const r = this.program.coder.accounts.decode("deposit", a.data) as Raw;
+    return {
+      recipient: r.recipient as PublicKey,
+      amount: big(r.amount),
+      thbTxRef: Uint8Array.from(r.thbTxRef as number[]),
+      depositedAt: big(r.depositedAt),
+      bump: r.bump as number,
+    };
+  }
+
+  // ---------- attestations ----------
+
+  message(a: Attestation, clusterTag = CLUSTER_TAG, programId?: PublicKey): Uint8Array {
+    return encodeAttestation(a, clusterTag, programId);
+  }
+
+  /** Ed25519 instructions: `signers` (default: the first `threshold` attestors) over `message`. */
+  attest(message: Uint8Array, signers: readonly Keypair[] = this.attestors.slice(0, this.threshold)) {
+    return attestationInstructions(message, signWith(message, signers));
+  }
+
+  // ---------- deposit ----------
+
+  depositParams(recipient: PublicKey, amount: bigint, over: Partial<DepositParams> = {}): DepositParams {
+    return { depositId: rand32(), recipient, amount, thbTxRef: rand32(), ...over };
+  }
+
+  depositIx(d: DepositParams, over: Partial<Parameters<typeof depositInstruction>[1]> = {}) {
+    return depositInstruction(this.program, { ...d, payer: this.chain.payer.publicKey, ...over });
+  }
+
+  /** The attested deposit transaction's instructions: attestation (by `signers`) + deposit. */
+  async depositIxs(
+    d: DepositParams,
+    opts: { signers?: readonly Keypair[]; message?: Uint8Array; over?: Partial<Parameters<typeof depositInstruction>[1]> } = {},
+  ): Promise<TransactionInstruction[]> {
+    const message = opts.message ?? this.message(depositAttestation(d));
+    return [...this.attest(message, opts.signers), await this.depositIx(d, opts.over)];
+  }
+
+  async deposit(d: DepositParams, signers?: readonly Keypair[]): Promise<TxResult> {
+    return this.chain.send(await this.depositIxs(d, { signers }));
+  }
+
+  // ---------- withdrawals ----------
+
+  async requestIx(holder: PublicKey, amount: bigint, over: Partial<Parameters<typeof requestWithdrawalInstruction>[1]> = {}) {
+    const withdrawalId = this.state().withdrawalCount;
+    return requestWithdrawalInstruction(this.program, {
+      holder,
+      withdrawalId,
+      amount,
+      thbDestination: new Uint8Array(32).fill(0x21),
+      ...over,
+    });
+  }
+
+  /** request_withdrawal by `holder`; returns the result and the Withdrawal it creates. */
+  async request(holder: Keypair, amount: bigint): Promise<{ r: TxResult; withdrawal: PublicKey }> {
+    const withdrawal = withdrawalAddress(this.state().withdrawalCount);
+    const r = this.chain.send(await this.requestIx(holder.publicKey, amount), [holder]);
+    return { r, withdrawal };
+  }
+
+  async completeIxs(withdrawal: PublicKey, thbTxRef: Uint8Array = rand32(), signers?: readonly Keypair[], message?: Uint8Array) {
+    const w = this.withdrawalState(withdrawal);
+    const msg = message ?? this.message(releaseAttestation(withdrawal, w.holder, w.amount, thbTxRef));
+    return [...this.attest(msg, signers), await completeWithdrawalInstruction(this.program, { withdrawal, thbTxRef })];
+  }
+
+  async complete(withdrawal: PublicKey, thbTxRef: Uint8Array = rand32(), signers?: readonly Keypair[]): Promise<TxResult> {
+    return this.chain.send(await this.completeIxs(withdrawal, thbTxRef, signers));
+  }
+
+  refundIx(withdrawal: PublicKey, holder: PublicKey, over: { holderToken?: PublicKey } = {}) {
+    return refundWithdrawalInstruction(this.program, { withdrawal, holder, ...over });
+  }
+
+  /** refund_withdrawal: attested by `signers` (default: the threshold), or `timeout` with no attestation. */
+  async refund(withdrawal: PublicKey, opts: { timeout?: boolean; signers?: readonly Keypair[] } = {}): Promise<TxResult> {
+    const w = this.withdrawalState(withdrawal);
+    const ix = await this.refundIx(withdrawal, w.holder);
+    if (opts.timeout) return this.chain.send(ix);
+    const msg = this.message(rejectAttestation(withdrawal, w.holder, w.amount));
+    return this.chain.send([...this.attest(msg, opts.signers), ix]);
+  }
+
+  // ---------- admin ----------
+
+  pauseIx = (admin = this.admin.publicKey) => pauseInstruction(this.program, admin);
+  unpauseIx = (admin = this.admin.publicKey) => unpauseInstruction(this.program, admin);
+  setLimitsIx = (limits: BridgeLimits, admin = this.admin.publicKey) => setLimitsInstruction(this.program, admin, limits);
+  setAttestorsIx = (attestors: readonly PublicKey[], threshold: number, admin = this.admin.publicKey, count?: number) =>
+    setAttestorsInstruction(this.program, admin, attestors, threshold, count);
+  transferAdminIx = (newAdmin: PublicKey, admin = this.admin.publicKey) => transferAdminInstruction(this.program, admin, newAdmin);
+  acceptAdminIx = (newAdmin: PublicKey) => acceptAdminInstruction(this.program, newAdmin);
+
+  /** Every account the program can change (for expectUnchanged), plus `extra`. */
+  snapshot(extra: readonly PublicKey[] = []) {
+    return this.chain.snapshot([this.bridge, this.mint, ...extra]);
+  }
+}

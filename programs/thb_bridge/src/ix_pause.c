@@ -1,0 +1,19 @@
+#include "thb_bridge.h"
+
+/// pause: stop deposit and request_withdrawal (completions and refunds still go through, so no
+/// burned THBC is stranded by a pause).
+///
+/// Accounts:
+///   0. [signer] admin - the bridge's admin
+///   1. [writable] bridge - PDA ["bridge"]
+uint64_t thb_bridge_pause(const GtxInput *in) {
+  GTX_REQUIRE(thb_bridge_pause_data_ok(in), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
+  const GtxAccountInfo *admin, *bridge;
+  uint64_t err = thb_bridge_admin_accounts(in, &admin, &bridge);
+  if (err) return err;
+  /* 9. write (idempotent) */
+  thb_bridge_bridge_set_paused(bridge->data, true);
+  /* 10. event */
+  thb_bridge_emit_paused_set(admin->key, true);
+  return GTX_SUCCESS;
+}
