@@ -39,6 +39,7 @@ import { REPO_ROOT } from "./anchor-toml";
 import { COUNTER_PROGRAM_ID, counterIdl } from "../counter/idl/counter";
 import { oracleAddress } from "../oracle/client";
 import { registryAddress } from "../registry/client";
+import { marketAddress } from "../trading/client";
 import { gridMintAddress, mintAuthorityAddress, tokenConfigAddress } from "../energy_token/client";
 
 describe("discriminators", () => {
@@ -258,6 +259,7 @@ describe("fixed PDAs (every seed constant) in the generated headers", () => {
       ENERGY_TOKEN_PDA_GRID_MINT: gridMintAddress(),
       ENERGY_TOKEN_PDA_MINT_AUTHORITY: mintAuthorityAddress(),
       ORACLE_PDA_ORACLE: oracleAddress(),
+      TRADING_PDA_MARKET: marketAddress(),
     };
     const seen: string[] = [];
     for (const name of listPrograms()) {
@@ -316,10 +318,15 @@ describe("generated entrypoint dispatch", () => {
       expect([...calls].sort()).toEqual(idl.instructions.map((ix) => `${name}_${ix.name}`).sort());
       const hint = JSON.parse(
         readFileSync(path.join(REPO_ROOT, "programs", name, "src/dispatch.json"), "utf8"),
-      ) as { first: string[] };
+      ) as { first: string[]; heap_accounts?: number };
       expect(calls.slice(0, hint.first.length)).toEqual(hint.first.map((n) => `${name}_${n}`));
-      expect(c).toContain(`GtxAccountInfo accounts[MAX_ACCOUNTS > 0 ? MAX_ACCOUNTS : 1];`);
-      expect(c).toContain(`#define MAX_ACCOUNTS ${name.toUpperCase()}_MAX_IX_ACCOUNTS`);
+      if (hint.heap_accounts === undefined) {
+        expect(c).toContain(`GtxAccountInfo accounts[MAX_ACCOUNTS > 0 ? MAX_ACCOUNTS : 1];`);
+        expect(c).toContain(`#define MAX_ACCOUNTS ${name.toUpperCase()}_MAX_IX_ACCOUNTS`);
+      } else {
+        expect(c).toContain(`GtxAccountInfo *accounts = gtx_heap_accounts();`);
+        expect(c).toContain(`#define MAX_ACCOUNTS ${hint.heap_accounts}`);
+      }
     }
     // The registry keeps submit_reading as the first compare (its CU budget counts on it).
     const reg = readFileSync(

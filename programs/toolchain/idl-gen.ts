@@ -451,6 +451,12 @@ export function fixedPdas(idl: IdlJson, file: string): FixedPda[] {
 export interface DispatchHint {
   first: string[];
   why?: string;
+  /**
+   * Keep the account infos on the 32 KiB heap (gtx_heap_accounts) with room for this many,
+   * instead of a stack array of <P>_MAX_IX_ACCOUNTS: for programs whose instructions take more
+   * than 8 accounts (9 infos of 56 bytes pass clang's 512-byte stack frame) or remaining accounts.
+   */
+  heap_accounts?: number;
 }
 
 /** programs/<name>/src/generated/entrypoint.c: deserialize, then one u64 compare per instruction. */
@@ -464,6 +470,11 @@ export function generateDispatch(
   const { P, p } = ctx;
   const names = idl.instructions.map((ix) => ix.name);
   const first = hint?.first ?? [];
+  const heap = hint?.heap_accounts;
+  if (heap !== undefined && (!Number.isInteger(heap) || heap < 1 || heap > 585))
+    ctx.fail(
+      `dispatch heap_accounts: ${heap} is not an integer in 1..585 (32 KiB / 56-byte infos)`,
+    );
   for (const [i, n] of first.entries()) {
     if (!names.includes(n)) ctx.fail(`dispatch order: no instruction ${n}`);
     if (first.indexOf(n) !== i) ctx.fail(`dispatch order: ${n} listed twice`);
@@ -478,11 +489,23 @@ export function generateDispatch(
     ``,
     ...order.map((n) => `uint64_t ${p}_${n}(const GtxInput *in);`),
     ``,
-    `/* Capacity for account infos: the most accounts any instruction takes (from the IDL). */`,
-    `#define MAX_ACCOUNTS ${P}_MAX_IX_ACCOUNTS`,
-    ``,
-    `uint64_t entrypoint(const uint8_t *input) {`,
-    `  GtxAccountInfo accounts[MAX_ACCOUNTS > 0 ? MAX_ACCOUNTS : 1];`,
+    ...(heap === undefined
+      ? [
+          `/* Capacity for account infos: the most accounts any instruction takes (from the IDL). */`,
+          `#define MAX_ACCOUNTS ${P}_MAX_IX_ACCOUNTS`,
+          ``,
+          `uint64_t entrypoint(const uint8_t *input) {`,
+          `  GtxAccountInfo accounts[MAX_ACCOUNTS > 0 ? MAX_ACCOUNTS : 1];`,
+        ]
+      : [
+          `/* Capacity for account infos (${hintRel}: heap_accounts), kept on the heap: more than fit a stack frame. */`,
+          `#define MAX_ACCOUNTS ${heap}`,
+          `_Static_assert(MAX_ACCOUNTS >= ${P}_MAX_IX_ACCOUNTS, "heap_accounts below the IDL's largest account list");`,
+          `_Static_assert(MAX_ACCOUNTS * sizeof(GtxAccountInfo) <= GTX_HEAP_LEN, "heap_accounts does not fit the heap");`,
+          ``,
+          `uint64_t entrypoint(const uint8_t *input) {`,
+          `  GtxAccountInfo *accounts = gtx_heap_accounts();`,
+        ]),
     `  GtxInput in;`,
     `  gtx_deserialize(input, &in, accounts, MAX_ACCOUNTS);`,
     ``,

@@ -1,0 +1,263 @@
+/**
+ * Client for the Trading program: its PDAs (market, order, escrow) and every instruction.
+ * Browser-safe (no Node modules; `Program` is a type import only), like programs/oracle/client.ts.
+ *
+ * An order's escrow is a token account at a fresh keypair's address whose token authority is the
+ * order PDA; the order stores its address (read it with the coder, or keep the keypair's key).
+ *
+ * Units: amounts in Wh (GRID base units, 3 decimals), prices in THBC base units (6 decimals) per
+ * kWh; a buy locks ceil(amount_wh * limit_price / 1000) THBC (see buyLock).
+ */
+import type { Program } from "@coral-xyz/anchor";
+import BN from "bn.js";
+import {
+  ACCOUNT_SIZE,
+  TOKEN_PROGRAM_ID,
+  createInitializeAccount3Instruction,
+} from "@solana/spl-token";
+import { PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { ORACLE_PROGRAM_ID } from "../oracle/idl/oracle";
+import { TRADING_PROGRAM_ID, type Trading } from "./idl/trading";
+
+export const TRADING_ID = new PublicKey(TRADING_PROGRAM_ID);
+/** SPL Token (classic): the only token program the market accepts. */
+export const TOKEN_PROGRAM = TOKEN_PROGRAM_ID;
+/** Bytes of an SPL token account (the escrow). */
+export const ESCROW_SIZE = ACCOUNT_SIZE;
+
+const enc = new TextEncoder();
+const u64le = (v: bigint): Uint8Array => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v, true);
+  return b;
+};
+const bn = (v: bigint | number) => new BN(v.toString());
+
+/** The Market PDA ["market"]. */
+export const marketAddress = () =>
+  PublicKey.findProgramAddressSync([enc.encode("market")], TRADING_ID)[0];
+
+/** The Oracle PDA the market reads its reference price from. */
+export const oracleAddress = () =>
+  PublicKey.findProgramAddressSync([enc.encode("oracle")], new PublicKey(ORACLE_PROGRAM_ID))[0];
+
+/** Order PDA ["order", market, owner, client_order_id LE]: no shared counter. */
+export const orderAddress = (owner: PublicKey, clientOrderId: bigint, market = marketAddress()) =>
+  PublicKey.findProgramAddressSync(
+    [enc.encode("order"), market.toBytes(), owner.toBytes(), u64le(clientOrderId)],
+    TRADING_ID,
+  )[0];
+
+export type Side = "buy" | "sell";
+export const sideArg = (s: Side) => (s === "buy" ? { buy: {} } : { sell: {} });
+
+/** What a buy locks: ceil(amount_wh * limit_price / 1000) THBC base units. A sell locks amount_wh. */
+export const buyLock = (amountWh: bigint, limitPrice: bigint) =>
+  (amountWh * limitPrice + 999n) / 1000n;
+export const orderLock = (side: Side, amountWh: bigint, limitPrice: bigint) =>
+  side === "sell" ? amountWh : buyLock(amountWh, limitPrice);
+
+export interface MarketConfig {
+  minOrderWh: bigint;
+  maxOracleAgeSecs: number;
+  feeBps: number;
+  priceBandBps: number;
+}
+
+export const marketConfigArg = (c: MarketConfig) => ({
+  minOrderWh: bn(c.minOrderWh),
+  maxOracleAgeSecs: c.maxOracleAgeSecs,
+  feeBps: c.feeBps,
+  priceBandBps: c.priceBandBps,
+});
+
+/** initialize: `deployer` (the build-time DEPLOY_AUTHORITY) co-signs, `payer` pays. */
+export function tradingInitializeInstruction(
+  program: Program<Trading>,
+  p: {
+    payer: PublicKey;
+    deployer: PublicKey;
+    paramsAuthority: PublicKey;
+    emergencyAuthority: PublicKey;
+    gridMint: PublicKey;
+    thbcMint: PublicKey;
+    feeDestination: PublicKey;
+    config: MarketConfig;
+    market?: PublicKey;
+  },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .initialize(p.paramsAuthority, p.emergencyAuthority, marketConfigArg(p.config))
+    .accountsStrict({
+      payer: p.payer,
+      deployer: p.deployer,
+      market: p.market ?? marketAddress(),
+      gridMint: p.gridMint,
+      thbcMint: p.thbcMint,
+      feeDestination: p.feeDestination,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** set_market_params, signed by the params authority. */
+export function setMarketParamsInstruction(
+  program: Program<Trading>,
+  p: {
+    paramsAuthority: PublicKey;
+    feeDestination: PublicKey;
+    emergencyAuthority: PublicKey;
+    config: MarketConfig;
+    market?: PublicKey;
+  },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .setMarketParams(marketConfigArg(p.config), p.emergencyAuthority)
+    .accountsStrict({
+      paramsAuthority: p.paramsAuthority,
+      market: p.market ?? marketAddress(),
+      feeDestination: p.feeDestination,
+    })
+    .instruction();
+}
+
+/** transfer_params_authority: the params authority proposes `newAuthority`, who must accept. */
+export function transferParamsAuthorityInstruction(
+  program: Program<Trading>,
+  p: { paramsAuthority: PublicKey; newAuthority: PublicKey; market?: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .transferParamsAuthority(p.newAuthority)
+    .accountsStrict({ paramsAuthority: p.paramsAuthority, market: p.market ?? marketAddress() })
+    .instruction();
+}
+
+/** accept_params_authority, signed by the proposed authority. */
+export function acceptParamsAuthorityInstruction(
+  program: Program<Trading>,
+  p: { newAuthority: PublicKey; market?: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .acceptParamsAuthority()
+    .accountsStrict({ newAuthority: p.newAuthority, market: p.market ?? marketAddress() })
+    .instruction();
+}
+
+/** pause (or, `paused: false`, unpause), signed by the emergency authority. */
+export function setPausedInstruction(
+  program: Program<Trading>,
+  p: { emergencyAuthority: PublicKey; paused: boolean; market?: PublicKey },
+): Promise<TransactionInstruction> {
+  const m = p.paused ? program.methods.pause() : program.methods.unpause();
+  return m
+    .accountsStrict({
+      emergencyAuthority: p.emergencyAuthority,
+      market: p.market ?? marketAddress(),
+    })
+    .instruction();
+}
+
+/**
+ * create_order alone: the owner signs and pays the order's rent; the lock moves from
+ * `ownerTokenAccount` (GRID for a sell, THBC for a buy) into `escrow`, which must already be a
+ * token account of `mint` owned by the order PDA (see createOrderInstructions).
+ */
+export function createOrderInstruction(
+  program: Program<Trading>,
+  p: {
+    owner: PublicKey;
+    side: Side;
+    clientOrderId: bigint;
+    amountWh: bigint;
+    limitPrice: bigint;
+    expiresAt: bigint;
+    ownerTokenAccount: PublicKey;
+    mint: PublicKey;
+    escrow: PublicKey;
+    market?: PublicKey;
+    oracle?: PublicKey;
+    order?: PublicKey;
+  },
+): Promise<TransactionInstruction> {
+  const market = p.market ?? marketAddress();
+  const order = p.order ?? orderAddress(p.owner, p.clientOrderId);
+  return program.methods
+    .createOrder(
+      sideArg(p.side),
+      bn(p.clientOrderId),
+      bn(p.amountWh),
+      bn(p.limitPrice),
+      bn(p.expiresAt),
+    )
+    .accountsStrict({
+      owner: p.owner,
+      market,
+      oracle: p.oracle ?? oracleAddress(),
+      order,
+      escrow: p.escrow,
+      ownerTokenAccount: p.ownerTokenAccount,
+      mint: p.mint,
+      tokenProgram: TOKEN_PROGRAM,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/**
+ * The three instructions that open an order in one transaction: System create_account for the
+ * escrow (a fresh keypair's address, `escrowLamports` = the rent-exempt minimum for ESCROW_SIZE
+ * bytes, paid by the owner), InitializeAccount3 with the order PDA as its owner, then
+ * create_order. The escrow keypair co-signs (only to create the account: it has no authority
+ * over the tokens afterwards). cancel_order / close_order return the escrow's rent to the owner.
+ */
+export async function createOrderInstructions(
+  program: Program<Trading>,
+  p: Parameters<typeof createOrderInstruction>[1] & { escrowLamports: bigint | number },
+): Promise<TransactionInstruction[]> {
+  const order = p.order ?? orderAddress(p.owner, p.clientOrderId, p.market);
+  return [
+    SystemProgram.createAccount({
+      fromPubkey: p.owner,
+      newAccountPubkey: p.escrow,
+      lamports: Number(p.escrowLamports),
+      space: ESCROW_SIZE,
+      programId: TOKEN_PROGRAM,
+    }),
+    createInitializeAccount3Instruction(p.escrow, p.mint, order, TOKEN_PROGRAM),
+    await createOrderInstruction(program, { ...p, order }),
+  ];
+}
+
+/** cancel_order, signed by the owner: what is left goes to `ownerTokenAccount`, rent to the owner. */
+export function cancelOrderInstruction(
+  program: Program<Trading>,
+  p: { owner: PublicKey; order: PublicKey; ownerTokenAccount: PublicKey; escrow: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .cancelOrder()
+    .accountsStrict({
+      owner: p.owner,
+      order: p.order,
+      escrow: p.escrow,
+      ownerTokenAccount: p.ownerTokenAccount,
+      tokenProgram: TOKEN_PROGRAM,
+    })
+    .instruction();
+}
+
+/** close_order (anyone) for a filled or expired order: everything goes to the order's owner. */
+export function closeOrderInstruction(
+  program: Program<Trading>,
+  p: { order: PublicKey; owner: PublicKey; ownerTokenAccount: PublicKey; escrow: PublicKey },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .closeOrder()
+    .accountsStrict({
+      order: p.order,
+      escrow: p.escrow,
+      owner: p.owner,
+      ownerTokenAccount: p.ownerTokenAccount,
+      tokenProgram: TOKEN_PROGRAM,
+    })
+    .instruction();
+}

@@ -1,0 +1,77 @@
+/*
+ * Trading program: shared declarations and small inline helpers.
+ *
+ * State: the Market PDA ["market"] and one Order PDA ["order", market, owner, client_order_id LE]
+ * per order, each with its own escrow token account whose token authority is the order PDA (the
+ * client creates it in the order's transaction; the order stores its address). All are laid out exactly as their borsh encoding (<gen/trading.h> gives the offsets) and
+ * read and written in place: no C struct mirrors an account, so no padding can drift from the IDL.
+ */
+#ifndef TRADING_H
+#define TRADING_H
+
+#include <gen/oracle.h>
+#include <gen/trading.h>
+#include <gtx/pda_fast.h>
+
+static const uint8_t TRADING_SEED_MARKET[] = TRADING_CONST_MARKET_SEED_BYTES;
+static const uint8_t TRADING_SEED_ORDER[] = TRADING_CONST_ORDER_SEED_BYTES;
+
+/* Seeds ["order", market, owner, client_order_id LE] plus, when given, the bump. `id_le` points at
+ * the 8 little-endian bytes of the id (the order account's own field or the instruction's args). */
+GTX_INLINE uint64_t trading_order_seeds(GtxSlice seeds[5], const GtxPubkey *market, const GtxPubkey *owner,
+                                        const uint8_t *id_le, const uint8_t *bump) {
+  seeds[0] = GTX_SEED(TRADING_SEED_ORDER, sizeof(TRADING_SEED_ORDER));
+  seeds[1] = GTX_SEED(market->x, 32);
+  seeds[2] = GTX_SEED(owner->x, 32);
+  seeds[3] = GTX_SEED(id_le, 8);
+  if (!bump) return 4;
+  seeds[4] = GTX_SEED(bump, 1);
+  return 5;
+}
+
+/* SPL Token account fields beyond gtx/token.h's: the COption tags (u32) of the delegate, the
+ * native-SOL reserve and the close authority. */
+#define TRADING_TOKEN_DELEGATE_TAG_OFF 72
+#define TRADING_TOKEN_IS_NATIVE_TAG_OFF 109
+#define TRADING_TOKEN_CLOSE_AUTHORITY_TAG_OFF 129
+
+/* Config limits: a capped fee, a band that leaves a positive lower bound, a positive minimum
+ * order and oracle age. Returns 0 or the named error (already logged). */
+uint64_t trading_check_config(const TradingMarketConfig *c);
+GTX_INLINE void trading_write_config(uint8_t *d, const TradingMarketConfig *c) {
+  trading_market_set_config_min_order_wh(d, c->min_order_wh);
+  trading_market_set_config_max_oracle_age_secs(d, c->max_oracle_age_secs);
+  trading_market_set_config_fee_bps(d, c->fee_bps);
+  trading_market_set_config_price_band_bps(d, c->price_band_bps);
+}
+
+GTX_INLINE void trading_pubkey_clear(GtxPubkey *k) {
+  gtx_store_u64(k->x, 0);
+  gtx_store_u64(k->x + 8, 0);
+  gtx_store_u64(k->x + 16, 0);
+  gtx_store_u64(k->x + 24, 0);
+}
+
+/* After a CPI that allocated `a` (System create_account / allocate), the runtime has written the
+ * new length into the serialized input (the u64 just before the data) but not into our copy of
+ * the info: refresh it before the account is read or handed to another CPI. */
+GTX_INLINE void trading_refresh_data_len(const GtxAccountInfo *a) {
+  ((GtxAccountInfo *)a)->data_len = gtx_load_u64(a->data - 8);
+}
+
+/* accounts.c */
+uint64_t trading_check_market(const GtxInput *in, const GtxAccountInfo *market);
+uint64_t trading_check_order(const GtxInput *in, const GtxAccountInfo *order);
+uint64_t trading_check_mint(const GtxAccountInfo *mint, uint8_t decimals);
+uint64_t trading_market_admin(const GtxInput *in, bool emergency, const GtxAccountInfo **market_out);
+/* The accounts cancel_order and close_order share (BPF calls take at most five arguments). */
+typedef struct {
+  const GtxAccountInfo *order;
+  const GtxAccountInfo *escrow;
+  const GtxAccountInfo *owner_wallet;
+  const GtxAccountInfo *destination;
+  const GtxAccountInfo *token_program;
+} TradingCloseAccounts;
+uint64_t trading_close_order_accounts(const GtxInput *in, const TradingCloseAccounts *c, uint64_t *returned);
+
+#endif
