@@ -40,6 +40,7 @@ import { COUNTER_PROGRAM_ID, counterIdl } from "../counter/idl/counter";
 import { oracleAddress } from "../oracle/client";
 import { registryAddress } from "../registry/client";
 import { marketAddress } from "../trading/client";
+import { bridgeAddress, thbcMintAddress } from "../thb_bridge/client";
 import { gridMintAddress, mintAuthorityAddress, tokenConfigAddress } from "../energy_token/client";
 
 describe("discriminators", () => {
@@ -260,6 +261,8 @@ describe("fixed PDAs (every seed constant) in the generated headers", () => {
       ENERGY_TOKEN_PDA_MINT_AUTHORITY: mintAuthorityAddress(),
       ORACLE_PDA_ORACLE: oracleAddress(),
       TRADING_PDA_MARKET: marketAddress(),
+      THB_BRIDGE_PDA_BRIDGE: bridgeAddress(),
+      THB_BRIDGE_PDA_THBC_MINT: thbcMintAddress(),
     };
     const seen: string[] = [];
     for (const name of listPrograms()) {

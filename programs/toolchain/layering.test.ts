@@ -74,6 +74,7 @@ describe("layering", () => {
       "energy_token",
       "oracle",
       "registry",
+      "thb_bridge",
     ]);
     const shared = ["lib/reading-encoding.ts", "lib/idl-constants.ts"].map((f) => path.join(REPO_ROOT, f));
     const offending: string[] = [];
