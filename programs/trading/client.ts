@@ -48,6 +48,25 @@ export const orderAddress = (owner: PublicKey, clientOrderId: bigint, market = m
     TRADING_ID,
   )[0];
 
+/**
+ * The first client order id >= `from` whose Order PDA has the canonical bump 255 (about every
+ * second id): create_order then finds the bump with one hash. Any id works; each lower bump
+ * costs create_order ~365 CU more (a bump-246 id ~8,250 CU instead of ~5,000).
+ */
+export function clientOrderIdWithBump255(
+  owner: PublicKey,
+  from: bigint,
+  market = marketAddress(),
+): bigint {
+  for (let id = from; ; id++) {
+    const [, bump] = PublicKey.findProgramAddressSync(
+      [enc.encode("order"), market.toBytes(), owner.toBytes(), u64le(id)],
+      TRADING_ID,
+    );
+    if (bump === 255) return id;
+  }
+}
+
 export type Side = "buy" | "sell";
 export const sideArg = (s: Side) => (s === "buy" ? { buy: {} } : { sell: {} });
 
