@@ -1,6 +1,6 @@
 /**
- * Client for the THB bridge program: its PDAs, the attestation message the attestors sign, the
- * instruction builders (deposit / complete / refund with their Ed25519 attestation instructions,
+ * Client for the THB bridge program: its PDAs, the attestation message and digest the attestors
+ * sign, the instruction builders (deposit / complete / refund with their Ed25519 attestation instruction,
  * the holder's request_withdrawal, the admin instructions, initialize for the deploy authority).
  * Browser-safe: no Node modules (no Buffer: TextEncoder and Uint8Array), `Program` a type import
  * only, like programs/oracle/client.ts. Signing stays with the caller (the attestor service holds
@@ -14,7 +14,7 @@ import {
   PublicKey,
   SYSVAR_INSTRUCTIONS_PUBKEY,
   SystemProgram,
-  type TransactionInstruction,
+  TransactionInstruction,
 } from "@solana/web3.js";
 import { idlBytes, idlNumber } from "../../lib/idl-constants";
 import { THB_BRIDGE_PROGRAM_ID, thbBridgeIdl, type ThbBridge } from "./idl/thb_bridge";
@@ -71,7 +71,8 @@ export interface Attestation {
 }
 
 /**
- * The message every attestor signs (ATTESTATION_MESSAGE_LEN = 225 bytes): the domain
+ * The attestation message (ATTESTATION_MESSAGE_LEN = 225 bytes; the attestors sign its
+ * attestationDigest): the domain
  * "GRIDTOKENX:THB_BRIDGE:V1", the kind (0 deposit, 1 release, 2 rejection), the program id, the
  * Bridge PDA, the cluster tag, subject, account, amount u64 LE and the reference — the same bytes
  * programs/thb_bridge/src/attest.c builds on chain.
@@ -97,17 +98,53 @@ export function encodeAttestation(a: Attestation, clusterTag: Uint8Array, progra
   return out;
 }
 
-/** One attestor's signature over an encoded attestation. */
+/**
+ * What the attestors sign: sha256 of the encoded attestation (32 bytes). Web Crypto, which the
+ * browser and Node both have, so this module stays free of Node modules.
+ */
+export async function attestationDigest(message: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", message));
+}
+
+/** One attestor's Ed25519 signature over an attestation digest. */
 export interface AttestorSignature {
   publicKey: Uint8Array;
   signature: Uint8Array;
 }
 
-/** One self-contained Ed25519-program instruction per signature (what the program accepts). */
-export const attestationInstructions = (message: Uint8Array, signatures: readonly AttestorSignature[]) =>
-  signatures.map((s) =>
-    Ed25519Program.createInstructionWithPublicKey({ publicKey: s.publicKey, signature: s.signature, message }),
-  );
+const ED25519_SELF = 0xffff;
+
+/**
+ * The one Ed25519-program instruction the bridge reads: every signature entry self-contained
+ * (index 0xffff), all sharing one copy of the 32-byte digest. Layout: u8 count, u8 padding,
+ * count × 14-byte offsets, the digest, then per signature its key (32) and signature (64).
+ */
+export function attestationInstruction(digest: Uint8Array, signatures: readonly AttestorSignature[]): TransactionInstruction {
+  bytes32(digest, "digest");
+  const header = 2 + 14 * signatures.length;
+  const data = new Uint8Array(header + 32 + 96 * signatures.length);
+  const view = new DataView(data.buffer);
+  data[0] = signatures.length;
+  data.set(digest, header);
+  signatures.forEach((s, i) => {
+    const key = header + 32 + 96 * i;
+    data.set(bytes32(s.publicKey, "attestor key"), key);
+    if (s.signature.length !== 64) throw new Error("an Ed25519 signature is 64 bytes");
+    data.set(s.signature, key + 32);
+    const t = 2 + 14 * i;
+    for (const [at, v] of [
+      [0, key + 32],
+      [2, ED25519_SELF],
+      [4, key],
+      [6, ED25519_SELF],
+      [8, header],
+      [10, 32],
+      [12, ED25519_SELF],
+    ] as const)
+      view.setUint16(t + at, v, true);
+  });
+  return new TransactionInstruction({ programId: Ed25519Program.programId, keys: [], data: data as unknown as TransactionInstruction["data"] });
+}
 
 const bn = (v: bigint) => new BN(v.toString());
 const arr = (b: Uint8Array) => Array.from(b);
@@ -183,7 +220,7 @@ export const depositAttestation = (d: DepositParams): Attestation => ({
   ref: d.thbTxRef,
 });
 
-/** deposit alone (put the attestation instructions right before it; see depositInstructions). */
+/** deposit alone (put the attestation instruction right before it; see depositInstructions). */
 export function depositInstruction(
   program: Program<ThbBridge>,
   d: DepositParams & {
@@ -209,13 +246,14 @@ export function depositInstruction(
     .instruction();
 }
 
-/** The attestors' Ed25519 instructions, then deposit: one transaction's instructions. */
+/** The attestors' Ed25519 instruction, then deposit: one transaction's instructions. The
+ * signatures are over attestationDigest(encodeAttestation(depositAttestation(d), clusterTag)). */
 export async function depositInstructions(
   program: Program<ThbBridge>,
   d: DepositParams & { payer: PublicKey; clusterTag: Uint8Array; signatures: readonly AttestorSignature[] },
 ): Promise<TransactionInstruction[]> {
-  const message = encodeAttestation(depositAttestation(d), d.clusterTag);
-  return [...attestationInstructions(message, d.signatures), await depositInstruction(program, d)];
+  const digest = await attestationDigest(encodeAttestation(depositAttestation(d), d.clusterTag));
+  return [attestationInstruction(digest, d.signatures), await depositInstruction(program, d)];
 }
 
 /** request_withdrawal, signed by the holder; `withdrawalId` is the Bridge's withdrawal_count. */
@@ -262,7 +300,7 @@ export const rejectAttestation = (withdrawal: PublicKey, holder: PublicKey, amou
   amount,
 });
 
-/** complete_withdrawal alone (after the attestation instructions). */
+/** complete_withdrawal alone (right after the attestation instruction). */
 export function completeWithdrawalInstruction(
   program: Program<ThbBridge>,
   p: { withdrawal: PublicKey; thbTxRef: Uint8Array },
@@ -273,7 +311,7 @@ export function completeWithdrawalInstruction(
     .instruction();
 }
 
-/** refund_withdrawal alone: after rejection attestation instructions, or none (timeout path). */
+/** refund_withdrawal alone: right after a rejection attestation instruction, or with none (timeout path). */
 export function refundWithdrawalInstruction(
   program: Program<ThbBridge>,
   p: { withdrawal: PublicKey; holder: PublicKey; holderToken?: PublicKey; thbcMint?: PublicKey },

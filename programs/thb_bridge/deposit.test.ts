@@ -6,7 +6,7 @@ import { Ed25519Program, Keypair, PublicKey } from "@solana/web3.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createAta, createMint, expectAnchorError, expectCu, expectOk, expectUnchanged, mintSupply, tokenBalance } from "~/programs/harness";
 import { ed25519Instruction } from "~/programs/harness/ed25519";
-import { depositAddress, depositAttestation, encodeAttestation, thbcAccountAddress } from "./client";
+import { attestationDigest, attestationInstruction, depositAddress, depositAttestation, encodeAttestation, thbcAccountAddress } from "./client";
 import { BridgeFixture, CLUSTER_TAG, LIMITS, THB, U64_MAX, rand32, signWith } from "./fixture";
 import { thbBridgeIdl as idl } from "./idl/thb_bridge";
 
@@ -150,22 +150,44 @@ describe("deposit (1 of 1)", () => {
       refused(f.chain.send(await f.depositIxs(d, { message: asRelease })), "AttestationMismatch");
     });
 
-    it("an Ed25519 instruction whose key, signature or message lie in another instruction", async () => {
-      const msg = f.message(depositAttestation(d));
-      const [sig] = signWith(msg, f.attestors);
-      const forged = ed25519Instruction([{ publicKey: sig!.publicKey, signature: sig!.signature, message: msg }], () => ({ messageInstructionIndex: 1 }));
-      const r = f.chain.send([forged, await f.depositIx(d)]);
-      // The precompile itself reads the message from instruction 1 (the deposit's data): it fails
-      // the signature, or, if it passed, the program refuses the foreign index.
-      expect(r.ok).toBe(false);
-      expectUnchanged(f.chain, before);
+    it("forged: the attestor's key shown, but the verified key/signature/digest read from another instruction", async () => {
+      const digest = await attestationDigest(f.message(depositAttestation(d)));
+      const attacker = Keypair.generate();
+      const [own] = signWith(digest, [attacker]);
+      const entry = (publicKey: Uint8Array) => ({ publicKey, signature: own!.signature, message: digest });
+      // Instruction 0: the attacker's own valid signature. Instruction 1: the attestor's key in
+      // its data, with offsets that make the precompile verify instruction 0's bytes instead.
+      const real = ed25519Instruction([entry(attacker.publicKey.toBytes())]);
+      const shown = f.attestors[0]!.publicKey.toBytes();
+      for (const redirect of [
+        { publicKeyInstructionIndex: 0 },
+        { publicKeyInstructionIndex: 0, signatureInstructionIndex: 0, messageInstructionIndex: 0 },
+      ]) {
+        const forged = ed25519Instruction([entry(shown)], () => redirect);
+        refused(f.chain.send([real, forged, await f.depositIx(d)]), "InvalidAttestationInstruction");
+      }
     });
 
-    it("two signatures in one Ed25519 instruction", async () => {
+    it("an Ed25519 instruction that is not the one just before the deposit", async () => {
+      const [attest, deposit] = await f.depositIxs(d);
+      const { ComputeBudgetProgram } = await import("@solana/web3.js");
+      refused(f.chain.send([attest!, ComputeBudgetProgram.setComputeUnitLimit({ units: 200_000 }), deposit!]), "NotEnoughAttestations");
+    });
+
+    it("two signatures in the attestation, one by a non-attestor", async () => {
+      const digest = await attestationDigest(f.message(depositAttestation(d)));
+      const two = attestationInstruction(digest, signWith(digest, [f.attestors[0]!, Keypair.generate()]));
+      refused(f.chain.send([two, await f.depositIx(d)]), "NotAttestor");
+    });
+
+    it("the attestor signed the full message instead of its digest", async () => {
       const msg = f.message(depositAttestation(d));
-      const sigs = signWith(msg, [f.attestors[0]!, Keypair.generate()]);
-      const two = ed25519Instruction(sigs.map((s) => ({ ...s, message: msg })));
-      refused(f.chain.send([two, await f.depositIx(d)]), "InvalidAttestationInstruction");
+      const full = ed25519Instruction(signWith(msg, [f.attestors[0]!]).map((sig) => ({ ...sig, message: msg })));
+      refused(f.chain.send([full, await f.depositIx(d)]), "AttestationMismatch");
+    });
+
+    it("an Ed25519 instruction with zero signatures", async () => {
+      refused(f.chain.send([ed25519Instruction([]), await f.depositIx(d)]), "InvalidAttestationInstruction");
     });
 
     it("an invalid signature is refused by the Ed25519 program before the bridge runs", async () => {
@@ -252,13 +274,25 @@ describe("deposit (M of N)", () => {
     expect(tokenBalance(f.chain, thbcAccountAddress(user.wallet.publicKey))).toBe(10n * THB + 1n);
   });
 
-  it("2 of 5 with the last two attestors (a 2-signature proof is what fits one transaction)", async () => {
-    const f = new BridgeFixture({ attestors: 5, threshold: 2 });
+  it("5 of 5 fits one transaction (the signatures share one digest); 4 of them are refused", async () => {
+    const f = new BridgeFixture({ attestors: 5, threshold: 5 });
     await f.initialize();
     const user = f.holder();
     const d = f.depositParams(user.wallet.publicKey, 7n);
-    expectAnchorError(await f.deposit(d, f.attestors.slice(4)), "NotEnoughAttestations", idl);
-    expectOk(await f.deposit(d, f.attestors.slice(3)));
+    const before = f.snapshot([user.token, depositAddress(d.depositId)]);
+    expectAnchorError(await f.deposit(d, f.attestors.slice(0, 4)), "NotEnoughAttestations", idl);
+    expectAnchorError(await f.deposit(d, [...f.attestors.slice(0, 4), f.attestors[0]!]), "DuplicateAttestor", idl);
+    expectUnchanged(f.chain, before);
+    const r = expectOk(await f.deposit(d, [...f.attestors].reverse()));
+    console.log(`deposit (5 of 5): ${expectCu(r, { max: 10_000 })} CU`);
     expect(tokenBalance(f.chain, user.token)).toBe(7n);
+  });
+
+  it("more attestor signatures than the threshold are fine (2 of 3 signed by all three)", async () => {
+    const f = new BridgeFixture({ attestors: 3, threshold: 2 });
+    await f.initialize();
+    const user = f.holder();
+    expectOk(await f.deposit(f.depositParams(user.wallet.publicKey, 3n), f.attestors));
+    expect(tokenBalance(f.chain, user.token)).toBe(3n);
   });
 });

@@ -11,7 +11,8 @@ import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { createAta, expectOk, TestChain, toBigInt, type TxResult } from "~/programs/harness";
 import {
   acceptAdminInstruction,
-  attestationInstructions,
+  attestationDigest,
+  attestationInstruction,
   bridgeAddress,
   bridgeInitializeInstruction,
   completeWithdrawalInstruction,
@@ -215,9 +216,11 @@ export class BridgeFixture {
     return encodeAttestation(a, clusterTag, programId);
   }
 
-  /** Ed25519 instructions: `signers` (default: the first `threshold` attestors) over `message`. */
-  attest(message: Uint8Array, signers: readonly Keypair[] = this.attestors.slice(0, this.threshold)) {
-    return attestationInstructions(message, signWith(message, signers));
+  /** The Ed25519 instruction: `signers` (default: the first `threshold` attestors) over the
+   * digest of `message`. */
+  async attest(message: Uint8Array, signers: readonly Keypair[] = this.attestors.slice(0, this.threshold)) {
+    const digest = await attestationDigest(message);
+    return attestationInstruction(digest, signWith(digest, signers));
   }
 
   // ---------- deposit ----------
@@ -236,7 +239,7 @@ export class BridgeFixture {
     opts: { signers?: readonly Keypair[]; message?: Uint8Array; over?: Partial<Parameters<typeof depositInstruction>[1]> } = {},
   ): Promise<TransactionInstruction[]> {
     const message = opts.message ?? this.message(depositAttestation(d));
-    return [...this.attest(message, opts.signers), await this.depositIx(d, opts.over)];
+    return [await this.attest(message, opts.signers), await this.depositIx(d, opts.over)];
   }
 
   async deposit(d: DepositParams, signers?: readonly Keypair[]): Promise<TxResult> {
@@ -266,7 +269,7 @@ export class BridgeFixture {
   async completeIxs(withdrawal: PublicKey, thbTxRef: Uint8Array = rand32(), signers?: readonly Keypair[], message?: Uint8Array) {
     const w = this.withdrawalState(withdrawal);
     const msg = message ?? this.message(releaseAttestation(withdrawal, w.holder, w.amount, thbTxRef));
-    return [...this.attest(msg, signers), await completeWithdrawalInstruction(this.program, { withdrawal, thbTxRef })];
+    return [await this.attest(msg, signers), await completeWithdrawalInstruction(this.program, { withdrawal, thbTxRef })];
   }
 
   async complete(withdrawal: PublicKey, thbTxRef: Uint8Array = rand32(), signers?: readonly Keypair[]): Promise<TxResult> {
@@ -283,7 +286,7 @@ export class BridgeFixture {
     const ix = await this.refundIx(withdrawal, w.holder);
     if (opts.timeout) return this.chain.send(ix);
     const msg = this.message(rejectAttestation(withdrawal, w.holder, w.amount));
-    return this.chain.send([...this.attest(msg, opts.signers), ix]);
+    return this.chain.send([await this.attest(msg, opts.signers), ix]);
   }
 
   // ---------- admin ----------

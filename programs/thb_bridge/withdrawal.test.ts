@@ -161,13 +161,13 @@ describe("withdrawals", () => {
       const w = f.withdrawalState(withdrawal);
       const wrong = f.message(rejectAttestation(withdrawal, w.holder, w.amount + 1n));
       const ix = await f.refundIx(withdrawal, w.holder);
-      expectAnchorError(f.chain.send([...f.attest(wrong), ix]), "AttestationMismatch", idl);
+      expectAnchorError(f.chain.send([await f.attest(wrong), ix]), "AttestationMismatch", idl);
       const release = f.message(releaseAttestation(withdrawal, w.holder, w.amount, new Uint8Array(32)));
-      expectAnchorError(f.chain.send([...f.attest(release), ix]), "AttestationMismatch", idl);
+      expectAnchorError(f.chain.send([await f.attest(release), ix]), "AttestationMismatch", idl);
       const thief = f.holder();
       const stolen = await f.refundIx(withdrawal, w.holder, { holderToken: thief.token });
       const msg = f.message(rejectAttestation(withdrawal, w.holder, w.amount));
-      expectAnchorError(f.chain.send([...f.attest(msg), stolen]), "WrongHolder", idl);
+      expectAnchorError(f.chain.send([await f.attest(msg), stolen]), "WrongHolder", idl);
       expectUnchanged(f.chain, before);
       expect(tokenBalance(f.chain, thief.token)).toBe(0n);
     });

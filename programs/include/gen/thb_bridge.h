@@ -65,10 +65,10 @@ static const GtxPubkey THB_BRIDGE_CONST_DEPLOY_AUTHORITY = {THB_BRIDGE_CONST_DEP
 #define THB_BRIDGE_ERR_DAILY_LIMIT_EXCEEDED_LOG "AnchorError occurred. Error Code: DailyLimitExceeded. Error Number: 6009. Error Message: The deposit would exceed max_per_day for today."
 #define THB_BRIDGE_ERR_DEPOSIT_ALREADY_PROCESSED 6010ULL /* DepositAlreadyProcessed: This deposit id has already been minted */
 #define THB_BRIDGE_ERR_DEPOSIT_ALREADY_PROCESSED_LOG "AnchorError occurred. Error Code: DepositAlreadyProcessed. Error Number: 6010. Error Message: This deposit id has already been minted."
-#define THB_BRIDGE_ERR_NOT_ENOUGH_ATTESTATIONS 6011ULL /* NotEnoughAttestations: Fewer than threshold Ed25519 attestation instructions precede this instruction */
-#define THB_BRIDGE_ERR_NOT_ENOUGH_ATTESTATIONS_LOG "AnchorError occurred. Error Code: NotEnoughAttestations. Error Number: 6011. Error Message: Fewer than threshold Ed25519 attestation instructions precede this instruction."
-#define THB_BRIDGE_ERR_INVALID_ATTESTATION_INSTRUCTION 6012ULL /* InvalidAttestationInstruction: An attestation instruction must verify exactly one signature with its key, signature and message in its own data */
-#define THB_BRIDGE_ERR_INVALID_ATTESTATION_INSTRUCTION_LOG "AnchorError occurred. Error Code: InvalidAttestationInstruction. Error Number: 6012. Error Message: An attestation instruction must verify exactly one signature with its key, signature and message in its own data."
+#define THB_BRIDGE_ERR_NOT_ENOUGH_ATTESTATIONS 6011ULL /* NotEnoughAttestations: The Ed25519 instruction before this one is missing or carries fewer than threshold attestor signatures */
+#define THB_BRIDGE_ERR_NOT_ENOUGH_ATTESTATIONS_LOG "AnchorError occurred. Error Code: NotEnoughAttestations. Error Number: 6011. Error Message: The Ed25519 instruction before this one is missing or carries fewer than threshold attestor signatures."
+#define THB_BRIDGE_ERR_INVALID_ATTESTATION_INSTRUCTION 6012ULL /* InvalidAttestationInstruction: Every signature of the attestation instruction must have its key, signature and message in that instruction's own data */
+#define THB_BRIDGE_ERR_INVALID_ATTESTATION_INSTRUCTION_LOG "AnchorError occurred. Error Code: InvalidAttestationInstruction. Error Number: 6012. Error Message: Every signature of the attestation instruction must have its key, signature and message in that instruction's own data."
 #define THB_BRIDGE_ERR_NOT_ATTESTOR 6013ULL /* NotAttestor: An attestation is signed by a key that is not an attestor */
 #define THB_BRIDGE_ERR_NOT_ATTESTOR_LOG "AnchorError occurred. Error Code: NotAttestor. Error Number: 6013. Error Message: An attestation is signed by a key that is not an attestor."
 #define THB_BRIDGE_ERR_DUPLICATE_ATTESTOR 6014ULL /* DuplicateAttestor: The same attestor signed twice */
@@ -130,7 +130,7 @@ GTX_INLINE void thb_bridge_read_bridge_limits(GtxReader *r, ThbBridgeBridgeLimit
 GTX_INLINE bool thb_bridge_accept_admin_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* complete_withdrawal: sha256("global:complete_withdrawal")[0..8] = {107, 98, 134, 131, 74, 120, 174, 121}
- *   Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (Ed25519-program instructions immediately before this one) over the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.
+ *   Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (the Ed25519-program instruction immediately before this one) over sha256 of the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.
  * Accounts:
  *   0. [writable] bridge (PDA)
  *   1. [writable] withdrawal
@@ -155,7 +155,7 @@ GTX_INLINE bool thb_bridge_complete_withdrawal_decode(const GtxInput *in, ThbBri
 }
 
 /* deposit: sha256("global:deposit")[0..8] = {242, 35, 198, 137, 82, 225, 242, 182}
- *   Mints `amount` THBC to `recipient`'s THBC token account against a THB deposit, exactly once per deposit_id (the Deposit PDA ["deposit", deposit_id]). Valid only when the `threshold` instructions immediately before this one are Ed25519-program instructions, each verifying one signature by a distinct attestor over the deposit attestation message (ATTESTATION_DOMAIN, kind 0, program id, bridge, cluster tag, deposit_id, recipient, amount, thb_tx_ref). Anyone may submit it (and pays the Deposit rent). Refused when paused, over max_per_deposit, or over max_per_day in the current UTC day.
+ *   Mints `amount` THBC to `recipient`'s THBC token account against a THB deposit, exactly once per deposit_id (the Deposit PDA ["deposit", deposit_id]). Valid only when the instruction immediately before this one is an Ed25519-program instruction carrying at least `threshold` signatures, each by a distinct attestor over sha256 of the deposit attestation message (ATTESTATION_DOMAIN, kind 0, program id, bridge, cluster tag, deposit_id, recipient, amount, thb_tx_ref), with every key, signature and message in that instruction's own data. Anyone may submit it (and pays the Deposit rent). Refused when paused, over max_per_deposit, or over max_per_day in the current UTC day.
  * Accounts:
  *   0. [writable, signer] payer
  *   1. [writable] bridge (PDA)
@@ -251,7 +251,7 @@ GTX_INLINE bool thb_bridge_initialize_decode(const GtxInput *in, ThbBridgeInitia
 GTX_INLINE bool thb_bridge_pause_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* refund_withdrawal: sha256("global:refund_withdrawal")[0..8] = {185, 73, 156, 33, 19, 105, 154, 166}
- *   Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instructions before this one are `threshold` attestor signatures over the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.
+ *   Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instruction before this one is an Ed25519-program instruction with `threshold` attestor signatures over sha256 of the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.
  * Accounts:
  *   0. [writable] bridge (PDA)
  *   1. [writable] withdrawal

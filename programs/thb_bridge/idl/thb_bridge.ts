@@ -41,7 +41,7 @@ export interface ThbBridge {
     {
       name: "completeWithdrawal";
       docs: [
-        "Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (Ed25519-program instructions immediately before this one) over the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.",
+        "Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (the Ed25519-program instruction immediately before this one) over sha256 of the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.",
       ];
       discriminator: [107, 98, 134, 131, 74, 120, 174, 121];
       accounts: [
@@ -78,7 +78,7 @@ export interface ThbBridge {
     {
       name: "deposit";
       docs: [
-        'Mints `amount` THBC to `recipient`\'s THBC token account against a THB deposit, exactly once per deposit_id (the Deposit PDA ["deposit", deposit_id]). Valid only when the `threshold` instructions immediately before this one are Ed25519-program instructions, each verifying one signature by a distinct attestor over the deposit attestation message (ATTESTATION_DOMAIN, kind 0, program id, bridge, cluster tag, deposit_id, recipient, amount, thb_tx_ref). Anyone may submit it (and pays the Deposit rent). Refused when paused, over max_per_deposit, or over max_per_day in the current UTC day.',
+        "Mints `amount` THBC to `recipient`'s THBC token account against a THB deposit, exactly once per deposit_id (the Deposit PDA [\"deposit\", deposit_id]). Valid only when the instruction immediately before this one is an Ed25519-program instruction carrying at least `threshold` signatures, each by a distinct attestor over sha256 of the deposit attestation message (ATTESTATION_DOMAIN, kind 0, program id, bridge, cluster tag, deposit_id, recipient, amount, thb_tx_ref), with every key, signature and message in that instruction's own data. Anyone may submit it (and pays the Deposit rent). Refused when paused, over max_per_deposit, or over max_per_day in the current UTC day.",
       ];
       discriminator: [242, 35, 198, 137, 82, 225, 242, 182];
       accounts: [
@@ -279,7 +279,7 @@ export interface ThbBridge {
     {
       name: "refundWithdrawal";
       docs: [
-        "Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instructions before this one are `threshold` attestor signatures over the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.",
+        "Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instruction before this one is an Ed25519-program instruction with `threshold` attestor signatures over sha256 of the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.",
       ];
       discriminator: [185, 73, 156, 33, 19, 105, 154, 166];
       accounts: [
@@ -654,12 +654,12 @@ export interface ThbBridge {
     {
       code: 6011;
       name: "notEnoughAttestations";
-      msg: "Fewer than threshold Ed25519 attestation instructions precede this instruction";
+      msg: "The Ed25519 instruction before this one is missing or carries fewer than threshold attestor signatures";
     },
     {
       code: 6012;
       name: "invalidAttestationInstruction";
-      msg: "An attestation instruction must verify exactly one signature with its key, signature and message in its own data";
+      msg: "Every signature of the attestation instruction must have its key, signature and message in that instruction's own data";
     },
     {
       code: 6013;
@@ -1320,7 +1320,7 @@ export const thbBridgeIdl = {
     {
       name: "complete_withdrawal",
       docs: [
-        "Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (Ed25519-program instructions immediately before this one) over the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.",
+        "Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (the Ed25519-program instruction immediately before this one) over sha256 of the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.",
       ],
       discriminator: [107, 98, 134, 131, 74, 120, 174, 121],
       accounts: [
@@ -1357,7 +1357,7 @@ export const thbBridgeIdl = {
     {
       name: "deposit",
       docs: [
-        'Mints `amount` THBC to `recipient`\'s THBC token account against a THB deposit, exactly once per deposit_id (the Deposit PDA ["deposit", deposit_id]). Valid only when the `threshold` instructions immediately before this one are Ed25519-program instructions, each verifying one signature by a distinct attestor over the deposit attestation message (ATTESTATION_DOMAIN, kind 0, program id, bridge, cluster tag, deposit_id, recipient, amount, thb_tx_ref). Anyone may submit it (and pays the Deposit rent). Refused when paused, over max_per_deposit, or over max_per_day in the current UTC day.',
+        "Mints `amount` THBC to `recipient`'s THBC token account against a THB deposit, exactly once per deposit_id (the Deposit PDA [\"deposit\", deposit_id]). Valid only when the instruction immediately before this one is an Ed25519-program instruction carrying at least `threshold` signatures, each by a distinct attestor over sha256 of the deposit attestation message (ATTESTATION_DOMAIN, kind 0, program id, bridge, cluster tag, deposit_id, recipient, amount, thb_tx_ref), with every key, signature and message in that instruction's own data. Anyone may submit it (and pays the Deposit rent). Refused when paused, over max_per_deposit, or over max_per_day in the current UTC day.",
       ],
       discriminator: [242, 35, 198, 137, 82, 225, 242, 182],
       accounts: [
@@ -1558,7 +1558,7 @@ export const thbBridgeIdl = {
     {
       name: "refund_withdrawal",
       docs: [
-        "Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instructions before this one are `threshold` attestor signatures over the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.",
+        "Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instruction before this one is an Ed25519-program instruction with `threshold` attestor signatures over sha256 of the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.",
       ],
       discriminator: [185, 73, 156, 33, 19, 105, 154, 166],
       accounts: [
@@ -1933,12 +1933,12 @@ export const thbBridgeIdl = {
     {
       code: 6011,
       name: "NotEnoughAttestations",
-      msg: "Fewer than threshold Ed25519 attestation instructions precede this instruction",
+      msg: "The Ed25519 instruction before this one is missing or carries fewer than threshold attestor signatures",
     },
     {
       code: 6012,
       name: "InvalidAttestationInstruction",
-      msg: "An attestation instruction must verify exactly one signature with its key, signature and message in its own data",
+      msg: "Every signature of the attestation instruction must have its key, signature and message in that instruction's own data",
     },
     {
       code: 6013,

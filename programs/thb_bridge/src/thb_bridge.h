@@ -30,7 +30,8 @@ static const uint8_t THB_BRIDGE_SEED_DEPOSIT[] = THB_BRIDGE_CONST_DEPOSIT_SEED_B
 static const uint8_t THB_BRIDGE_SEED_WITHDRAWAL[] = THB_BRIDGE_CONST_WITHDRAWAL_SEED_BYTES;
 static const uint8_t THB_BRIDGE_ATTESTATION_DOMAIN[] = THB_BRIDGE_CONST_ATTESTATION_DOMAIN_BYTES;
 
-/* The attestation message (what every attestor signs), ATTESTATION_MESSAGE_LEN = 225 bytes:
+/* The attestation message, ATTESTATION_MESSAGE_LEN = 225 bytes; every attestor signs its sha256
+ * (32 bytes, so one Ed25519 instruction holds up to MAX_ATTESTORS signatures sharing one digest):
  *   [0, 24)    "GRIDTOKENX:THB_BRIDGE:V1"
  *   [24]       kind: 0 deposit, 1 release (withdrawal paid), 2 rejection (withdrawal refunded)
  *   [25, 57)   this program's id
