@@ -51,7 +51,7 @@ export const orderAddress = (owner: PublicKey, clientOrderId: bigint, market = m
 /**
  * The first client order id >= `from` whose Order PDA has the canonical bump 255 (about every
  * second id): create_order then finds the bump with one hash. Any id works; each lower bump
- * costs create_order ~365 CU more (a bump-246 id ~8,250 CU instead of ~5,000).
+ * costs create_order ~400 CU more (a bump-246 id ~8,650 CU instead of ~5,000).
  */
 export function clientOrderIdWithBump255(
   owner: PublicKey,

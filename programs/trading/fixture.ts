@@ -428,7 +428,7 @@ export const CU = {
   setMarketParams: 1_000,
   admin: 650,
   createOrder: 5_150,
-  perBumpTry: 370,
+  perBumpTry: 410,
   cancelOrder: 3_600,
   closeOrder: 4_000,
 } as const;

@@ -153,16 +153,16 @@ describe("create_order", () => {
     expectCu(r, { max: CU.createOrder + 400 });
   });
 
-  it("create_order: ~5,000 CU with bump 255 (<= 8,000 from bump 248 up); 24 random owners and ids", async () => {
+  it("create_order: ~5,000 CU with bump 255 (<= 8,000 from bump 249 up); 24 random owners and ids", async () => {
     for (let i = 0; i < 24; i++) {
       const t = f.trader();
       const tx = await f.createTx(t, { side: i % 2 ? "buy" : "sell", id: BigInt(i * 7919 + 1) });
       const r = expectOk(f.sendCreate(tx));
       const bump = f.orderState(tx.order)!.bump;
       expectCu({ ...r, computeUnits: f.programCu(r) }, { max: createOrderBudget(bump) });
-      if (bump >= 248) expect(f.programCu(r)).toBeLessThanOrEqual(8_000);
+      if (bump >= 249) expect(f.programCu(r)).toBeLessThanOrEqual(8_000);
     }
-    expect(createOrderBudget(248)).toBeLessThanOrEqual(8_000);
+    expect(createOrderBudget(249)).toBeLessThanOrEqual(8_000);
   });
 
   it("refuses a missing owner signature (AccountNotSigner)", async () => {
