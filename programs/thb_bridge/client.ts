@@ -103,7 +103,7 @@ export function encodeAttestation(a: Attestation, clusterTag: Uint8Array, progra
  * browser and Node both have, so this module stays free of Node modules.
  */
 export async function attestationDigest(message: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", message));
+  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new Uint8Array(message)));
 }
 
 /** One attestor's Ed25519 signature over an attestation digest. */
@@ -164,7 +164,7 @@ export const bridgeLimitsArg = (l: BridgeLimits) => ({
 /** The attestor keys padded with the default key to MAX_ATTESTORS (the IDL's fixed array). */
 export function attestorArray(attestors: readonly PublicKey[]): PublicKey[] {
   if (attestors.length > MAX_ATTESTORS) throw new Error(`at most ${MAX_ATTESTORS} attestors`);
-  return [...attestors, ...Array(MAX_ATTESTORS - attestors.length).fill(PublicKey.default)];
+  return [...attestors, ...Array.from({ length: MAX_ATTESTORS - attestors.length }, () => PublicKey.default)];
 }
 
 /** initialize: `deployer` (the build-time DEPLOY_AUTHORITY) signs, `payer` pays. */

@@ -6,7 +6,7 @@
  */
 import type { Program } from "@coral-xyz/anchor";
 import { ed25519 } from "@noble/curves/ed25519";
-import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { createAta, expectOk, TestChain, toBigInt, type TxResult } from "~/programs/harness";
 import {
@@ -96,7 +96,7 @@ export interface WithdrawalState {
 }
 
 type Raw = Record<string, unknown>;
-const big = (v: unknown) => toBigInt(v as never);
+const big = (v: unknown) => toBigInt(v);
 
 export class BridgeFixture {
   readonly program: Program<ThbBridge>;
@@ -151,7 +151,7 @@ export class BridgeFixture {
   state(): BridgeState {
     const a = this.chain.getAccount(this.bridge);
     if (!a) throw new Error("bridge missing");
-    const r = this.program.coder.accounts.decode("bridge", a.data) as Raw;
+    const r = this.program.coder.accounts.decode<Raw>("bridge", a.data);
     const limits = r.limits as Raw;
     return {
       admin: r.admin as PublicKey,
@@ -183,7 +183,7 @@ export class BridgeFixture {
   withdrawalState(w: PublicKey): WithdrawalState {
     const a = this.chain.getAccount(w);
     if (!a) throw new Error("withdrawal missing");
-    const r = this.program.coder.accounts.decode("withdrawal", a.data) as Raw;
+    const r = this.program.coder.accounts.decode<Raw>("withdrawal", a.data);
     return {
       withdrawalId: big(r.withdrawalId),
       holder: r.holder as PublicKey,
@@ -200,7 +200,7 @@ export class BridgeFixture {
   depositState(depositId: Uint8Array) {
     const a = this.chain.getAccount(depositAddress(depositId));
     if (!a) return null;
-    const r = this.program.coder.accounts.decode("deposit", a.data) as Raw;
+    const r = this.program.coder.accounts.decode<Raw>("deposit", a.data);
     return {
       recipient: r.recipient as PublicKey,
       amount: big(r.amount),

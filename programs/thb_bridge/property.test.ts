@@ -14,7 +14,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectUnchanged, mintSupply, tokenBalance, type TxResult } from "~/programs/harness";
 import { depositAddress, depositAttestation, withdrawalAddress } from "./client";
-import { BridgeFixture, THB, rand32, type DepositParams } from "./fixture";
+import type { DepositParams } from "./client";
+import { BridgeFixture, THB, rand32 } from "./fixture";
 
 const HOLDERS = 3;
 const MAX_PER_DEPOSIT = 1_000n * THB;
@@ -71,7 +72,7 @@ describe("supply invariant (fast-check)", () => {
           const address = withdrawalAddress(f.state().withdrawalCount);
           expect((await f.request(h.wallet, THB)).r.ok).toBe(true);
           withdrawals.push({ address, holder: i, amount: THB, status: "pending", at: 0 });
-          balance[i]! -= THB;
+          balance[i] -= THB;
           withdrawn += THB;
         }
 

@@ -207,3 +207,31 @@ describe("withdrawals, 2 of 3", () => {
     expect(mintSupply(f.chain, f.mint)).toBe(7n * THB);
   });
 });
+
+describe("u64 overflow", () => {
+  it("totals that would pass u64::MAX are refused with Overflow, nothing changed", async () => {
+    const f = new BridgeFixture();
+    await f.initialize({ maxPerDeposit: U64_MAX, maxPerDay: U64_MAX, withdrawalTimeoutSecs: 60n });
+    const user = f.holder();
+    expectOk(await f.deposit(f.depositParams(user.wallet.publicKey, U64_MAX)));
+    // Today's total would pass u64::MAX: the daily limit refuses it.
+    let before = f.snapshot([user.token]);
+    expectAnchorError(await f.deposit(f.depositParams(user.wallet.publicKey, 1n)), "DailyLimitExceeded", idl);
+    expectUnchanged(f.chain, before);
+    // The next day the daily total is back at 0, but total_deposited would overflow.
+    f.chain.advanceTime(86_400);
+    before = f.snapshot([user.token]);
+    expectAnchorError(await f.deposit(f.depositParams(user.wallet.publicKey, 1n)), "Overflow", idl);
+    expectUnchanged(f.chain, before);
+    // Withdraw everything, get it refunded, withdraw again: total_withdrawn would overflow.
+    const { r, withdrawal } = await f.request(user.wallet, U64_MAX);
+    expectOk(r);
+    f.chain.advanceTime(60);
+    expectOk(await f.refund(withdrawal, { timeout: true }));
+    expect(tokenBalance(f.chain, user.token)).toBe(U64_MAX);
+    before = f.snapshot([user.token, withdrawalAddress(1n)]);
+    expectAnchorError((await f.request(user.wallet, 1n)).r, "Overflow", idl);
+    expectUnchanged(f.chain, before);
+    expect(mintSupply(f.chain, f.mint)).toBe(U64_MAX);
+  });
+});
