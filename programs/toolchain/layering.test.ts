@@ -43,7 +43,8 @@ function violations(folder: string, forbidden: string[]): string[] {
     for (const m of readFileSync(file, "utf8").matchAll(SPECIFIER)) {
       if (m[1]) continue;
       const target = targetFolder(file, m[2]!);
-      if (target && forbidden.includes(target)) out.push(`${path.relative(REPO_ROOT, file)}: ${m[2]}`);
+      if (target && forbidden.includes(target))
+        out.push(`${path.relative(REPO_ROOT, file)}: ${m[2]}`);
     }
   }
   return out;
@@ -75,8 +76,11 @@ describe("layering", () => {
       "oracle",
       "registry",
       "thb_bridge",
+      "trading",
     ]);
-    const shared = ["lib/reading-encoding.ts", "lib/idl-constants.ts"].map((f) => path.join(REPO_ROOT, f));
+    const shared = ["lib/reading-encoding.ts", "lib/idl-constants.ts"].map((f) =>
+      path.join(REPO_ROOT, f),
+    );
     const offending: string[] = [];
     for (const file of [...clients, ...shared]) {
       const text = readFileSync(file, "utf8");

@@ -15,7 +15,7 @@ import {
   TOKEN_PROGRAM_ID,
   createInitializeAccount3Instruction,
 } from "@solana/spl-token";
-import { PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { ORACLE_PROGRAM_ID } from "../oracle/idl/oracle";
 import { TRADING_PROGRAM_ID, type Trading } from "./idl/trading";
 
@@ -279,4 +279,67 @@ export function closeOrderInstruction(
       tokenProgram: TOKEN_PROGRAM,
     })
     .instruction();
+}
+
+/** One fill of match_orders: the two orders, their escrows, where the tokens go, and the amount. */
+export interface Fill {
+  buyOrder: PublicKey;
+  buyEscrow: PublicKey;
+  /** the buyer's GRID token account (receives the energy) */
+  buyerGrid: PublicKey;
+  /** the buyer's THBC token account (receives the released lock) */
+  buyerThbc: PublicKey;
+  sellOrder: PublicKey;
+  sellEscrow: PublicKey;
+  /** the seller's THBC token account (receives cost - fee) */
+  sellerThbc: PublicKey;
+  amountWh: bigint;
+}
+
+/** Accounts per fill in match_orders' remaining accounts (the IDL constant FILL_ACCOUNTS). */
+export const FILL_ACCOUNTS = 7;
+
+/** The fills argument: n little-endian u64 amounts. */
+export function encodeFills(fills: readonly { amountWh: bigint }[]): Uint8Array {
+  const out = new Uint8Array(8 * fills.length);
+  const view = new DataView(out.buffer);
+  fills.forEach((f, i) => view.setBigUint64(8 * i, f.amountWh, true));
+  return out;
+}
+
+/**
+ * match_orders: anyone may send it; each fill's seven accounts follow the fixed three. The data is
+ * built here (discriminator, borsh `bytes` of the amounts) rather than by Anchor's coder, whose
+ * `bytes` encoder needs a Node Buffer that the browser does not have.
+ */
+export function matchOrdersInstruction(
+  program: Program<Trading>,
+  p: { fills: readonly Fill[]; feeDestination: PublicKey; market?: PublicKey },
+): TransactionInstruction {
+  const w = (pubkey: PublicKey) => ({ pubkey, isSigner: false, isWritable: true });
+  const disc = program.idl.instructions.find((ix) => ix.name === "matchOrders")!.discriminator;
+  const amounts = encodeFills(p.fills);
+  const data = new Uint8Array(8 + 4 + amounts.length);
+  data.set(disc, 0);
+  new DataView(data.buffer).setUint32(8, amounts.length, true);
+  data.set(amounts, 12);
+  return new TransactionInstruction({
+    programId: program.programId,
+    keys: [
+      { pubkey: p.market ?? marketAddress(), isSigner: false, isWritable: false },
+      w(p.feeDestination),
+      { pubkey: TOKEN_PROGRAM, isSigner: false, isWritable: false },
+      ...p.fills.flatMap((f) => [
+        w(f.buyOrder),
+        w(f.buyEscrow),
+        w(f.buyerGrid),
+        w(f.buyerThbc),
+        w(f.sellOrder),
+        w(f.sellEscrow),
+        w(f.sellerThbc),
+      ]),
+    ],
+    // web3.js serialises any Uint8Array here; its type says Buffer
+    data: data as unknown as TransactionInstruction["data"],
+  });
 }

@@ -9,7 +9,7 @@
 static const GtxPubkey TRADING_PROGRAM_ID = {TRADING_PROGRAM_ID_BYTES};
 
 /* ---- Fixed PDAs (every seed constant): compare the account with the address, no hash ---- */
-/* ["market"] under GATFVeqweh4TSFeAhanPyuSErGPrF26g8kEN2HKUeVJ7 = AnowmBoAjCDAxnbV9vXZhJVvniVkXF1SSeUf7Q7giDrV (initialize.market, set_market_params.market, transfer_params_authority.market, accept_params_authority.market, pause.market, unpause.market, create_order.market) */
+/* ["market"] under GATFVeqweh4TSFeAhanPyuSErGPrF26g8kEN2HKUeVJ7 = AnowmBoAjCDAxnbV9vXZhJVvniVkXF1SSeUf7Q7giDrV (initialize.market, set_market_params.market, transfer_params_authority.market, accept_params_authority.market, pause.market, unpause.market, create_order.market, match_orders.market) */
 #define TRADING_PDA_MARKET_BYTES {145, 117, 102, 16, 93, 83, 109, 132, 32, 113, 161, 148, 112, 152, 119, 57, 118, 208, 221, 178, 18, 95, 250, 171, 47, 187, 87, 101, 96, 138, 55, 62}
 #define TRADING_PDA_MARKET_BUMP 255
 static const GtxPubkey TRADING_PDA_MARKET = {TRADING_PDA_MARKET_BYTES};
@@ -22,6 +22,8 @@ static const GtxPubkey TRADING_PDA_MARKET = {TRADING_PDA_MARKET_BYTES};
 #define TRADING_CONST_ORDER_SEED_LEN 5
 #define TRADING_CONST_MAX_FEE_BPS 500ULL
 #define TRADING_CONST_MAX_PRICE_BAND_BPS 9000ULL
+#define TRADING_CONST_FILL_ACCOUNTS 7ULL
+#define TRADING_CONST_MAX_FILLS 16ULL
 #define TRADING_CONST_BPS_DENOMINATOR 10000ULL
 #define TRADING_CONST_WH_PER_KWH 1000ULL
 #define TRADING_CONST_GRID_DECIMALS 3ULL
@@ -81,6 +83,22 @@ static const GtxPubkey TRADING_CONST_DEPLOY_AUTHORITY = {TRADING_CONST_DEPLOY_AU
 #define TRADING_ERR_INVALID_ESCROW_LOG "AnchorError occurred. Error Code: InvalidEscrow. Error Number: 6023. Error Message: The escrow is not a fresh token account of the side's mint owned by the order (no delegate, no close authority), or not the order's escrow."
 #define TRADING_ERR_CLOCK_UNAVAILABLE 6024ULL /* ClockUnavailable: The Clock sysvar could not be read */
 #define TRADING_ERR_CLOCK_UNAVAILABLE_LOG "AnchorError occurred. Error Code: ClockUnavailable. Error Number: 6024. Error Message: The Clock sysvar could not be read."
+#define TRADING_ERR_INVALID_FILLS 6025ULL /* InvalidFills: fills must be 1..MAX_FILLS little-endian u64 amounts, with FILL_ACCOUNTS remaining accounts per fill */
+#define TRADING_ERR_INVALID_FILLS_LOG "AnchorError occurred. Error Code: InvalidFills. Error Number: 6025. Error Message: fills must be 1..MAX_FILLS little-endian u64 amounts, with FILL_ACCOUNTS remaining accounts per fill."
+#define TRADING_ERR_WRONG_SIDE 6026ULL /* WrongSide: A fill needs a buy order and a sell order, in that order */
+#define TRADING_ERR_WRONG_SIDE_LOG "AnchorError occurred. Error Code: WrongSide. Error Number: 6026. Error Message: A fill needs a buy order and a sell order, in that order."
+#define TRADING_ERR_SELF_TRADE 6027ULL /* SelfTrade: The buy and the sell order have the same owner */
+#define TRADING_ERR_SELF_TRADE_LOG "AnchorError occurred. Error Code: SelfTrade. Error Number: 6027. Error Message: The buy and the sell order have the same owner."
+#define TRADING_ERR_PRICES_DO_NOT_CROSS 6028ULL /* PricesDoNotCross: The buy limit is below the sell limit */
+#define TRADING_ERR_PRICES_DO_NOT_CROSS_LOG "AnchorError occurred. Error Code: PricesDoNotCross. Error Number: 6028. Error Message: The buy limit is below the sell limit."
+#define TRADING_ERR_ORDER_EXPIRED 6029ULL /* OrderExpired: An order of the fill has expired */
+#define TRADING_ERR_ORDER_EXPIRED_LOG "AnchorError occurred. Error Code: OrderExpired. Error Number: 6029. Error Message: An order of the fill has expired."
+#define TRADING_ERR_ORDER_NOT_OPEN 6030ULL /* OrderNotOpen: An order of the fill is already fully filled */
+#define TRADING_ERR_ORDER_NOT_OPEN_LOG "AnchorError occurred. Error Code: OrderNotOpen. Error Number: 6030. Error Message: An order of the fill is already fully filled."
+#define TRADING_ERR_OVERFILL 6031ULL /* Overfill: The fill amount is zero or above what an order still has open */
+#define TRADING_ERR_OVERFILL_LOG "AnchorError occurred. Error Code: Overfill. Error Number: 6031. Error Message: The fill amount is zero or above what an order still has open."
+#define TRADING_ERR_FILL_TOO_SMALL 6032ULL /* FillTooSmall: The fill's cost rounds down to zero THBC */
+#define TRADING_ERR_FILL_TOO_SMALL_LOG "AnchorError occurred. Error Code: FillTooSmall. Error Number: 6032. Error Message: The fill's cost rounds down to zero THBC."
 
 /* enum Side (borsh u8 variant index) */
 #define TRADING_ENUM_SIDE_BUY 0
@@ -276,6 +294,32 @@ GTX_INLINE bool trading_create_order_decode(const GtxInput *in, TradingCreateOrd
   out->amount_wh = gtx_read_u64(r);
   out->limit_price = gtx_read_u64(r);
   out->expires_at = gtx_read_i64(r);
+  return gtx_reader_done(r);
+}
+
+/* match_orders: sha256("global:match_orders")[0..8] = {17, 1, 201, 93, 7, 51, 251, 134}
+ *   Anyone settles several fills atomically. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, buy_escrow, buyer_grid, buyer_thbc, sell_order, sell_escrow, seller_thbc (all writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) from the buy escrow, the fee floor(cost * fee_bps / 10000) paid by the seller out of it; GRID from the sell escrow to the buyer; the buyer's lock above ceil(remaining * buy limit / 1000) is released to the buyer. Any bad fill fails the whole transaction. Refused when paused.
+ * Accounts:
+ *   0. [] market (PDA)
+ *   1. [writable] fee_destination
+ *   2. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
+ */
+#define TRADING_IX_MATCH_ORDERS_DISC 0x86fb33075dc90111ULL
+#define TRADING_IX_MATCH_ORDERS_DISC_BYTES {17, 1, 201, 93, 7, 51, 251, 134}
+#define TRADING_IX_MATCH_ORDERS_ACCOUNTS 3
+#define TRADING_IX_MATCH_ORDERS_MARKET 0
+#define TRADING_IX_MATCH_ORDERS_FEE_DESTINATION 1
+#define TRADING_IX_MATCH_ORDERS_TOKEN_PROGRAM 2
+typedef struct {
+  const uint8_t *fills;
+  uint32_t fills_len;
+} TradingMatchOrdersArgs;
+/* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
+GTX_INLINE bool trading_match_orders_decode(const GtxInput *in, TradingMatchOrdersArgs *out) {
+  if (in->data_len < 8) return false;
+  GtxReader rd = gtx_reader(in->data + 8, in->data_len - 8);
+  GtxReader *r = &rd;
+  out->fills = gtx_read_vec_u8(r, UINT32_MAX, &out->fills_len);
   return gtx_reader_done(r);
 }
 
@@ -533,6 +577,30 @@ GTX_INLINE void trading_emit_order_closed(const GtxPubkey *order, const GtxPubke
   gtx_store_u64(b + 97, (uint64_t)returned);
   gtx_store_u8(b + 105, expired ? 1 : 0);
   gtx_emit_event(b, TRADING_EVENT_ORDER_CLOSED_LEN);
+}
+
+/* event OrderFilled: sha256("event:OrderFilled")[0..8] = {120, 124, 109, 66, 249, 116, 174, 30} */
+#define TRADING_EVENT_ORDER_FILLED_DISC 0x1eae74f9426d7c78ULL
+#define TRADING_EVENT_ORDER_FILLED_DISC_BYTES {120, 124, 109, 66, 249, 116, 174, 30}
+#define TRADING_EVENT_ORDER_FILLED_LEN 256
+GTX_INLINE void trading_emit_order_filled(const GtxPubkey *buy_order, const GtxPubkey *sell_order, const GtxPubkey *buyer, const GtxPubkey *seller, const GtxPubkey *maker_order, uint64_t amount_wh, uint64_t price, uint64_t cost, uint64_t fee, const GtxPubkey *fee_payer, uint64_t released_to_buyer, uint64_t buy_filled_wh, uint64_t sell_filled_wh) {
+  uint64_t buf[(TRADING_EVENT_ORDER_FILLED_LEN + 7) / 8]; /* 8-aligned */
+  uint8_t *b = (uint8_t *)buf;
+  gtx_store_u64(b, TRADING_EVENT_ORDER_FILLED_DISC);
+  gtx_pubkey_copy((GtxPubkey *)(b + 8), buy_order);
+  gtx_pubkey_copy((GtxPubkey *)(b + 40), sell_order);
+  gtx_pubkey_copy((GtxPubkey *)(b + 72), buyer);
+  gtx_pubkey_copy((GtxPubkey *)(b + 104), seller);
+  gtx_pubkey_copy((GtxPubkey *)(b + 136), maker_order);
+  gtx_store_u64(b + 168, (uint64_t)amount_wh);
+  gtx_store_u64(b + 176, (uint64_t)price);
+  gtx_store_u64(b + 184, (uint64_t)cost);
+  gtx_store_u64(b + 192, (uint64_t)fee);
+  gtx_pubkey_copy((GtxPubkey *)(b + 200), fee_payer);
+  gtx_store_u64(b + 232, (uint64_t)released_to_buyer);
+  gtx_store_u64(b + 240, (uint64_t)buy_filled_wh);
+  gtx_store_u64(b + 248, (uint64_t)sell_filled_wh);
+  gtx_emit_event(b, TRADING_EVENT_ORDER_FILLED_LEN);
 }
 
 #endif

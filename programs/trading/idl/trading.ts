@@ -328,6 +328,40 @@ export interface Trading {
       ];
     },
     {
+      name: "matchOrders";
+      docs: [
+        "Anyone settles several fills atomically. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, buy_escrow, buyer_grid, buyer_thbc, sell_order, sell_escrow, seller_thbc (all writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) from the buy escrow, the fee floor(cost * fee_bps / 10000) paid by the seller out of it; GRID from the sell escrow to the buyer; the buyer's lock above ceil(remaining * buy limit / 1000) is released to the buyer. Any bad fill fails the whole transaction. Refused when paused.",
+      ];
+      discriminator: [17, 1, 201, 93, 7, 51, 251, 134];
+      accounts: [
+        {
+          name: "market";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [109, 97, 114, 107, 101, 116];
+              },
+            ];
+          };
+        },
+        {
+          name: "feeDestination";
+          writable: true;
+        },
+        {
+          name: "tokenProgram";
+          address: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+        },
+      ];
+      args: [
+        {
+          name: "fills";
+          type: "bytes";
+        },
+      ];
+    },
+    {
       name: "cancelOrder";
       docs: [
         "The owner signs: everything left in the escrow goes to owner_token_account (a token account of the owner for the escrow's mint), the escrow and the order are closed and their rent goes to the owner. Allowed when the market is paused.",
@@ -431,6 +465,10 @@ export interface Trading {
     {
       name: "orderClosed";
       discriminator: [237, 77, 101, 123, 72, 43, 149, 123];
+    },
+    {
+      name: "orderFilled";
+      discriminator: [120, 124, 109, 66, 249, 116, 174, 30];
     },
   ];
   errors: [
@@ -558,6 +596,46 @@ export interface Trading {
       code: 6024;
       name: "clockUnavailable";
       msg: "The Clock sysvar could not be read";
+    },
+    {
+      code: 6025;
+      name: "invalidFills";
+      msg: "fills must be 1..MAX_FILLS little-endian u64 amounts, with FILL_ACCOUNTS remaining accounts per fill";
+    },
+    {
+      code: 6026;
+      name: "wrongSide";
+      msg: "A fill needs a buy order and a sell order, in that order";
+    },
+    {
+      code: 6027;
+      name: "selfTrade";
+      msg: "The buy and the sell order have the same owner";
+    },
+    {
+      code: 6028;
+      name: "pricesDoNotCross";
+      msg: "The buy limit is below the sell limit";
+    },
+    {
+      code: 6029;
+      name: "orderExpired";
+      msg: "An order of the fill has expired";
+    },
+    {
+      code: 6030;
+      name: "orderNotOpen";
+      msg: "An order of the fill is already fully filled";
+    },
+    {
+      code: 6031;
+      name: "overfill";
+      msg: "The fill amount is zero or above what an order still has open";
+    },
+    {
+      code: 6032;
+      name: "fillTooSmall";
+      msg: "The fill's cost rounds down to zero THBC";
     },
   ];
   types: [
@@ -929,6 +1007,66 @@ export interface Trading {
       };
     },
     {
+      name: "orderFilled";
+      type: {
+        kind: "struct";
+        fields: [
+          {
+            name: "buyOrder";
+            type: "pubkey";
+          },
+          {
+            name: "sellOrder";
+            type: "pubkey";
+          },
+          {
+            name: "buyer";
+            type: "pubkey";
+          },
+          {
+            name: "seller";
+            type: "pubkey";
+          },
+          {
+            name: "makerOrder";
+            type: "pubkey";
+          },
+          {
+            name: "amountWh";
+            type: "u64";
+          },
+          {
+            name: "price";
+            type: "u64";
+          },
+          {
+            name: "cost";
+            type: "u64";
+          },
+          {
+            name: "fee";
+            type: "u64";
+          },
+          {
+            name: "feePayer";
+            type: "pubkey";
+          },
+          {
+            name: "releasedToBuyer";
+            type: "u64";
+          },
+          {
+            name: "buyFilledWh";
+            type: "u64";
+          },
+          {
+            name: "sellFilledWh";
+            type: "u64";
+          },
+        ];
+      };
+    },
+    {
       name: "orderClosed";
       type: {
         kind: "struct";
@@ -993,6 +1131,16 @@ export interface Trading {
       name: "maxPriceBandBps";
       type: "u16";
       value: "9000";
+    },
+    {
+      name: "fillAccounts";
+      type: "u64";
+      value: "7";
+    },
+    {
+      name: "maxFills";
+      type: "u64";
+      value: "16";
     },
     {
       name: "bpsDenominator";
@@ -1346,6 +1494,40 @@ export const tradingIdl = {
       ],
     },
     {
+      name: "match_orders",
+      docs: [
+        "Anyone settles several fills atomically. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, buy_escrow, buyer_grid, buyer_thbc, sell_order, sell_escrow, seller_thbc (all writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) from the buy escrow, the fee floor(cost * fee_bps / 10000) paid by the seller out of it; GRID from the sell escrow to the buyer; the buyer's lock above ceil(remaining * buy limit / 1000) is released to the buyer. Any bad fill fails the whole transaction. Refused when paused.",
+      ],
+      discriminator: [17, 1, 201, 93, 7, 51, 251, 134],
+      accounts: [
+        {
+          name: "market",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [109, 97, 114, 107, 101, 116],
+              },
+            ],
+          },
+        },
+        {
+          name: "fee_destination",
+          writable: true,
+        },
+        {
+          name: "token_program",
+          address: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+        },
+      ],
+      args: [
+        {
+          name: "fills",
+          type: "bytes",
+        },
+      ],
+    },
+    {
       name: "cancel_order",
       docs: [
         "The owner signs: everything left in the escrow goes to owner_token_account (a token account of the owner for the escrow's mint), the escrow and the order are closed and their rent goes to the owner. Allowed when the market is paused.",
@@ -1449,6 +1631,10 @@ export const tradingIdl = {
     {
       name: "OrderClosed",
       discriminator: [237, 77, 101, 123, 72, 43, 149, 123],
+    },
+    {
+      name: "OrderFilled",
+      discriminator: [120, 124, 109, 66, 249, 116, 174, 30],
     },
   ],
   errors: [
@@ -1576,6 +1762,46 @@ export const tradingIdl = {
       code: 6024,
       name: "ClockUnavailable",
       msg: "The Clock sysvar could not be read",
+    },
+    {
+      code: 6025,
+      name: "InvalidFills",
+      msg: "fills must be 1..MAX_FILLS little-endian u64 amounts, with FILL_ACCOUNTS remaining accounts per fill",
+    },
+    {
+      code: 6026,
+      name: "WrongSide",
+      msg: "A fill needs a buy order and a sell order, in that order",
+    },
+    {
+      code: 6027,
+      name: "SelfTrade",
+      msg: "The buy and the sell order have the same owner",
+    },
+    {
+      code: 6028,
+      name: "PricesDoNotCross",
+      msg: "The buy limit is below the sell limit",
+    },
+    {
+      code: 6029,
+      name: "OrderExpired",
+      msg: "An order of the fill has expired",
+    },
+    {
+      code: 6030,
+      name: "OrderNotOpen",
+      msg: "An order of the fill is already fully filled",
+    },
+    {
+      code: 6031,
+      name: "Overfill",
+      msg: "The fill amount is zero or above what an order still has open",
+    },
+    {
+      code: 6032,
+      name: "FillTooSmall",
+      msg: "The fill's cost rounds down to zero THBC",
     },
   ],
   types: [
@@ -1947,6 +2173,66 @@ export const tradingIdl = {
       },
     },
     {
+      name: "OrderFilled",
+      type: {
+        kind: "struct",
+        fields: [
+          {
+            name: "buy_order",
+            type: "pubkey",
+          },
+          {
+            name: "sell_order",
+            type: "pubkey",
+          },
+          {
+            name: "buyer",
+            type: "pubkey",
+          },
+          {
+            name: "seller",
+            type: "pubkey",
+          },
+          {
+            name: "maker_order",
+            type: "pubkey",
+          },
+          {
+            name: "amount_wh",
+            type: "u64",
+          },
+          {
+            name: "price",
+            type: "u64",
+          },
+          {
+            name: "cost",
+            type: "u64",
+          },
+          {
+            name: "fee",
+            type: "u64",
+          },
+          {
+            name: "fee_payer",
+            type: "pubkey",
+          },
+          {
+            name: "released_to_buyer",
+            type: "u64",
+          },
+          {
+            name: "buy_filled_wh",
+            type: "u64",
+          },
+          {
+            name: "sell_filled_wh",
+            type: "u64",
+          },
+        ],
+      },
+    },
+    {
       name: "OrderClosed",
       type: {
         kind: "struct",
@@ -2011,6 +2297,16 @@ export const tradingIdl = {
       name: "MAX_PRICE_BAND_BPS",
       type: "u16",
       value: "9000",
+    },
+    {
+      name: "FILL_ACCOUNTS",
+      type: "u64",
+      value: "7",
+    },
+    {
+      name: "MAX_FILLS",
+      type: "u64",
+      value: "16",
     },
     {
       name: "BPS_DENOMINATOR",

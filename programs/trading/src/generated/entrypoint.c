@@ -2,6 +2,7 @@
  * Dispatch on the 8-byte Anchor instruction discriminator (compared as one u64) to <program>_<instruction>. */
 #include <gen/trading.h>
 
+uint64_t trading_match_orders(const GtxInput *in);
 uint64_t trading_create_order(const GtxInput *in);
 uint64_t trading_cancel_order(const GtxInput *in);
 uint64_t trading_close_order(const GtxInput *in);
@@ -13,7 +14,7 @@ uint64_t trading_pause(const GtxInput *in);
 uint64_t trading_unpause(const GtxInput *in);
 
 /* Capacity for account infos (programs/trading/src/dispatch.json: heap_accounts), kept on the heap: more than fit a stack frame. */
-#define MAX_ACCOUNTS 64
+#define MAX_ACCOUNTS 128
 _Static_assert(MAX_ACCOUNTS >= TRADING_MAX_IX_ACCOUNTS, "heap_accounts below the IDL's largest account list");
 _Static_assert(MAX_ACCOUNTS * sizeof(GtxAccountInfo) <= GTX_HEAP_LEN, "heap_accounts does not fit the heap");
 
@@ -24,7 +25,8 @@ uint64_t entrypoint(const uint8_t *input) {
 
   if (in.data_len < 8) return GTX_FAIL(GTX_E_INSTRUCTION_MISSING);
   uint64_t disc = gtx_load_u64(in.data);
-  /* Hot paths first: orders are created, cancelled and closed far more often than the market is administered. */
+  /* Hot paths first: fills, then orders being created, cancelled and closed, far more often than the market is administered. */
+  if (disc == TRADING_IX_MATCH_ORDERS_DISC) return trading_match_orders(&in);
   if (disc == TRADING_IX_CREATE_ORDER_DISC) return trading_create_order(&in);
   if (disc == TRADING_IX_CANCEL_ORDER_DISC) return trading_cancel_order(&in);
   if (disc == TRADING_IX_CLOSE_ORDER_DISC) return trading_close_order(&in);

@@ -1,0 +1,286 @@
+/**
+ * match_orders on LiteSVM with the real trading.so: fills at the maker's price, the fee once per
+ * fill (paid by the seller), the buyer's price improvement released, several fills per
+ * transaction (the same order more than once), CU per fill; and every refusal with its named error
+ * and no account changed - also when only one fill of several is bad.
+ */
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  createAta,
+  expectAnchorError,
+  expectCu,
+  expectOk,
+  expectUnchanged,
+} from "~/programs/harness";
+import { plain } from "../oracle/fixture";
+import { buyLock, type Fill } from "./client";
+import { CONFIG, CU, GRID_FUNDS, RETAIL, THBC_FUNDS, TradingFixture, type Trader } from "./fixture";
+import { tradingIdl } from "./idl/trading";
+
+let f: TradingFixture;
+let seller: Trader;
+let buyer: Trader;
+
+const SELL_PRICE = RETAIL - 200_000n; // 4.00 THB/kWh
+const BUY_PRICE = RETAIL + 100_000n; // 4.30 THB/kWh
+const fee = (cost: bigint) => (cost * BigInt(CONFIG.feeBps)) / 10_000n;
+
+beforeEach(async () => {
+  f = await TradingFixture.create();
+  seller = f.trader();
+  buyer = f.trader();
+});
+
+/** Every account a fill between these traders could touch. */
+function touched(fills: Fill[]): PublicKey[] {
+  const keys = fills.flatMap((x) => [
+    x.buyOrder,
+    x.buyEscrow,
+    x.buyerGrid,
+    x.buyerThbc,
+    x.sellOrder,
+    x.sellEscrow,
+    x.sellerThbc,
+  ]);
+  return [...keys, f.feeAccount, f.market, ...f.traders.flatMap((t) => [t.grid, t.thbc])];
+}
+
+function refuseMatch(fills: Fill[], name: string, extra: PublicKey[] = []) {
+  const before = f.chain.snapshot([...touched(fills), ...extra]);
+  expectAnchorError(f.chain.send(f.matchIx(fills)), name, tradingIdl);
+  expectUnchanged(f.chain, before);
+}
+
+describe("match_orders: one fill", () => {
+  it("the resting sell sets the price; GRID to the buyer, cost - fee to the seller, fee to the fee account, improvement back to the buyer", async () => {
+    await f.create(seller, { side: "sell", id: 1n, amountWh: 5_000n, limitPrice: SELL_PRICE });
+    f.advance(1);
+    await f.create(buyer, { side: "buy", id: 1n, amountWh: 3_000n, limitPrice: BUY_PRICE });
+    const fill = f.fill(buyer, 1n, seller, 1n, 2_000n);
+    const lock = buyLock(3_000n, BUY_PRICE);
+    const cost = (2_000n * SELL_PRICE) / 1000n;
+    const keep = buyLock(1_000n, BUY_PRICE);
+    const release = lock - cost - keep;
+    const r = expectOk(f.chain.send(f.matchIx([fill])));
+    expect(f.balance(buyer.grid)).toBe(GRID_FUNDS + 2_000n);
+    expect(f.balance(seller.grid)).toBe(GRID_FUNDS - 5_000n);
+    expect(f.balance(fill.sellEscrow)).toBe(3_000n);
+    expect(f.balance(seller.thbc)).toBe(THBC_FUNDS + cost - fee(cost));
+    expect(f.balance(f.feeAccount)).toBe(fee(cost));
+    expect(f.balance(fill.buyEscrow)).toBe(keep);
+    expect(f.balance(buyer.thbc)).toBe(THBC_FUNDS - lock + release);
+    expect(f.orderState(fill.buyOrder)).toMatchObject({ filledWh: 2_000n, locked: keep });
+    expect(f.orderState(fill.sellOrder)).toMatchObject({ filledWh: 2_000n, locked: 3_000n });
+    expect(plain(f.event(r, "orderFilled"))).toEqual({
+      buyOrder: fill.buyOrder.toBase58(),
+      sellOrder: fill.sellOrder.toBase58(),
+      buyer: buyer.kp.publicKey.toBase58(),
+      seller: seller.kp.publicKey.toBase58(),
+      makerOrder: fill.sellOrder.toBase58(),
+      amountWh: 2_000n,
+      price: SELL_PRICE,
+      cost,
+      fee: fee(cost),
+      feePayer: seller.kp.publicKey.toBase58(),
+      releasedToBuyer: release,
+      buyFilledWh: 2_000n,
+      sellFilledWh: 2_000n,
+    });
+    expectCu(r, { max: CU.oneFill });
+  });
+
+  it("a resting buy sets the price (its own limit): nothing to release but rounding", async () => {
+    await f.create(buyer, { side: "buy", id: 1n, amountWh: 3_000n, limitPrice: BUY_PRICE });
+    f.advance(1);
+    await f.create(seller, { side: "sell", id: 1n, amountWh: 3_000n, limitPrice: SELL_PRICE });
+    const fill = f.fill(buyer, 1n, seller, 1n, 3_000n);
+    const r = expectOk(f.chain.send(f.matchIx([fill])));
+    const ev = plain(f.event(r, "orderFilled"));
+    expect(ev.price).toBe(BUY_PRICE);
+    expect(ev.makerOrder).toBe(fill.buyOrder.toBase58());
+    expect(ev.cost).toBe((3_000n * BUY_PRICE) / 1000n);
+    expect(ev.releasedToBuyer).toBe(buyLock(3_000n, BUY_PRICE) - (3_000n * BUY_PRICE) / 1000n);
+    // both fully filled: the escrows are empty and anyone may close the orders
+    expect(f.balance(fill.buyEscrow)).toBe(0n);
+    expect(f.balance(fill.sellEscrow)).toBe(0n);
+    expectOk(f.chain.send(await f.closeIx(buyer, 1n)));
+    expectOk(f.chain.send(await f.closeIx(seller, 1n)));
+  });
+
+  it("on a creation-time tie the sell order is the maker", async () => {
+    await f.create(seller, { side: "sell", id: 1n, limitPrice: SELL_PRICE });
+    await f.create(buyer, { side: "buy", id: 1n, limitPrice: BUY_PRICE });
+    expect(f.orderState(f.orderOf(seller, 1n))!.createdAt).toBe(
+      f.orderState(f.orderOf(buyer, 1n))!.createdAt,
+    );
+    const r = expectOk(f.chain.send(f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)])));
+    expect(plain(f.event(r, "orderFilled")).price).toBe(SELL_PRICE);
+  });
+});
+
+describe("match_orders: several fills in one transaction", () => {
+  it("8 fills (4 buyers, 2 sellers, each order twice) settle atomically; CU per fill pinned", async () => {
+    const sellers = [seller, f.trader()];
+    const buyers = [buyer, f.trader(), f.trader(), f.trader()];
+    for (const s of sellers)
+      await f.create(s, { side: "sell", id: 1n, amountWh: 40_000n, limitPrice: SELL_PRICE });
+    f.advance(1);
+    for (const b of buyers)
+      await f.create(b, { side: "buy", id: 1n, amountWh: 20_000n, limitPrice: BUY_PRICE });
+    const fills: Fill[] = [];
+    for (let i = 0; i < 8; i++)
+      fills.push(f.fill(buyers[i % 4]!, 1n, sellers[i % 2]!, 1n, 10_000n));
+    const r = expectOk(f.chain.send(f.matchIx(fills)));
+    expect(f.events(r).filter((e) => e.name === "orderFilled")).toHaveLength(8);
+    const cost = (10_000n * SELL_PRICE) / 1000n;
+    for (const b of buyers) {
+      expect(f.balance(b.grid)).toBe(GRID_FUNDS + 20_000n);
+      expect(f.orderState(f.orderOf(b, 1n))).toMatchObject({ filledWh: 20_000n, locked: 0n });
+      expect(f.balance(f.escrowOf(f.orderOf(b, 1n)))).toBe(0n);
+      expect(f.balance(b.thbc)).toBe(THBC_FUNDS - 2n * cost);
+    }
+    for (const s of sellers) {
+      expect(f.orderState(f.orderOf(s, 1n))).toMatchObject({ filledWh: 40_000n, locked: 0n });
+      expect(f.balance(s.thbc)).toBe(THBC_FUNDS + 4n * (cost - fee(cost)));
+    }
+    expect(f.balance(f.feeAccount)).toBe(8n * fee(cost));
+    const perFill = f.programCu(r) / 8;
+    expect(perFill).toBeLessThanOrEqual(CU.perFillOf8);
+  });
+
+  it("the same order twice: the second fill sees the first (no overfill across fills)", async () => {
+    await f.create(seller, { side: "sell", id: 1n, amountWh: 5_000n, limitPrice: SELL_PRICE });
+    await f.create(buyer, { side: "buy", id: 1n, amountWh: 8_000n, limitPrice: BUY_PRICE });
+    const a = f.fill(buyer, 1n, seller, 1n, 3_000n);
+    const b = f.fill(buyer, 1n, seller, 1n, 2_001n);
+    refuseMatch([a, b], "Overfill");
+    expectOk(f.chain.send(f.matchIx([a, f.fill(buyer, 1n, seller, 1n, 2_000n)])));
+    expect(f.orderState(a.sellOrder)).toMatchObject({ filledWh: 5_000n, locked: 0n });
+    // now fully filled
+    refuseMatch([f.fill(buyer, 1n, seller, 1n, 1n)], "OrderNotOpen");
+  });
+
+  it("one bad fill among good ones fails the whole transaction, nothing changed", async () => {
+    const other = f.trader();
+    await f.create(seller, { side: "sell", id: 1n, limitPrice: SELL_PRICE });
+    await f.create(buyer, { side: "buy", id: 1n, limitPrice: BUY_PRICE });
+    await f.create(other, { side: "buy", id: 1n, limitPrice: SELL_PRICE - 1n });
+    refuseMatch(
+      [f.fill(buyer, 1n, seller, 1n, 1_000n), f.fill(other, 1n, seller, 1n, 1_000n)],
+      "PricesDoNotCross",
+    );
+  });
+});
+
+describe("match_orders refusals (named error, no account changed)", () => {
+  beforeEach(async () => {
+    await f.create(seller, {
+      side: "sell",
+      id: 1n,
+      amountWh: 5_000n,
+      limitPrice: SELL_PRICE,
+      ttl: 100,
+    });
+    await f.create(buyer, {
+      side: "buy",
+      id: 1n,
+      amountWh: 5_000n,
+      limitPrice: BUY_PRICE,
+      ttl: 200,
+    });
+  });
+
+  it("a fill at a price outside either limit (PricesDoNotCross)", async () => {
+    await f.create(buyer, { side: "buy", id: 2n, limitPrice: SELL_PRICE - 1n });
+    refuseMatch([f.fill(buyer, 2n, seller, 1n, 1_000n)], "PricesDoNotCross");
+  });
+
+  it("an expired order (OrderExpired), either side", async () => {
+    f.advance(100);
+    refuseMatch([f.fill(buyer, 1n, seller, 1n, 1_000n)], "OrderExpired");
+  });
+
+  it("a cancelled order (its account is gone: AccountOwnedByWrongProgram)", async () => {
+    const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
+    expectOk(f.chain.send(await f.cancelIx(seller, 1n), [seller.kp]));
+    refuseMatch([fill], "AccountOwnedByWrongProgram");
+  });
+
+  it("self-trade (SelfTrade)", async () => {
+    await f.create(seller, { side: "buy", id: 2n, limitPrice: BUY_PRICE });
+    refuseMatch(
+      [f.fill(seller, 2n, seller, 1n, 1_000n, { buyerGrid: seller.grid, buyerThbc: seller.thbc })],
+      "SelfTrade",
+    );
+  });
+
+  it("overfill of either side in one fill (Overfill), and a zero amount", async () => {
+    await f.create(buyer, { side: "buy", id: 2n, amountWh: 9_000n, limitPrice: BUY_PRICE });
+    refuseMatch([f.fill(buyer, 2n, seller, 1n, 5_001n)], "Overfill");
+    refuseMatch([f.fill(buyer, 1n, seller, 1n, 5_001n)], "Overfill");
+    refuseMatch([f.fill(buyer, 1n, seller, 1n, 0n)], "Overfill");
+  });
+
+  it("tokens to a third party: the buyer's GRID, the buyer's THBC or the seller's THBC elsewhere (InvalidOwnerTokenAccount)", async () => {
+    const thief = f.trader(0n, 0n);
+    refuseMatch(
+      [f.fill(buyer, 1n, seller, 1n, 1_000n, { buyerGrid: thief.grid })],
+      "InvalidOwnerTokenAccount",
+    );
+    refuseMatch(
+      [f.fill(buyer, 1n, seller, 1n, 1_000n, { buyerThbc: thief.thbc })],
+      "InvalidOwnerTokenAccount",
+    );
+    refuseMatch(
+      [f.fill(buyer, 1n, seller, 1n, 1_000n, { sellerThbc: thief.thbc })],
+      "InvalidOwnerTokenAccount",
+    );
+    refuseMatch(
+      [f.fill(buyer, 1n, seller, 1n, 1_000n, { sellerThbc: seller.grid })],
+      "InvalidOwnerTokenAccount",
+    );
+    const feeThief = createAta(f.chain, thief.kp.publicKey, f.thbcMint);
+    const before = f.chain.snapshot(touched([f.fill(buyer, 1n, seller, 1n, 1_000n)]));
+    expectAnchorError(
+      f.chain.send(f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)], feeThief)),
+      "InvalidFeeDestination",
+      tradingIdl,
+    );
+    expectUnchanged(f.chain, before);
+  });
+
+  it("swapped escrows (InvalidEscrow), swapped sides (WrongSide)", async () => {
+    const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
+    refuseMatch(
+      [{ ...fill, buyEscrow: fill.sellEscrow, sellEscrow: fill.buyEscrow }],
+      "InvalidEscrow",
+    );
+    refuseMatch([{ ...fill, buyOrder: fill.sellOrder, sellOrder: fill.buyOrder }], "WrongSide");
+  });
+
+  it("an order of the right layout owned by another program, or not at its PDA", async () => {
+    const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
+    const real = f.chain.getAccount(fill.sellOrder)!;
+    const fake = Keypair.generate().publicKey;
+    f.chain.setAccount(fake, { ...real, owner: f.oracle.programId });
+    refuseMatch([{ ...fill, sellOrder: fake }], "AccountOwnedByWrongProgram", [fake]);
+    f.chain.setAccount(fake, { ...real });
+    refuseMatch([{ ...fill, sellOrder: fake }], "ConstraintSeeds", [fake]);
+  });
+
+  it("a paused market (MarketPaused); fills resume after unpause", async () => {
+    await f.pause(true);
+    refuseMatch([f.fill(buyer, 1n, seller, 1n, 1_000n)], "MarketPaused");
+    await f.pause(false);
+    expectOk(f.chain.send(f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)])));
+  });
+
+  it("fills data that does not match the accounts (InvalidFills)", async () => {
+    const ix = f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)]);
+    ix.keys.pop();
+    const before = f.chain.snapshot(touched([f.fill(buyer, 1n, seller, 1n, 1_000n)]));
+    expectAnchorError(f.chain.send(ix), "InvalidFills", tradingIdl);
+    expectUnchanged(f.chain, before);
+  });
+});
