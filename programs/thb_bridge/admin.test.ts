@@ -51,26 +51,49 @@ describe("admin", () => {
     expectOk(await f.deposit(f.depositParams(user.wallet.publicKey, 5n * THB)));
   });
 
-  it("set_attestors rotates the set: the old attestor's proofs stop working, the new ones' start", async () => {
+  it("attestor rotation in two steps: the admin proposes, every proposed key accepts; then old proofs stop working", async () => {
     const [old] = f.attestors as [Keypair];
     const next = [Keypair.generate(), Keypair.generate(), Keypair.generate()];
     const stranger = f.chain.newKeypair();
-    const before = f.snapshot();
     const keys = next.map((k) => k.publicKey);
-    expectAnchorError(f.chain.send(await f.setAttestorsIx(keys, 2, stranger.publicKey), [stranger]), "Unauthorized", idl);
-    expectAnchorError(f.chain.send(await f.setAttestorsIx([...keys, f.admin.publicKey], 2), [f.admin]), "AdminIsAttestor", idl);
-    expectAnchorError(f.chain.send(await f.setAttestorsIx(keys, 4), [f.admin]), "InvalidAttestorSet", idl);
-    expectAnchorError(f.chain.send(await f.setAttestorsIx([keys[0]!, keys[0]!], 1), [f.admin]), "InvalidAttestorSet", idl);
-    expectAnchorError(f.chain.send(await f.setAttestorsIx(keys, 1, undefined, 0), [f.admin]), "InvalidAttestorSet", idl);
+    let before = f.snapshot();
+    expectAnchorError(f.chain.send(await f.proposeAttestorsIx(keys, 2, stranger.publicKey), [stranger]), "Unauthorized", idl);
+    expectAnchorError(f.chain.send(await f.proposeAttestorsIx([...keys, f.admin.publicKey], 2), [f.admin]), "AdminIsAttestor", idl);
+    expectAnchorError(f.chain.send(await f.proposeAttestorsIx(keys, 4), [f.admin]), "InvalidAttestorSet", idl);
+    expectAnchorError(f.chain.send(await f.proposeAttestorsIx([keys[0]!, keys[0]!], 1), [f.admin]), "InvalidAttestorSet", idl);
+    expectAnchorError(f.chain.send(await f.proposeAttestorsIx(keys, 1, undefined, 0), [f.admin]), "InvalidAttestorSet", idl);
+    // Nothing to accept yet.
+    expectAnchorError(f.chain.send(await f.acceptAttestorsIxs(keys, 2, next)), "NoPendingAttestors", idl);
     expectUnchanged(f.chain, before);
-    const r = expectOk(f.chain.send(await f.setAttestorsIx(keys, 2), [f.admin]));
-    expect(f.chain.events(f.program, r)[0]!.name).toBe("attestorsSet");
-    expect(f.state()).toMatchObject({ attestorCount: 3, threshold: 2 });
-    f.threshold = 2;
+
+    const proposed = expectOk(f.chain.send(await f.proposeAttestorsIx(keys, 2), [f.admin]));
+    expect(f.chain.events(f.program, proposed)[0]!.name).toBe("attestorsProposed");
+    expect(f.state()).toMatchObject({ attestorCount: 2, threshold: 1, pendingAttestorCount: 3, pendingThreshold: 2 });
+    // Still the old set until every proposed key accepts.
     const user = f.holder();
+    expectOk(await f.deposit(f.depositParams(user.wallet.publicKey, 1n), [old]));
+    before = f.snapshot();
+    expectAnchorError(f.chain.send(await f.acceptAttestorsIxs(keys, 2, next.slice(0, 2))), "NotEnoughAttestations", idl);
+    expectAnchorError(f.chain.send(await f.acceptAttestorsIxs(keys, 2, [...next.slice(0, 2), old])), "NotAttestor", idl);
+    expectAnchorError(f.chain.send(await f.acceptAttestorsIxs(keys, 3, next)), "AttestationMismatch", idl);
+    expectAnchorError(f.chain.send(await f.acceptAttestorsIxs(keys.slice(0, 2), 2, next)), "AttestationMismatch", idl);
+    // An attestor proposed is not an admin candidate either.
+    expectAnchorError(f.chain.send(await f.transferAdminIx(keys[1]!), [f.admin]), "AdminIsAttestor", idl);
+    expectUnchanged(f.chain, before);
+
+    const r = expectOk(f.chain.send(await f.acceptAttestorsIxs(keys, 2, [next[2]!, next[0]!, next[1]!])));
+    console.log(`accept_attestors (3 signatures): ${expectCu(r, { max: 3_500 })} CU`);
+    expect(f.chain.events(f.program, r)[0]!.name).toBe("attestorsSet");
+    const s = f.state();
+    expect(s).toMatchObject({ attestorCount: 3, threshold: 2, pendingAttestorCount: 0, pendingThreshold: 0 });
+    expect(s.attestors.slice(0, 3).map((k) => k.toBase58())).toEqual(keys.map((k) => k.toBase58()));
+    expect(s.pendingAttestors.every((k) => k.equals(PublicKey.default))).toBe(true);
+    // Accepting again: nothing pending.
+    expectAnchorError(f.chain.send(await f.acceptAttestorsIxs(keys, 2, next)), "NoPendingAttestors", idl);
+    f.threshold = 2;
     expectAnchorError(await f.deposit(f.depositParams(user.wallet.publicKey, 1n), [old, next[0]!]), "NotAttestor", idl);
     expectOk(await f.deposit(f.depositParams(user.wallet.publicKey, 1n), [next[2]!, next[0]!]));
-    expect(tokenBalance(f.chain, user.token)).toBe(1n);
+    expect(tokenBalance(f.chain, user.token)).toBe(2n);
   });
 
   it("two-step admin hand-over: propose, only the pending admin accepts, then the old admin is out", async () => {
@@ -87,7 +110,7 @@ describe("admin", () => {
     // Nothing changed hands yet; the pending admin cannot be made an attestor meanwhile.
     expect(f.state().admin.equals(f.admin.publicKey)).toBe(true);
     const pending = f.snapshot();
-    expectAnchorError(f.chain.send(await f.setAttestorsIx([next.publicKey], 1), [f.admin]), "AdminIsAttestor", idl);
+    expectAnchorError(f.chain.send(await f.proposeAttestorsIx([next.publicKey], 1), [f.admin]), "AdminIsAttestor", idl);
     expectAnchorError(f.chain.send(await f.acceptAdminIx(stranger.publicKey), [stranger]), "NotPendingAdmin", idl);
     expectUnchanged(f.chain, pending);
     const r = expectOk(f.chain.send(await f.acceptAdminIx(next.publicKey), [next]));

@@ -55,14 +55,14 @@ const u64le = (v: bigint) => {
 export const withdrawalAddress = (id: bigint) => pda([seed("withdrawal"), u64le(id)]);
 
 /** What an attestation is about: kind, subject, account, amount and reference. */
-export type AttestationKind = "deposit" | "release" | "reject";
-const KIND: Record<AttestationKind, number> = { deposit: 0, release: 1, reject: 2 };
+export type AttestationKind = "deposit" | "release" | "reject" | "acceptAttestors";
+const KIND: Record<AttestationKind, number> = { deposit: 0, release: 1, reject: 2, acceptAttestors: 3 };
 
 export interface Attestation {
   kind: AttestationKind;
-  /** The deposit id, or the Withdrawal account's address (32 bytes). */
+  /** The deposit id, the Withdrawal account's address, or (acceptAttestors) the set's digest (32 bytes). */
   subject: Uint8Array;
-  /** The deposit's recipient, or the withdrawal's holder. */
+  /** The deposit's recipient, the withdrawal's holder, or (acceptAttestors) the admin. */
   account: PublicKey;
   /** THBC base units. */
   amount: bigint;
@@ -337,7 +337,8 @@ export const unpauseInstruction = (program: Program<ThbBridge>, admin: PublicKey
   program.methods.unpause().accountsStrict(adminAccounts(admin)).instruction();
 export const setLimitsInstruction = (program: Program<ThbBridge>, admin: PublicKey, limits: BridgeLimits) =>
   program.methods.setLimits(bridgeLimitsArg(limits)).accountsStrict(adminAccounts(admin)).instruction();
-export const setAttestorsInstruction = (
+/** propose_attestors (admin): the first step of a rotation; every proposed key must accept. */
+export const proposeAttestorsInstruction = (
   program: Program<ThbBridge>,
   admin: PublicKey,
   attestors: readonly PublicKey[],
@@ -345,8 +346,31 @@ export const setAttestorsInstruction = (
   attestorCount = attestors.length,
 ) =>
   program.methods
-    .setAttestors(attestorArray(attestors), attestorCount, threshold)
+    .proposeAttestors(attestorArray(attestors), attestorCount, threshold)
     .accountsStrict(adminAccounts(admin))
+    .instruction();
+
+/**
+ * The acceptance every proposed attestor signs (kind 3): subject sha256(the 5 pending slots, the
+ * unused ones zero || count || threshold), account the admin.
+ */
+export async function acceptAttestorsAttestation(
+  attestors: readonly PublicKey[],
+  threshold: number,
+  admin: PublicKey,
+): Promise<Attestation> {
+  const set = new Uint8Array(32 * MAX_ATTESTORS + 2);
+  attestorArray(attestors).forEach((k, i) => set.set(k.toBytes(), 32 * i));
+  set[32 * MAX_ATTESTORS] = attestors.length;
+  set[32 * MAX_ATTESTORS + 1] = threshold;
+  return { kind: "acceptAttestors", subject: await attestationDigest(set), account: admin, amount: 0n };
+}
+
+/** accept_attestors alone (right after the pending attestors' attestation instruction). */
+export const acceptAttestorsInstruction = (program: Program<ThbBridge>) =>
+  program.methods
+    .acceptAttestors()
+    .accountsStrict({ bridge: bridgeAddress(), instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
     .instruction();
 export const transferAdminInstruction = (program: Program<ThbBridge>, admin: PublicKey, newAdmin: PublicKey) =>
   program.methods.transferAdmin(newAdmin).accountsStrict(adminAccounts(admin)).instruction();

@@ -54,7 +54,7 @@ describe("compute units", () => {
     const unpause = await cu(f.unpauseIx(), admin, 800);
     const limits = await cu(f.setLimitsIx(LIMITS), admin, 800);
     const keys = [Keypair.generate(), Keypair.generate(), Keypair.generate()].map((k) => k.publicKey);
-    const attestors = await cu(f.setAttestorsIx(keys, 2), admin, 2_000);
+    const attestors = await cu(f.proposeAttestorsIx(keys, 2), admin, 2_000);
     const next = f.chain.newKeypair();
     const transfer = await cu(f.transferAdminIx(next.publicKey), admin, 1_000);
     const accept = await cu(f.acceptAdminIx(next.publicKey), next, 800);
@@ -64,7 +64,7 @@ describe("compute units", () => {
         `request_withdrawal: ${range(req)}`,
         `complete_withdrawal (1 of 3): ${range(done)}`,
         `refund_withdrawal attested: ${range(ref)}; timeout: ${range(refT)}`,
-        `pause ${pause}, unpause ${unpause}, set_limits ${limits}, set_attestors (3) ${attestors}, transfer_admin ${transfer}, accept_admin ${accept}`,
+        `pause ${pause}, unpause ${unpause}, set_limits ${limits}, propose_attestors (3) ${attestors}, transfer_admin ${transfer}, accept_admin ${accept}`,
       ].join("\n"),
     );
   });

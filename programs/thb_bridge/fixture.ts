@@ -25,7 +25,9 @@ import {
   rejectAttestation,
   releaseAttestation,
   requestWithdrawalInstruction,
-  setAttestorsInstruction,
+  proposeAttestorsInstruction,
+  acceptAttestorsAttestation,
+  acceptAttestorsInstruction,
   setLimitsInstruction,
   thbcMintAddress,
   transferAdminInstruction,
@@ -69,6 +71,9 @@ export interface BridgeState {
   attestors: PublicKey[];
   attestorCount: number;
   threshold: number;
+  pendingAttestors: PublicKey[];
+  pendingAttestorCount: number;
+  pendingThreshold: number;
   limits: BridgeLimits;
   dayIndex: bigint;
   dayMinted: bigint;
@@ -161,6 +166,9 @@ export class BridgeFixture {
       attestors: r.attestors as PublicKey[],
       attestorCount: r.attestorCount as number,
       threshold: r.threshold as number,
+      pendingAttestors: r.pendingAttestors as PublicKey[],
+      pendingAttestorCount: r.pendingAttestorCount as number,
+      pendingThreshold: r.pendingThreshold as number,
       limits: {
         maxPerDeposit: big(limits.maxPerDeposit),
         maxPerDay: big(limits.maxPerDay),
@@ -294,8 +302,14 @@ export class BridgeFixture {
   pauseIx = (admin = this.admin.publicKey) => pauseInstruction(this.program, admin);
   unpauseIx = (admin = this.admin.publicKey) => unpauseInstruction(this.program, admin);
   setLimitsIx = (limits: BridgeLimits, admin = this.admin.publicKey) => setLimitsInstruction(this.program, admin, limits);
-  setAttestorsIx = (attestors: readonly PublicKey[], threshold: number, admin = this.admin.publicKey, count?: number) =>
-    setAttestorsInstruction(this.program, admin, attestors, threshold, count);
+  proposeAttestorsIx = (attestors: readonly PublicKey[], threshold: number, admin = this.admin.publicKey, count?: number) =>
+    proposeAttestorsInstruction(this.program, admin, attestors, threshold, count);
+
+  /** accept_attestors with the acceptance of `attestors`/`threshold` signed by `signers`. */
+  async acceptAttestorsIxs(attestors: readonly PublicKey[], threshold: number, signers: readonly Keypair[]) {
+    const a = await acceptAttestorsAttestation(attestors, threshold, this.state().admin);
+    return [await this.attest(this.message(a), signers), await acceptAttestorsInstruction(this.program)];
+  }
   transferAdminIx = (newAdmin: PublicKey, admin = this.admin.publicKey) => transferAdminInstruction(this.program, admin, newAdmin);
   acceptAdminIx = (newAdmin: PublicKey) => acceptAdminInstruction(this.program, newAdmin);
 

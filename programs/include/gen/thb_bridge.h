@@ -9,7 +9,7 @@
 static const GtxPubkey THB_BRIDGE_PROGRAM_ID = {THB_BRIDGE_PROGRAM_ID_BYTES};
 
 /* ---- Fixed PDAs (every seed constant): compare the account with the address, no hash ---- */
-/* ["bridge"] under AKF1swrRSgbgFaBfHJC6dH7XPh9gT9jN6KaRnTBcieTA = Fcxs94vEEtPqCrYUrgv2S6oPU8n6gQ6k9pdRuEohvyq4 (accept_admin.bridge, complete_withdrawal.bridge, deposit.bridge, initialize.bridge, pause.bridge, refund_withdrawal.bridge, request_withdrawal.bridge, set_attestors.bridge, set_limits.bridge, transfer_admin.bridge, unpause.bridge) */
+/* ["bridge"] under AKF1swrRSgbgFaBfHJC6dH7XPh9gT9jN6KaRnTBcieTA = Fcxs94vEEtPqCrYUrgv2S6oPU8n6gQ6k9pdRuEohvyq4 (accept_admin.bridge, accept_attestors.bridge, complete_withdrawal.bridge, deposit.bridge, initialize.bridge, pause.bridge, propose_attestors.bridge, refund_withdrawal.bridge, request_withdrawal.bridge, set_limits.bridge, transfer_admin.bridge, unpause.bridge) */
 #define THB_BRIDGE_PDA_BRIDGE_BYTES {217, 58, 28, 135, 101, 21, 17, 239, 99, 41, 131, 140, 118, 41, 157, 53, 191, 65, 215, 163, 209, 199, 204, 246, 148, 89, 110, 115, 110, 206, 161, 139}
 #define THB_BRIDGE_PDA_BRIDGE_BUMP 255
 static const GtxPubkey THB_BRIDGE_PDA_BRIDGE = {THB_BRIDGE_PDA_BRIDGE_BYTES};
@@ -93,6 +93,8 @@ static const GtxPubkey THB_BRIDGE_CONST_DEPLOY_AUTHORITY = {THB_BRIDGE_CONST_DEP
 #define THB_BRIDGE_ERR_OVERFLOW_LOG "AnchorError occurred. Error Code: Overflow. Error Number: 6023. Error Message: Arithmetic overflow."
 #define THB_BRIDGE_ERR_CLOCK_UNAVAILABLE 6024ULL /* ClockUnavailable: The Clock sysvar could not be read */
 #define THB_BRIDGE_ERR_CLOCK_UNAVAILABLE_LOG "AnchorError occurred. Error Code: ClockUnavailable. Error Number: 6024. Error Message: The Clock sysvar could not be read."
+#define THB_BRIDGE_ERR_NO_PENDING_ATTESTORS 6025ULL /* NoPendingAttestors: No attestor rotation is pending */
+#define THB_BRIDGE_ERR_NO_PENDING_ATTESTORS_LOG "AnchorError occurred. Error Code: NoPendingAttestors. Error Number: 6025. Error Message: No attestor rotation is pending."
 
 /* enum WithdrawalStatus (borsh u8 variant index) */
 #define THB_BRIDGE_ENUM_WITHDRAWAL_STATUS_PENDING 0
@@ -128,6 +130,20 @@ GTX_INLINE void thb_bridge_read_bridge_limits(GtxReader *r, ThbBridgeBridgeLimit
 #define THB_BRIDGE_IX_ACCEPT_ADMIN_BRIDGE 1
 /* No args: the data is exactly the 8-byte discriminator. */
 GTX_INLINE bool thb_bridge_accept_admin_data_ok(const GtxInput *in) { return in->data_len == 8; }
+
+/* accept_attestors: sha256("global:accept_attestors")[0..8] = {97, 55, 189, 190, 129, 138, 255, 84}
+ *   Second step of an attestor rotation: the instruction just before this one is an Ed25519-program instruction with a signature by EVERY pending attestor over sha256 of the acceptance message (kind 3: subject sha256(pending_attestors || pending_attestor_count || pending_threshold), account the admin), proving each new key is held; the pending set becomes the attestor set. Anyone may submit it.
+ * Accounts:
+ *   0. [writable] bridge (PDA)
+ *   1. [] instructions (address Sysvar1nstructions1111111111111111111111111)
+ */
+#define THB_BRIDGE_IX_ACCEPT_ATTESTORS_DISC 0x54ff8a81bebd3761ULL
+#define THB_BRIDGE_IX_ACCEPT_ATTESTORS_DISC_BYTES {97, 55, 189, 190, 129, 138, 255, 84}
+#define THB_BRIDGE_IX_ACCEPT_ATTESTORS_ACCOUNTS 2
+#define THB_BRIDGE_IX_ACCEPT_ATTESTORS_BRIDGE 0
+#define THB_BRIDGE_IX_ACCEPT_ATTESTORS_INSTRUCTIONS 1
+/* No args: the data is exactly the 8-byte discriminator. */
+GTX_INLINE bool thb_bridge_accept_attestors_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* complete_withdrawal: sha256("global:complete_withdrawal")[0..8] = {107, 98, 134, 131, 74, 120, 174, 121}
  *   Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (the Ed25519-program instruction immediately before this one) over sha256 of the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.
@@ -250,6 +266,33 @@ GTX_INLINE bool thb_bridge_initialize_decode(const GtxInput *in, ThbBridgeInitia
 /* No args: the data is exactly the 8-byte discriminator. */
 GTX_INLINE bool thb_bridge_pause_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
+/* propose_attestors: sha256("global:propose_attestors")[0..8] = {158, 107, 154, 131, 151, 122, 34, 56}
+ *   Admin: first step of an attestor rotation; records the proposed set and threshold as pending (same rules as initialize: distinct, non-zero, none the admin or the pending admin). Nothing changes until accept_attestors; a new proposal replaces a pending one.
+ * Accounts:
+ *   0. [signer] admin
+ *   1. [writable] bridge (PDA)
+ */
+#define THB_BRIDGE_IX_PROPOSE_ATTESTORS_DISC 0x38227a97839a6b9eULL
+#define THB_BRIDGE_IX_PROPOSE_ATTESTORS_DISC_BYTES {158, 107, 154, 131, 151, 122, 34, 56}
+#define THB_BRIDGE_IX_PROPOSE_ATTESTORS_ACCOUNTS 2
+#define THB_BRIDGE_IX_PROPOSE_ATTESTORS_ADMIN 0
+#define THB_BRIDGE_IX_PROPOSE_ATTESTORS_BRIDGE 1
+typedef struct {
+  const uint8_t *attestors; /* pubkey x 5, 160 bytes */
+  uint8_t attestor_count;
+  uint8_t threshold;
+} ThbBridgeProposeAttestorsArgs;
+/* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
+GTX_INLINE bool thb_bridge_propose_attestors_decode(const GtxInput *in, ThbBridgeProposeAttestorsArgs *out) {
+  if (in->data_len < 8) return false;
+  GtxReader rd = gtx_reader(in->data + 8, in->data_len - 8);
+  GtxReader *r = &rd;
+  out->attestors = gtx_read_fixed(r, 160);
+  out->attestor_count = gtx_read_u8(r);
+  out->threshold = gtx_read_u8(r);
+  return gtx_reader_done(r);
+}
+
 /* refund_withdrawal: sha256("global:refund_withdrawal")[0..8] = {185, 73, 156, 33, 19, 105, 154, 166}
  *   Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instruction before this one is an Ed25519-program instruction with `threshold` attestor signatures over sha256 of the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.
  * Accounts:
@@ -304,33 +347,6 @@ GTX_INLINE bool thb_bridge_request_withdrawal_decode(const GtxInput *in, ThbBrid
   GtxReader *r = &rd;
   out->amount = gtx_read_u64(r);
   out->thb_destination = gtx_read_fixed(r, 32);
-  return gtx_reader_done(r);
-}
-
-/* set_attestors: sha256("global:set_attestors")[0..8] = {93, 63, 17, 49, 223, 88, 178, 121}
- *   Admin: replaces the attestor set and threshold (same rules as initialize: distinct, non-zero, none the admin).
- * Accounts:
- *   0. [signer] admin
- *   1. [writable] bridge (PDA)
- */
-#define THB_BRIDGE_IX_SET_ATTESTORS_DISC 0x79b258df31113f5dULL
-#define THB_BRIDGE_IX_SET_ATTESTORS_DISC_BYTES {93, 63, 17, 49, 223, 88, 178, 121}
-#define THB_BRIDGE_IX_SET_ATTESTORS_ACCOUNTS 2
-#define THB_BRIDGE_IX_SET_ATTESTORS_ADMIN 0
-#define THB_BRIDGE_IX_SET_ATTESTORS_BRIDGE 1
-typedef struct {
-  const uint8_t *attestors; /* pubkey x 5, 160 bytes */
-  uint8_t attestor_count;
-  uint8_t threshold;
-} ThbBridgeSetAttestorsArgs;
-/* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
-GTX_INLINE bool thb_bridge_set_attestors_decode(const GtxInput *in, ThbBridgeSetAttestorsArgs *out) {
-  if (in->data_len < 8) return false;
-  GtxReader rd = gtx_reader(in->data + 8, in->data_len - 8);
-  GtxReader *r = &rd;
-  out->attestors = gtx_read_fixed(r, 160);
-  out->attestor_count = gtx_read_u8(r);
-  out->threshold = gtx_read_u8(r);
   return gtx_reader_done(r);
 }
 
@@ -399,7 +415,7 @@ GTX_INLINE bool thb_bridge_unpause_data_ok(const GtxInput *in) { return in->data
 /* account Bridge: sha256("account:Bridge")[0..8] = {231, 232, 31, 98, 110, 3, 23, 59} */
 #define THB_BRIDGE_ACCOUNT_BRIDGE_DISC 0x3b17036e621fe8e7ULL
 #define THB_BRIDGE_ACCOUNT_BRIDGE_DISC_BYTES {231, 232, 31, 98, 110, 3, 23, 59}
-#define THB_BRIDGE_ACCOUNT_BRIDGE_LEN 389 /* total bytes, discriminator included */
+#define THB_BRIDGE_ACCOUNT_BRIDGE_LEN 551 /* total bytes, discriminator included */
 #define THB_BRIDGE_ACCOUNT_BRIDGE_ADMIN_OFF 8
 #define THB_BRIDGE_ACCOUNT_BRIDGE_PENDING_ADMIN_OFF 40
 #define THB_BRIDGE_ACCOUNT_BRIDGE_THBC_MINT_OFF 72
@@ -409,22 +425,27 @@ GTX_INLINE bool thb_bridge_unpause_data_ok(const GtxInput *in) { return in->data
 #define THB_BRIDGE_ACCOUNT_BRIDGE_ATTESTORS_OFF 136
 #define THB_BRIDGE_ACCOUNT_BRIDGE_ATTESTORS_COUNT 5
 #define THB_BRIDGE_ACCOUNT_BRIDGE_ATTESTORS_STRIDE 32
-#define THB_BRIDGE_ACCOUNT_BRIDGE_LIMITS_MAX_PER_DEPOSIT_OFF 296
-#define THB_BRIDGE_ACCOUNT_BRIDGE_LIMITS_MAX_PER_DAY_OFF 304
-#define THB_BRIDGE_ACCOUNT_BRIDGE_LIMITS_WITHDRAWAL_TIMEOUT_SECS_OFF 312
-#define THB_BRIDGE_ACCOUNT_BRIDGE_DAY_INDEX_OFF 320
-#define THB_BRIDGE_ACCOUNT_BRIDGE_DAY_MINTED_OFF 328
-#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_DEPOSITED_OFF 336
-#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_WITHDRAWN_OFF 344
-#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_REFUNDED_OFF 352
-#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_COMPLETED_OFF 360
-#define THB_BRIDGE_ACCOUNT_BRIDGE_DEPOSIT_COUNT_OFF 368
-#define THB_BRIDGE_ACCOUNT_BRIDGE_WITHDRAWAL_COUNT_OFF 376
-#define THB_BRIDGE_ACCOUNT_BRIDGE_ATTESTOR_COUNT_OFF 384
-#define THB_BRIDGE_ACCOUNT_BRIDGE_THRESHOLD_OFF 385
-#define THB_BRIDGE_ACCOUNT_BRIDGE_PAUSED_OFF 386
-#define THB_BRIDGE_ACCOUNT_BRIDGE_BUMP_OFF 387
-#define THB_BRIDGE_ACCOUNT_BRIDGE_MINT_BUMP_OFF 388
+#define THB_BRIDGE_ACCOUNT_BRIDGE_PENDING_ATTESTORS_OFF 296
+#define THB_BRIDGE_ACCOUNT_BRIDGE_PENDING_ATTESTORS_COUNT 5
+#define THB_BRIDGE_ACCOUNT_BRIDGE_PENDING_ATTESTORS_STRIDE 32
+#define THB_BRIDGE_ACCOUNT_BRIDGE_LIMITS_MAX_PER_DEPOSIT_OFF 456
+#define THB_BRIDGE_ACCOUNT_BRIDGE_LIMITS_MAX_PER_DAY_OFF 464
+#define THB_BRIDGE_ACCOUNT_BRIDGE_LIMITS_WITHDRAWAL_TIMEOUT_SECS_OFF 472
+#define THB_BRIDGE_ACCOUNT_BRIDGE_DAY_INDEX_OFF 480
+#define THB_BRIDGE_ACCOUNT_BRIDGE_DAY_MINTED_OFF 488
+#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_DEPOSITED_OFF 496
+#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_WITHDRAWN_OFF 504
+#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_REFUNDED_OFF 512
+#define THB_BRIDGE_ACCOUNT_BRIDGE_TOTAL_COMPLETED_OFF 520
+#define THB_BRIDGE_ACCOUNT_BRIDGE_DEPOSIT_COUNT_OFF 528
+#define THB_BRIDGE_ACCOUNT_BRIDGE_WITHDRAWAL_COUNT_OFF 536
+#define THB_BRIDGE_ACCOUNT_BRIDGE_ATTESTOR_COUNT_OFF 544
+#define THB_BRIDGE_ACCOUNT_BRIDGE_THRESHOLD_OFF 545
+#define THB_BRIDGE_ACCOUNT_BRIDGE_PENDING_ATTESTOR_COUNT_OFF 546
+#define THB_BRIDGE_ACCOUNT_BRIDGE_PENDING_THRESHOLD_OFF 547
+#define THB_BRIDGE_ACCOUNT_BRIDGE_PAUSED_OFF 548
+#define THB_BRIDGE_ACCOUNT_BRIDGE_BUMP_OFF 549
+#define THB_BRIDGE_ACCOUNT_BRIDGE_MINT_BUMP_OFF 550
 GTX_INLINE GtxPubkey *thb_bridge_bridge_admin(uint8_t *d) { return (GtxPubkey *)(d + 8); }
 GTX_INLINE GtxPubkey *thb_bridge_bridge_pending_admin(uint8_t *d) { return (GtxPubkey *)(d + 40); }
 GTX_INLINE GtxPubkey *thb_bridge_bridge_thbc_mint(uint8_t *d) { return (GtxPubkey *)(d + 72); }
@@ -433,38 +454,44 @@ GTX_INLINE uint8_t thb_bridge_bridge_get_cluster_tag(const uint8_t *d, uint64_t 
 GTX_INLINE void thb_bridge_bridge_set_cluster_tag(uint8_t *d, uint64_t i, uint8_t v) { gtx_store_u8(d + 104 + 1 * i, (uint8_t)v); }
 GTX_INLINE uint8_t *thb_bridge_bridge_attestors(uint8_t *d) { return d + 136; /* 160 bytes */ }
 GTX_INLINE GtxPubkey *thb_bridge_bridge_attestors_at(uint8_t *d, uint64_t i) { return (GtxPubkey *)(d + 136 + 32 * i); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_limits_max_per_deposit(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 296); }
-GTX_INLINE void thb_bridge_bridge_set_limits_max_per_deposit(uint8_t *d, uint64_t v) { gtx_store_u64(d + 296, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_limits_max_per_day(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 304); }
-GTX_INLINE void thb_bridge_bridge_set_limits_max_per_day(uint8_t *d, uint64_t v) { gtx_store_u64(d + 304, (uint64_t)v); }
-GTX_INLINE int64_t thb_bridge_bridge_get_limits_withdrawal_timeout_secs(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 312); }
-GTX_INLINE void thb_bridge_bridge_set_limits_withdrawal_timeout_secs(uint8_t *d, int64_t v) { gtx_store_u64(d + 312, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_day_index(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 320); }
-GTX_INLINE void thb_bridge_bridge_set_day_index(uint8_t *d, uint64_t v) { gtx_store_u64(d + 320, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_day_minted(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 328); }
-GTX_INLINE void thb_bridge_bridge_set_day_minted(uint8_t *d, uint64_t v) { gtx_store_u64(d + 328, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_total_deposited(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 336); }
-GTX_INLINE void thb_bridge_bridge_set_total_deposited(uint8_t *d, uint64_t v) { gtx_store_u64(d + 336, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_total_withdrawn(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 344); }
-GTX_INLINE void thb_bridge_bridge_set_total_withdrawn(uint8_t *d, uint64_t v) { gtx_store_u64(d + 344, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_total_refunded(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 352); }
-GTX_INLINE void thb_bridge_bridge_set_total_refunded(uint8_t *d, uint64_t v) { gtx_store_u64(d + 352, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_total_completed(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 360); }
-GTX_INLINE void thb_bridge_bridge_set_total_completed(uint8_t *d, uint64_t v) { gtx_store_u64(d + 360, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_deposit_count(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 368); }
-GTX_INLINE void thb_bridge_bridge_set_deposit_count(uint8_t *d, uint64_t v) { gtx_store_u64(d + 368, (uint64_t)v); }
-GTX_INLINE uint64_t thb_bridge_bridge_get_withdrawal_count(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 376); }
-GTX_INLINE void thb_bridge_bridge_set_withdrawal_count(uint8_t *d, uint64_t v) { gtx_store_u64(d + 376, (uint64_t)v); }
-GTX_INLINE uint8_t thb_bridge_bridge_get_attestor_count(const uint8_t *d) { return (uint8_t)d[384]; }
-GTX_INLINE void thb_bridge_bridge_set_attestor_count(uint8_t *d, uint8_t v) { gtx_store_u8(d + 384, (uint8_t)v); }
-GTX_INLINE uint8_t thb_bridge_bridge_get_threshold(const uint8_t *d) { return (uint8_t)d[385]; }
-GTX_INLINE void thb_bridge_bridge_set_threshold(uint8_t *d, uint8_t v) { gtx_store_u8(d + 385, (uint8_t)v); }
-GTX_INLINE bool thb_bridge_bridge_get_paused(const uint8_t *d) { return d[386] != 0; }
-GTX_INLINE void thb_bridge_bridge_set_paused(uint8_t *d, bool v) { gtx_store_u8(d + 386, v ? 1 : 0); }
-GTX_INLINE uint8_t thb_bridge_bridge_get_bump(const uint8_t *d) { return (uint8_t)d[387]; }
-GTX_INLINE void thb_bridge_bridge_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 387, (uint8_t)v); }
-GTX_INLINE uint8_t thb_bridge_bridge_get_mint_bump(const uint8_t *d) { return (uint8_t)d[388]; }
-GTX_INLINE void thb_bridge_bridge_set_mint_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 388, (uint8_t)v); }
+GTX_INLINE uint8_t *thb_bridge_bridge_pending_attestors(uint8_t *d) { return d + 296; /* 160 bytes */ }
+GTX_INLINE GtxPubkey *thb_bridge_bridge_pending_attestors_at(uint8_t *d, uint64_t i) { return (GtxPubkey *)(d + 296 + 32 * i); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_limits_max_per_deposit(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 456); }
+GTX_INLINE void thb_bridge_bridge_set_limits_max_per_deposit(uint8_t *d, uint64_t v) { gtx_store_u64(d + 456, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_limits_max_per_day(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 464); }
+GTX_INLINE void thb_bridge_bridge_set_limits_max_per_day(uint8_t *d, uint64_t v) { gtx_store_u64(d + 464, (uint64_t)v); }
+GTX_INLINE int64_t thb_bridge_bridge_get_limits_withdrawal_timeout_secs(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 472); }
+GTX_INLINE void thb_bridge_bridge_set_limits_withdrawal_timeout_secs(uint8_t *d, int64_t v) { gtx_store_u64(d + 472, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_day_index(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 480); }
+GTX_INLINE void thb_bridge_bridge_set_day_index(uint8_t *d, uint64_t v) { gtx_store_u64(d + 480, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_day_minted(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 488); }
+GTX_INLINE void thb_bridge_bridge_set_day_minted(uint8_t *d, uint64_t v) { gtx_store_u64(d + 488, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_total_deposited(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 496); }
+GTX_INLINE void thb_bridge_bridge_set_total_deposited(uint8_t *d, uint64_t v) { gtx_store_u64(d + 496, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_total_withdrawn(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 504); }
+GTX_INLINE void thb_bridge_bridge_set_total_withdrawn(uint8_t *d, uint64_t v) { gtx_store_u64(d + 504, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_total_refunded(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 512); }
+GTX_INLINE void thb_bridge_bridge_set_total_refunded(uint8_t *d, uint64_t v) { gtx_store_u64(d + 512, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_total_completed(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 520); }
+GTX_INLINE void thb_bridge_bridge_set_total_completed(uint8_t *d, uint64_t v) { gtx_store_u64(d + 520, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_deposit_count(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 528); }
+GTX_INLINE void thb_bridge_bridge_set_deposit_count(uint8_t *d, uint64_t v) { gtx_store_u64(d + 528, (uint64_t)v); }
+GTX_INLINE uint64_t thb_bridge_bridge_get_withdrawal_count(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 536); }
+GTX_INLINE void thb_bridge_bridge_set_withdrawal_count(uint8_t *d, uint64_t v) { gtx_store_u64(d + 536, (uint64_t)v); }
+GTX_INLINE uint8_t thb_bridge_bridge_get_attestor_count(const uint8_t *d) { return (uint8_t)d[544]; }
+GTX_INLINE void thb_bridge_bridge_set_attestor_count(uint8_t *d, uint8_t v) { gtx_store_u8(d + 544, (uint8_t)v); }
+GTX_INLINE uint8_t thb_bridge_bridge_get_threshold(const uint8_t *d) { return (uint8_t)d[545]; }
+GTX_INLINE void thb_bridge_bridge_set_threshold(uint8_t *d, uint8_t v) { gtx_store_u8(d + 545, (uint8_t)v); }
+GTX_INLINE uint8_t thb_bridge_bridge_get_pending_attestor_count(const uint8_t *d) { return (uint8_t)d[546]; }
+GTX_INLINE void thb_bridge_bridge_set_pending_attestor_count(uint8_t *d, uint8_t v) { gtx_store_u8(d + 546, (uint8_t)v); }
+GTX_INLINE uint8_t thb_bridge_bridge_get_pending_threshold(const uint8_t *d) { return (uint8_t)d[547]; }
+GTX_INLINE void thb_bridge_bridge_set_pending_threshold(uint8_t *d, uint8_t v) { gtx_store_u8(d + 547, (uint8_t)v); }
+GTX_INLINE bool thb_bridge_bridge_get_paused(const uint8_t *d) { return d[548] != 0; }
+GTX_INLINE void thb_bridge_bridge_set_paused(uint8_t *d, bool v) { gtx_store_u8(d + 548, v ? 1 : 0); }
+GTX_INLINE uint8_t thb_bridge_bridge_get_bump(const uint8_t *d) { return (uint8_t)d[549]; }
+GTX_INLINE void thb_bridge_bridge_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 549, (uint8_t)v); }
+GTX_INLINE uint8_t thb_bridge_bridge_get_mint_bump(const uint8_t *d) { return (uint8_t)d[550]; }
+GTX_INLINE void thb_bridge_bridge_set_mint_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 550, (uint8_t)v); }
 
 /* account Deposit: sha256("account:Deposit")[0..8] = {148, 146, 121, 66, 207, 173, 21, 227} */
 #define THB_BRIDGE_ACCOUNT_DEPOSIT_DISC 0xe315adcf42799294ULL
@@ -557,6 +584,21 @@ GTX_INLINE void thb_bridge_emit_admin_transferred(const GtxPubkey *previous, con
   gtx_pubkey_copy((GtxPubkey *)(b + 8), previous);
   gtx_pubkey_copy((GtxPubkey *)(b + 40), admin);
   gtx_emit_event(b, THB_BRIDGE_EVENT_ADMIN_TRANSFERRED_LEN);
+}
+
+/* event AttestorsProposed: sha256("event:AttestorsProposed")[0..8] = {45, 18, 99, 5, 93, 250, 79, 254} */
+#define THB_BRIDGE_EVENT_ATTESTORS_PROPOSED_DISC 0xfe4ffa5d0563122dULL
+#define THB_BRIDGE_EVENT_ATTESTORS_PROPOSED_DISC_BYTES {45, 18, 99, 5, 93, 250, 79, 254}
+#define THB_BRIDGE_EVENT_ATTESTORS_PROPOSED_LEN 202
+GTX_INLINE void thb_bridge_emit_attestors_proposed(const GtxPubkey *admin, const uint8_t *attestors, uint8_t attestor_count, uint8_t threshold) {
+  uint64_t buf[(THB_BRIDGE_EVENT_ATTESTORS_PROPOSED_LEN + 7) / 8]; /* 8-aligned */
+  uint8_t *b = (uint8_t *)buf;
+  gtx_store_u64(b, THB_BRIDGE_EVENT_ATTESTORS_PROPOSED_DISC);
+  gtx_pubkey_copy((GtxPubkey *)(b + 8), admin);
+  gtx_memcpy(b + 40, attestors, 160);
+  gtx_store_u8(b + 200, (uint8_t)attestor_count);
+  gtx_store_u8(b + 201, (uint8_t)threshold);
+  gtx_emit_event(b, THB_BRIDGE_EVENT_ATTESTORS_PROPOSED_LEN);
 }
 
 /* event AttestorsSet: sha256("event:AttestorsSet")[0..8] = {55, 17, 167, 199, 21, 174, 235, 29} */

@@ -39,6 +39,32 @@ export interface ThbBridge {
       args: [];
     },
     {
+      name: "acceptAttestors";
+      docs: [
+        "Second step of an attestor rotation: the instruction just before this one is an Ed25519-program instruction with a signature by EVERY pending attestor over sha256 of the acceptance message (kind 3: subject sha256(pending_attestors || pending_attestor_count || pending_threshold), account the admin), proving each new key is held; the pending set becomes the attestor set. Anyone may submit it.",
+      ];
+      discriminator: [97, 55, 189, 190, 129, 138, 255, 84];
+      accounts: [
+        {
+          name: "bridge";
+          writable: true;
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [98, 114, 105, 100, 103, 101];
+              },
+            ];
+          };
+        },
+        {
+          name: "instructions";
+          address: "Sysvar1nstructions1111111111111111111111111";
+        },
+      ];
+      args: [];
+    },
+    {
       name: "completeWithdrawal";
       docs: [
         "Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (the Ed25519-program instruction immediately before this one) over sha256 of the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.",
@@ -277,6 +303,48 @@ export interface ThbBridge {
       args: [];
     },
     {
+      name: "proposeAttestors";
+      docs: [
+        "Admin: first step of an attestor rotation; records the proposed set and threshold as pending (same rules as initialize: distinct, non-zero, none the admin or the pending admin). Nothing changes until accept_attestors; a new proposal replaces a pending one.",
+      ];
+      discriminator: [158, 107, 154, 131, 151, 122, 34, 56];
+      accounts: [
+        {
+          name: "admin";
+          signer: true;
+          relations: ["bridge"];
+        },
+        {
+          name: "bridge";
+          writable: true;
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [98, 114, 105, 100, 103, 101];
+              },
+            ];
+          };
+        },
+      ];
+      args: [
+        {
+          name: "attestors";
+          type: {
+            array: ["pubkey", 5];
+          };
+        },
+        {
+          name: "attestorCount";
+          type: "u8";
+        },
+        {
+          name: "threshold";
+          type: "u8";
+        },
+      ];
+    },
+    {
       name: "refundWithdrawal";
       docs: [
         "Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instruction before this one is an Ed25519-program instruction with `threshold` attestor signatures over sha256 of the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.",
@@ -406,48 +474,6 @@ export interface ThbBridge {
       ];
     },
     {
-      name: "setAttestors";
-      docs: [
-        "Admin: replaces the attestor set and threshold (same rules as initialize: distinct, non-zero, none the admin).",
-      ];
-      discriminator: [93, 63, 17, 49, 223, 88, 178, 121];
-      accounts: [
-        {
-          name: "admin";
-          signer: true;
-          relations: ["bridge"];
-        },
-        {
-          name: "bridge";
-          writable: true;
-          pda: {
-            seeds: [
-              {
-                kind: "const";
-                value: [98, 114, 105, 100, 103, 101];
-              },
-            ];
-          };
-        },
-      ];
-      args: [
-        {
-          name: "attestors";
-          type: {
-            array: ["pubkey", 5];
-          };
-        },
-        {
-          name: "attestorCount";
-          type: "u8";
-        },
-        {
-          name: "threshold";
-          type: "u8";
-        },
-      ];
-    },
-    {
       name: "setLimits";
       docs: ["Admin: new per-deposit and per-day limits and withdrawal timeout."];
       discriminator: [207, 50, 250, 67, 211, 33, 70, 91];
@@ -561,6 +587,10 @@ export interface ThbBridge {
     {
       name: "adminTransferred";
       discriminator: [255, 147, 182, 5, 199, 217, 38, 179];
+    },
+    {
+      name: "attestorsProposed";
+      discriminator: [45, 18, 99, 5, 93, 250, 79, 254];
     },
     {
       name: "attestorsSet";
@@ -721,6 +751,11 @@ export interface ThbBridge {
       name: "clockUnavailable";
       msg: "The Clock sysvar could not be read";
     },
+    {
+      code: 6025;
+      name: "noPendingAttestors";
+      msg: "No attestor rotation is pending";
+    },
   ];
   types: [
     {
@@ -758,8 +793,35 @@ export interface ThbBridge {
       };
     },
     {
+      name: "attestorsProposed";
+      docs: ["First step of an attestor rotation."];
+      type: {
+        kind: "struct";
+        fields: [
+          {
+            name: "admin";
+            type: "pubkey";
+          },
+          {
+            name: "attestors";
+            type: {
+              array: ["pubkey", 5];
+            };
+          },
+          {
+            name: "attestorCount";
+            type: "u8";
+          },
+          {
+            name: "threshold";
+            type: "u8";
+          },
+        ];
+      };
+    },
+    {
       name: "attestorsSet";
-      docs: ["The attestor set was replaced."];
+      docs: ["The pending attestor set was accepted by all its keys and is now the attestor set."];
       type: {
         kind: "struct";
         fields: [
@@ -787,7 +849,7 @@ export interface ThbBridge {
     {
       name: "bridge";
       docs: [
-        'The singleton bridge state, PDA ["bridge"]; also the THBC mint authority. THBC supply = total_deposited - total_withdrawn + total_refunded. day_index is unix_timestamp / 86400 of the last deposit; day_minted what deposits minted that day.',
+        'The singleton bridge state, PDA ["bridge"]; also the THBC mint authority. THBC supply = total_deposited - total_withdrawn + total_refunded. day_index is unix_timestamp / 86400 of the last deposit; day_minted what deposits minted that day. pending_attestor_count == 0: no rotation pending.',
       ];
       type: {
         kind: "struct";
@@ -812,6 +874,12 @@ export interface ThbBridge {
           },
           {
             name: "attestors";
+            type: {
+              array: ["pubkey", 5];
+            };
+          },
+          {
+            name: "pendingAttestors";
             type: {
               array: ["pubkey", 5];
             };
@@ -862,6 +930,14 @@ export interface ThbBridge {
           },
           {
             name: "threshold";
+            type: "u8";
+          },
+          {
+            name: "pendingAttestorCount";
+            type: "u8";
+          },
+          {
+            name: "pendingThreshold";
             type: "u8";
           },
           {
@@ -1318,6 +1394,32 @@ export const thbBridgeIdl = {
       args: [],
     },
     {
+      name: "accept_attestors",
+      docs: [
+        "Second step of an attestor rotation: the instruction just before this one is an Ed25519-program instruction with a signature by EVERY pending attestor over sha256 of the acceptance message (kind 3: subject sha256(pending_attestors || pending_attestor_count || pending_threshold), account the admin), proving each new key is held; the pending set becomes the attestor set. Anyone may submit it.",
+      ],
+      discriminator: [97, 55, 189, 190, 129, 138, 255, 84],
+      accounts: [
+        {
+          name: "bridge",
+          writable: true,
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [98, 114, 105, 100, 103, 101],
+              },
+            ],
+          },
+        },
+        {
+          name: "instructions",
+          address: "Sysvar1nstructions1111111111111111111111111",
+        },
+      ],
+      args: [],
+    },
+    {
       name: "complete_withdrawal",
       docs: [
         "Marks a pending withdrawal paid, once: valid only with `threshold` distinct attestor signatures (the Ed25519-program instruction immediately before this one) over sha256 of the release message (kind 1: the withdrawal's address, holder, amount and the THB payout transaction thb_tx_ref). Anyone may submit it.",
@@ -1556,6 +1658,48 @@ export const thbBridgeIdl = {
       args: [],
     },
     {
+      name: "propose_attestors",
+      docs: [
+        "Admin: first step of an attestor rotation; records the proposed set and threshold as pending (same rules as initialize: distinct, non-zero, none the admin or the pending admin). Nothing changes until accept_attestors; a new proposal replaces a pending one.",
+      ],
+      discriminator: [158, 107, 154, 131, 151, 122, 34, 56],
+      accounts: [
+        {
+          name: "admin",
+          signer: true,
+          relations: ["bridge"],
+        },
+        {
+          name: "bridge",
+          writable: true,
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [98, 114, 105, 100, 103, 101],
+              },
+            ],
+          },
+        },
+      ],
+      args: [
+        {
+          name: "attestors",
+          type: {
+            array: ["pubkey", 5],
+          },
+        },
+        {
+          name: "attestor_count",
+          type: "u8",
+        },
+        {
+          name: "threshold",
+          type: "u8",
+        },
+      ],
+    },
+    {
       name: "refund_withdrawal",
       docs: [
         "Re-mints exactly the burned amount to the holder's THBC token account and marks the withdrawal refunded, once. Either attested (the instruction before this one is an Ed25519-program instruction with `threshold` attestor signatures over sha256 of the rejection message, kind 2) or, with no Ed25519 instruction before it, by anyone once withdrawal_timeout_secs have passed since the request.",
@@ -1685,48 +1829,6 @@ export const thbBridgeIdl = {
       ],
     },
     {
-      name: "set_attestors",
-      docs: [
-        "Admin: replaces the attestor set and threshold (same rules as initialize: distinct, non-zero, none the admin).",
-      ],
-      discriminator: [93, 63, 17, 49, 223, 88, 178, 121],
-      accounts: [
-        {
-          name: "admin",
-          signer: true,
-          relations: ["bridge"],
-        },
-        {
-          name: "bridge",
-          writable: true,
-          pda: {
-            seeds: [
-              {
-                kind: "const",
-                value: [98, 114, 105, 100, 103, 101],
-              },
-            ],
-          },
-        },
-      ],
-      args: [
-        {
-          name: "attestors",
-          type: {
-            array: ["pubkey", 5],
-          },
-        },
-        {
-          name: "attestor_count",
-          type: "u8",
-        },
-        {
-          name: "threshold",
-          type: "u8",
-        },
-      ],
-    },
-    {
       name: "set_limits",
       docs: ["Admin: new per-deposit and per-day limits and withdrawal timeout."],
       discriminator: [207, 50, 250, 67, 211, 33, 70, 91],
@@ -1840,6 +1942,10 @@ export const thbBridgeIdl = {
     {
       name: "AdminTransferred",
       discriminator: [255, 147, 182, 5, 199, 217, 38, 179],
+    },
+    {
+      name: "AttestorsProposed",
+      discriminator: [45, 18, 99, 5, 93, 250, 79, 254],
     },
     {
       name: "AttestorsSet",
@@ -2000,6 +2106,11 @@ export const thbBridgeIdl = {
       name: "ClockUnavailable",
       msg: "The Clock sysvar could not be read",
     },
+    {
+      code: 6025,
+      name: "NoPendingAttestors",
+      msg: "No attestor rotation is pending",
+    },
   ],
   types: [
     {
@@ -2037,8 +2148,35 @@ export const thbBridgeIdl = {
       },
     },
     {
+      name: "AttestorsProposed",
+      docs: ["First step of an attestor rotation."],
+      type: {
+        kind: "struct",
+        fields: [
+          {
+            name: "admin",
+            type: "pubkey",
+          },
+          {
+            name: "attestors",
+            type: {
+              array: ["pubkey", 5],
+            },
+          },
+          {
+            name: "attestor_count",
+            type: "u8",
+          },
+          {
+            name: "threshold",
+            type: "u8",
+          },
+        ],
+      },
+    },
+    {
       name: "AttestorsSet",
-      docs: ["The attestor set was replaced."],
+      docs: ["The pending attestor set was accepted by all its keys and is now the attestor set."],
       type: {
         kind: "struct",
         fields: [
@@ -2066,7 +2204,7 @@ export const thbBridgeIdl = {
     {
       name: "Bridge",
       docs: [
-        'The singleton bridge state, PDA ["bridge"]; also the THBC mint authority. THBC supply = total_deposited - total_withdrawn + total_refunded. day_index is unix_timestamp / 86400 of the last deposit; day_minted what deposits minted that day.',
+        'The singleton bridge state, PDA ["bridge"]; also the THBC mint authority. THBC supply = total_deposited - total_withdrawn + total_refunded. day_index is unix_timestamp / 86400 of the last deposit; day_minted what deposits minted that day. pending_attestor_count == 0: no rotation pending.',
       ],
       type: {
         kind: "struct",
@@ -2091,6 +2229,12 @@ export const thbBridgeIdl = {
           },
           {
             name: "attestors",
+            type: {
+              array: ["pubkey", 5],
+            },
+          },
+          {
+            name: "pending_attestors",
             type: {
               array: ["pubkey", 5],
             },
@@ -2141,6 +2285,14 @@ export const thbBridgeIdl = {
           },
           {
             name: "threshold",
+            type: "u8",
+          },
+          {
+            name: "pending_attestor_count",
+            type: "u8",
+          },
+          {
+            name: "pending_threshold",
             type: "u8",
           },
           {

@@ -42,7 +42,13 @@ __attribute__((noinline)) uint64_t thb_bridge_verify_attestation(const GtxInput 
   uint8_t digest[32];
   GtxSlice whole = {(const uint8_t *)msg, THB_BRIDGE_CONST_ATTESTATION_MESSAGE_LEN};
   GTX_REQUIRE(sol_sha256(&whole, 1, digest) == 0, THB_BRIDGE_ERR_ATTESTATION_MISMATCH);
-  uint64_t threshold = thb_bridge_bridge_get_threshold(bridge_data);
+  /* Whose signatures count, and how many are needed: the attestor set and its threshold, or, to
+   * accept a rotation, every key of the pending set. */
+  uint8_t *keys = claim->pending_set ? thb_bridge_bridge_pending_attestors(bridge_data) : thb_bridge_bridge_attestors(bridge_data);
+  uint64_t n = claim->pending_set ? thb_bridge_bridge_get_pending_attestor_count(bridge_data)
+                                  : thb_bridge_bridge_get_attestor_count(bridge_data);
+  if (n > THB_BRIDGE_CONST_MAX_ATTESTORS) n = THB_BRIDGE_CONST_MAX_ATTESTORS;
+  uint64_t threshold = claim->pending_set ? n : thb_bridge_bridge_get_threshold(bridge_data);
   uint16_t current;
   GtxSysvarInstruction ix;
   GTX_REQUIRE(threshold >= 1 && gtx_ixs_current_index(ixs->data, ixs->data_len, &current) && current >= 1 &&
@@ -56,8 +62,6 @@ __attribute__((noinline)) uint64_t thb_bridge_verify_attestation(const GtxInput 
   uint64_t count = d[0];
   GTX_REQUIRE(count >= 1 && GTX_ED25519_OFFSETS_START + GTX_ED25519_OFFSETS_LEN * count <= len,
               THB_BRIDGE_ERR_INVALID_ATTESTATION_INSTRUCTION);
-  uint64_t n = thb_bridge_bridge_get_attestor_count(bridge_data);
-  if (n > THB_BRIDGE_CONST_MAX_ATTESTORS) n = THB_BRIDGE_CONST_MAX_ATTESTORS;
   uint64_t seen[THB_BRIDGE_CONST_MAX_ATTESTORS] = {0};
   for (uint64_t e = 0; e < count; e++) {
     const uint8_t *o = d + GTX_ED25519_OFFSETS_START + GTX_ED25519_OFFSETS_LEN * e;
@@ -73,7 +77,7 @@ __attribute__((noinline)) uint64_t thb_bridge_verify_attestation(const GtxInput 
     const GtxPubkey *key = (const GtxPubkey *)(d + pk_off);
     uint64_t who = n;
     for (uint64_t k = 0; k < n; k++)
-      if (gtx_pubkey_eq(key, thb_bridge_bridge_attestors_at(bridge_data, k))) who = k;
+      if (gtx_pubkey_eq(key, (const GtxPubkey *)(keys + 32 * k))) who = k;
     GTX_REQUIRE(who < n, THB_BRIDGE_ERR_NOT_ATTESTOR);
     GTX_REQUIRE(!seen[who], THB_BRIDGE_ERR_DUPLICATE_ATTESTOR);
     seen[who] = 1;

@@ -82,30 +82,50 @@ uint64_t thb_bridge_validate_attestors(const uint8_t *attestors, uint8_t count, 
   return GTX_SUCCESS;
 }
 
-/* Stores the first `count` keys and zeroes the unused slots. */
-void thb_bridge_write_attestors(uint8_t *d, const uint8_t *attestors, uint8_t count, uint8_t threshold) {
+/* Stores the first `count` keys at `slots` (MAX_ATTESTORS of them) and zeroes the unused ones. */
+static void thb_bridge_copy_keys(uint8_t *slots, const uint8_t *attestors, uint64_t count) {
   for (uint64_t i = 0; i < THB_BRIDGE_CONST_MAX_ATTESTORS; i++) {
-    GtxPubkey *slot = thb_bridge_bridge_attestors_at(d, i);
+    GtxPubkey *slot = (GtxPubkey *)(slots + 32 * i);
     if (i < count)
       gtx_pubkey_copy(slot, (const GtxPubkey *)(attestors + 32 * i));
     else
       thb_bridge_clear32(slot->x);
   }
+}
+
+/* The active set. */
+void thb_bridge_write_attestors(uint8_t *d, const uint8_t *attestors, uint8_t count, uint8_t threshold) {
+  thb_bridge_copy_keys(thb_bridge_bridge_attestors(d), attestors, count);
   thb_bridge_bridge_set_attestor_count(d, count);
   thb_bridge_bridge_set_threshold(d, threshold);
 }
 
-/* The stored attestor count, clamped to the array (only this program writes it). */
-GTX_INLINE uint64_t thb_bridge_attestor_count(const uint8_t *d) {
-  uint64_t n = thb_bridge_bridge_get_attestor_count(d);
+/* The proposed set (count 0 = none pending). */
+void thb_bridge_write_pending_attestors(uint8_t *d, const uint8_t *attestors, uint8_t count, uint8_t threshold) {
+  thb_bridge_copy_keys(thb_bridge_bridge_pending_attestors(d), attestors, count);
+  thb_bridge_bridge_set_pending_attestor_count(d, count);
+  thb_bridge_bridge_set_pending_threshold(d, threshold);
+}
+
+/* A stored count, clamped to the array (only this program writes it). */
+GTX_INLINE uint64_t thb_bridge_clamp_count(uint64_t n) {
   return n > THB_BRIDGE_CONST_MAX_ATTESTORS ? THB_BRIDGE_CONST_MAX_ATTESTORS : n;
 }
 
-bool thb_bridge_is_attestor(uint8_t *d, const GtxPubkey *key) {
-  uint64_t n = thb_bridge_attestor_count(d);
+static bool thb_bridge_key_in(const uint8_t *slots, uint64_t n, const GtxPubkey *key) {
   for (uint64_t i = 0; i < n; i++)
-    if (gtx_pubkey_eq(thb_bridge_bridge_attestors_at(d, i), key)) return true;
+    if (gtx_pubkey_eq((const GtxPubkey *)(slots + 32 * i), key)) return true;
   return false;
+}
+
+bool thb_bridge_is_attestor(uint8_t *d, const GtxPubkey *key) {
+  return thb_bridge_key_in(thb_bridge_bridge_attestors(d), thb_bridge_clamp_count(thb_bridge_bridge_get_attestor_count(d)),
+                           key);
+}
+
+bool thb_bridge_is_pending_attestor(uint8_t *d, const GtxPubkey *key) {
+  return thb_bridge_key_in(thb_bridge_bridge_pending_attestors(d),
+                           thb_bridge_clamp_count(thb_bridge_bridge_get_pending_attestor_count(d)), key);
 }
 
 /* 0 < max_per_deposit <= max_per_day, and a positive withdrawal timeout. */

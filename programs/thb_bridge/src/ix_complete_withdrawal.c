@@ -33,7 +33,7 @@ uint64_t thb_bridge_complete_withdrawal(const GtxInput *in) {
               THB_BRIDGE_ERR_WITHDRAWAL_NOT_PENDING);
   uint64_t amount = thb_bridge_withdrawal_get_amount(w);
   ThbBridgeClaim claim = {withdrawal->key->x, thb_bridge_withdrawal_holder(w), args.thb_tx_ref, amount,
-                          THB_BRIDGE_KIND_RELEASE};
+                          THB_BRIDGE_KIND_RELEASE, false};
   err = thb_bridge_verify_attestation(in, ixs, b, &claim);
   if (err) return err;
   uint64_t total;

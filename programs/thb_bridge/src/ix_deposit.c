@@ -63,7 +63,7 @@ uint64_t thb_bridge_deposit(const GtxInput *in) {
   GTX_REQUIRE(gtx_pda_find_fast(seeds, n, in->program_id, &expected, &bump), GTX_E_CONSTRAINT_SEEDS);
   GTX_REQUIRE(gtx_pubkey_eq(&expected, deposit->key), GTX_E_CONSTRAINT_SEEDS);
   /* The attestors signed exactly this deposit, for this program, bridge and cluster. */
-  ThbBridgeClaim claim = {args.deposit_id, args.recipient, args.thb_tx_ref, args.amount, THB_BRIDGE_KIND_DEPOSIT};
+  ThbBridgeClaim claim = {args.deposit_id, args.recipient, args.thb_tx_ref, args.amount, THB_BRIDGE_KIND_DEPOSIT, false};
   err = thb_bridge_verify_attestation(in, ixs, b, &claim);
   if (err) return err;
   /* 8. business rules and checked math */

@@ -50,7 +50,7 @@ uint64_t thb_bridge_refund_withdrawal(const GtxInput *in) {
   bool attested = thb_bridge_attestation_present(ixs);
   if (attested) {
     ThbBridgeClaim claim = {withdrawal->key->x, thb_bridge_withdrawal_holder(w), NULL, amount,
-                            THB_BRIDGE_KIND_REJECT};
+                            THB_BRIDGE_KIND_REJECT, false};
     err = thb_bridge_verify_attestation(in, ixs, b, &claim);
     if (err) return err;
   } else {

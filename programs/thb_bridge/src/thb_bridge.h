@@ -33,12 +33,14 @@ static const uint8_t THB_BRIDGE_ATTESTATION_DOMAIN[] = THB_BRIDGE_CONST_ATTESTAT
 /* The attestation message, ATTESTATION_MESSAGE_LEN = 225 bytes; every attestor signs its sha256
  * (32 bytes, so one Ed25519 instruction holds up to MAX_ATTESTORS signatures sharing one digest):
  *   [0, 24)    "GRIDTOKENX:THB_BRIDGE:V1"
- *   [24]       kind: 0 deposit, 1 release (withdrawal paid), 2 rejection (withdrawal refunded)
+ *   [24]       kind: 0 deposit, 1 release (withdrawal paid), 2 rejection (withdrawal refunded),
+ *              3 acceptance of a proposed attestor set
  *   [25, 57)   this program's id
  *   [57, 89)   the Bridge PDA
  *   [89, 121)  the bridge's cluster tag
- *   [121, 153) subject: the deposit id, or the Withdrawal account's address
- *   [153, 185) account: the deposit's recipient, or the withdrawal's holder
+ *   [121, 153) subject: the deposit id, the Withdrawal account's address, or (acceptance)
+ *              sha256(pending_attestors[5] || pending_attestor_count || pending_threshold)
+ *   [153, 185) account: the deposit's recipient, the withdrawal's holder, or (acceptance) the admin
  *   [185, 193) amount u64 LE (THBC base units)
  *   [193, 225) reference: the THB deposit transaction, the THB payout transaction, or zero */
 #define THB_BRIDGE_MSG_KIND_OFF 24
@@ -52,6 +54,7 @@ static const uint8_t THB_BRIDGE_ATTESTATION_DOMAIN[] = THB_BRIDGE_CONST_ATTESTAT
 #define THB_BRIDGE_KIND_DEPOSIT 0
 #define THB_BRIDGE_KIND_RELEASE 1
 #define THB_BRIDGE_KIND_REJECT 2
+#define THB_BRIDGE_KIND_ACCEPT_ATTESTORS 3
 _Static_assert(sizeof(THB_BRIDGE_ATTESTATION_DOMAIN) == THB_BRIDGE_MSG_KIND_OFF, "domain prefix length");
 _Static_assert(THB_BRIDGE_MSG_REF_OFF + 32 == THB_BRIDGE_CONST_ATTESTATION_MESSAGE_LEN, "message length");
 _Static_assert(THB_BRIDGE_ACCOUNT_BRIDGE_ATTESTORS_COUNT == THB_BRIDGE_CONST_MAX_ATTESTORS, "attestor array length");
@@ -89,7 +92,9 @@ uint64_t thb_bridge_check_withdrawal(const GtxInput *in, const GtxAccountInfo *w
 uint64_t thb_bridge_check_thbc_account(const GtxAccountInfo *token, const GtxPubkey *owner, bool recipient);
 uint64_t thb_bridge_validate_attestors(const uint8_t *attestors, uint8_t count, uint8_t threshold, const GtxPubkey *admin);
 void thb_bridge_write_attestors(uint8_t *d, const uint8_t *attestors, uint8_t count, uint8_t threshold);
+void thb_bridge_write_pending_attestors(uint8_t *d, const uint8_t *attestors, uint8_t count, uint8_t threshold);
 bool thb_bridge_is_attestor(uint8_t *d, const GtxPubkey *key);
+bool thb_bridge_is_pending_attestor(uint8_t *d, const GtxPubkey *key);
 bool thb_bridge_limits_valid(const ThbBridgeBridgeLimits *l);
 uint64_t thb_bridge_create_pda(const GtxAccountInfo *payer, const GtxAccountInfo *pda, uint64_t space,
                                const GtxSigner *signer);
@@ -103,6 +108,9 @@ typedef struct {
   const uint8_t *ref;       /* 32 bytes or NULL */
   uint64_t amount;
   uint64_t kind;            /* THB_BRIDGE_KIND_* */
+  /* false: at least `threshold` of the attestor set must sign; true (acceptance of a rotation):
+   * every key of the pending set must sign. */
+  bool pending_set;
 } ThbBridgeClaim;
 
 /* attest.c */
@@ -121,7 +129,8 @@ uint64_t thb_bridge_refund_withdrawal(const GtxInput *in);
 uint64_t thb_bridge_pause(const GtxInput *in);
 uint64_t thb_bridge_unpause(const GtxInput *in);
 uint64_t thb_bridge_set_limits(const GtxInput *in);
-uint64_t thb_bridge_set_attestors(const GtxInput *in);
+uint64_t thb_bridge_propose_attestors(const GtxInput *in);
+uint64_t thb_bridge_accept_attestors(const GtxInput *in);
 uint64_t thb_bridge_transfer_admin(const GtxInput *in);
 uint64_t thb_bridge_accept_admin(const GtxInput *in);
 
