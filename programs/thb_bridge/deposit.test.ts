@@ -242,8 +242,14 @@ describe("deposit (1 of 1)", () => {
       expect(tokenBalance(f.chain, other.token)).toBe(0n);
     });
 
-    it("a deposit PDA of another id", async () => {
+    it("a deposit PDA of another id, also of one already minted, and another account of ours", async () => {
       refused(f.chain.send(await f.depositIxs(d, { over: { deposit: depositAddress(rand32()) } })), "ConstraintSeeds");
+      const minted = f.depositParams(user.wallet.publicKey, 1n);
+      expectOk(await f.deposit(minted));
+      before = f.snapshot([user.token, depositAddress(d.depositId), depositAddress(minted.depositId)]);
+      // Not "already processed": this id was never minted.
+      refused(f.chain.send(await f.depositIxs(d, { over: { deposit: depositAddress(minted.depositId) } })), "ConstraintSeeds");
+      refused(f.chain.send(await f.depositIxs(d, { over: { deposit: f.bridge } })), "ConstraintSeeds");
     });
 
     it("while paused", async () => {

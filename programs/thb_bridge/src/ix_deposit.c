@@ -47,8 +47,17 @@ uint64_t thb_bridge_deposit(const GtxInput *in) {
   uint64_t err = thb_bridge_check_bridge(in, bridge);
   if (err) return err;
   uint8_t *b = bridge->data;
-  /* Once per deposit id: a Deposit we own at this address means the id was minted already. */
-  GTX_REQUIRE(!gtx_is_owned_by(deposit, in->program_id), THB_BRIDGE_ERR_DEPOSIT_ALREADY_PROCESSED);
+  /* Once per deposit id: the Deposit of this id exists, so it was minted already. (Only this
+   * program writes Deposit accounts, each at the PDA of the id it stores, so a Deposit holding
+   * this id is this id's PDA; any other account of ours is simply the wrong address, and must not
+   * read as "already processed" to a service deciding whether a deposit still needs minting.) */
+  if (gtx_is_owned_by(deposit, in->program_id)) {
+    GTX_REQUIRE(deposit->data_len == THB_BRIDGE_ACCOUNT_DEPOSIT_LEN &&
+                    gtx_disc_is(deposit->data, THB_BRIDGE_ACCOUNT_DEPOSIT_DISC) &&
+                    gtx_memeq(thb_bridge_deposit_deposit_id(deposit->data), args.deposit_id, 32),
+                GTX_E_CONSTRAINT_SEEDS);
+    return GTX_FAIL(THB_BRIDGE_ERR_DEPOSIT_ALREADY_PROCESSED);
+  }
   GTX_REQUIRE(gtx_is_owned_by(deposit, &GTX_SYSTEM_PROGRAM_ID), GTX_E_ACCOUNT_NOT_SYSTEM_OWNED);
   GTX_REQUIRE(gtx_pubkey_eq(mint->key, &THB_BRIDGE_PDA_THBC_MINT), THB_BRIDGE_ERR_WRONG_MINT);
   err = thb_bridge_check_thbc_account(token, args.recipient, true);
