@@ -1,7 +1,7 @@
 /**
- * thb_bridge admin instructions: pause/unpause, set_limits, set_attestors (rotation), and the
- * two-step admin hand-over; each refused for anyone but the admin (or the pending admin), with
- * nothing changed.
+ * thb_bridge admin instructions: pause/unpause, set_limits, the two-step attestor rotation
+ * (propose_attestors / accept_attestors) and the two-step admin hand-over; each refused for
+ * anyone but the admin (or the pending admin / every proposed attestor), with nothing changed.
  */
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { beforeEach, describe, expect, it } from "vitest";

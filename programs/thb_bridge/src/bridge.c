@@ -14,7 +14,7 @@ uint64_t thb_bridge_check_bridge(const GtxInput *in, const GtxAccountInfo *bridg
 }
 
 /// The common account checks of every admin-only instruction (pause, unpause, set_limits,
-/// set_attestors, transfer_admin), in the fixed order, ending with the has_one check.
+/// propose_attestors, transfer_admin), in the fixed order, ending with the has_one check.
 ///
 /// Accounts:
 ///   0. [signer] admin - must be the bridge's stored admin
