@@ -1,7 +1,7 @@
 /**
  * Property test (fast-check, with shrinking) on the real Trading and Oracle programs: random
- * sequences of create (random side, amount, price in and out of the band, expiry), cancel,
- * close, clock moves (orders expire, the oracle goes stale), oracle refreshes and pause toggles
+ * sequences of create (random side, amount, price in and out of the band, expiry), match
+ * (one or two fills of random pairs and amounts, partial and over), cancel, close, clock moves (orders expire, the oracle goes stale), oracle refreshes and pause toggles
  * across three traders. A model predicts every step's outcome (success or the exact named error);
  * after every step, to the base unit:
  *
@@ -11,7 +11,8 @@
  *   never less than amount_wh × price / 1000), and the order's `locked` says the same
  *   a closed or cancelled order leaves no order and no escrow account behind
  *
- * match_orders is not in the sequence yet (it has not landed).
+ *   no order fills beyond its amount; every fill's price lies within both limits (the maker's)
+ *   the fee account holds exactly the fees the model charged (floor(cost × fee_bps / 10,000) per fill)
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -30,6 +31,7 @@ type Command =
       ttl: number;
     }
   | { kind: "cancel"; pick: number; byOther: boolean }
+  | { kind: "match"; fills: { buy: number; sell: number; part: number }[] }
   | { kind: "close"; pick: number }
   | { kind: "clock"; dt: number }
   | { kind: "refresh" }
@@ -38,7 +40,7 @@ type Command =
 const TRADERS = 3;
 const command: fc.Arbitrary<Command> = fc.oneof(
   {
-    weight: 6,
+    weight: 8,
     arbitrary: fc.record({
       kind: fc.constant("create" as const),
       trader: fc.nat(TRADERS - 1),
@@ -47,14 +49,16 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       amountWh: fc.oneof(
         fc.integer({ min: 990, max: 1_010 }),
         fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1_000, max: 20_000 }),
       ),
       // the limit as a fraction of the retail price, in bps: the band is ±3,000
       priceBps: fc.oneof(
-        fc.integer({ min: 6_990, max: 7_010 }),
-        fc.integer({ min: 12_990, max: 13_010 }),
-        fc.integer({ min: 5_000, max: 15_000 }),
+        { weight: 6, arbitrary: fc.integer({ min: 8_500, max: 11_500 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 6_990, max: 7_010 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 12_990, max: 13_010 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 5_000, max: 15_000 }) },
       ),
-      ttl: fc.integer({ min: 1, max: 5_000 }),
+      ttl: fc.integer({ min: 1, max: 20_000 }),
     }),
   },
   {
@@ -67,20 +71,46 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("close" as const), pick: fc.nat() }) },
   {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant("match" as const),
+      // part: the amount as a fraction of the smaller remainder, in 1/1000 (above 1000: overfill)
+      fills: fc.array(
+        fc.record({ buy: fc.nat(), sell: fc.nat(), part: fc.integer({ min: 0, max: 1_100 }) }),
+        { minLength: 1, maxLength: 2 },
+      ),
+    }),
+  },
+  {
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant("clock" as const),
-      dt: fc.integer({ min: 1, max: 4_000 }),
+      dt: fc.oneof(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 4_000 })),
     }),
   },
-  { weight: 1, arbitrary: fc.constant({ kind: "refresh" as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "refresh" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "pause" as const }) },
 );
+
+/** Across all runs: how many fills settled and how many were refused (the generator must reach both). */
+const tally = {
+  fills: 0,
+  refusedMatches: 0,
+  partial: 0,
+  creates: 0,
+  createRefused: 0,
+  matchSkipped: 0,
+  cmds: 0,
+};
 
 interface OpenOrder {
   owner: number;
   id: bigint;
   sell: boolean;
+  amountWh: bigint;
+  filledWh: bigint;
+  limit: bigint;
+  createdAt: bigint;
   lock: bigint;
   expiresAt: bigint;
   order: import("@solana/web3.js").PublicKey;
@@ -93,7 +123,8 @@ async function run(cmds: Command[]): Promise<void> {
   for (let i = 0; i < TRADERS; i++) traders.push(f.trader());
   const open: OpenOrder[] = [];
   const gone: OpenOrder[] = [];
-  let paused = false;
+  const paused = false;
+  let fees = 0n;
   let oracleAt = f.chain.getAccount(f.oracle.oracle) ? f.oracle.state().updatedAt : 0n;
   let nextId = 1n;
   const band = BigInt(CONFIG.priceBandBps);
@@ -118,6 +149,7 @@ async function run(cmds: Command[]): Promise<void> {
       expect(f.chain.getAccount(o.order)).toBeNull();
       expect(f.chain.getAccount(o.escrow)).toBeNull();
     }
+    expect(f.balance(f.feeAccount)).toBe(fees);
     expect(grid).toBe(f.deposited.grid);
     expect(thbc).toBe(f.deposited.thbc);
     expect(f.deposited.grid).toBe(GRID_FUNDS * BigInt(TRADERS));
@@ -125,6 +157,7 @@ async function run(cmds: Command[]): Promise<void> {
   };
 
   for (const c of cmds) {
+    tally.cmds++;
     const now = f.now();
     if (c.kind === "create") {
       const t = traders[c.trader]!;
@@ -148,8 +181,11 @@ async function run(cmds: Command[]): Promise<void> {
             : price < lo || price > hi
               ? "PriceOutsideBand"
               : null;
-      if (expected) expectAnchorError(r, expected, tradingIdl);
-      else {
+      if (expected) {
+        expectAnchorError(r, expected, tradingIdl);
+        tally.createRefused++;
+      } else {
+        tally.creates++;
         expectOk(r);
         const lock = c.sell ? amountWh : buyLock(amountWh, price);
         if (!c.sell)
@@ -160,6 +196,10 @@ async function run(cmds: Command[]): Promise<void> {
           owner: c.trader,
           id,
           sell: c.sell,
+          amountWh,
+          filledWh: 0n,
+          limit: price,
+          createdAt: now,
           lock,
           expiresAt: now + BigInt(c.ttl),
           order: tx.order,
@@ -187,30 +227,118 @@ async function run(cmds: Command[]): Promise<void> {
       const i = c.pick % open.length;
       const o = open[i]!;
       const r = f.chain.send(await f.closeIx(traders[o.owner]!, o.id));
-      if (now >= o.expiresAt) {
+      if (now >= o.expiresAt || o.filledWh === o.amountWh) {
         expectOk(r);
         gone.push(...open.splice(i, 1));
       } else expectAnchorError(r, "OrderStillOpen", tradingIdl);
+    } else if (c.kind === "match") {
+      const buys = open.filter((o) => !o.sell);
+      const sells = open.filter((o) => o.sell);
+      if (buys.length === 0 || sells.length === 0) {
+        tally.matchSkipped++;
+        continue;
+      }
+      // the model's copy, updated fill by fill (a second fill sees the first)
+      const state = new Map(open.map((o) => [o, { ...o }]));
+      const fills = [];
+      let expected: string | null = paused ? "MarketPaused" : null;
+      const effects: { b: OpenOrder; s: OpenOrder; price: bigint; amount: bigint }[] = [];
+      for (const x of c.fills) {
+        const b = buys[x.buy % buys.length]!;
+        const sl = sells[x.sell % sells.length]!;
+        const mb = state.get(b)!;
+        const ms = state.get(sl)!;
+        const rem = [mb.amountWh - mb.filledWh, ms.amountWh - ms.filledWh];
+        const smaller = rem[0]! < rem[1]! ? rem[0]! : rem[1]!;
+        const amount = (smaller * BigInt(x.part)) / 1000n;
+        fills.push(f.fill(traders[b.owner]!, b.id, traders[sl.owner]!, sl.id, amount));
+        if (expected) continue;
+        const price = mb.createdAt < ms.createdAt ? mb.limit : ms.limit;
+        const err =
+          b.owner === sl.owner
+            ? "SelfTrade"
+            : now >= mb.expiresAt || now >= ms.expiresAt
+              ? "OrderExpired"
+              : rem[0] === 0n || rem[1] === 0n
+                ? "OrderNotOpen"
+                : amount === 0n || amount > rem[0]! || amount > rem[1]!
+                  ? "Overfill"
+                  : mb.limit < ms.limit
+                    ? "PricesDoNotCross"
+                    : (amount * price) / 1000n === 0n
+                      ? "FillTooSmall"
+                      : null;
+        if (err) {
+          expected = err;
+          continue;
+        }
+        mb.filledWh += amount;
+        ms.filledWh += amount;
+        effects.push({ b: mb, s: ms, price, amount });
+      }
+      const r = f.chain.send(f.matchIx(fills));
+      if (expected) {
+        expectAnchorError(r, expected, tradingIdl);
+        tally.refusedMatches++;
+      } else {
+        expectOk(r);
+        tally.fills += effects.length;
+        tally.partial += effects.filter(
+          (e) => e.b.filledWh < e.b.amountWh || e.s.filledWh < e.s.amountWh,
+        ).length;
+        for (const [i, e] of effects.entries()) {
+          const cost = (e.amount * e.price) / 1000n;
+          fees += (cost * BigInt(CONFIG.feeBps)) / 10_000n;
+          expect(e.price >= e.s.limit && e.price <= e.b.limit).toBe(true);
+          const ev = f.events(r)[i]!.data as { price: { toString(): string } };
+          expect(BigInt(ev.price.toString())).toBe(e.price);
+        }
+        for (const o of open) {
+          const m = state.get(o)!;
+          o.filledWh = m.filledWh;
+          expect(o.filledWh <= o.amountWh).toBe(true);
+          o.lock = o.sell ? o.amountWh - o.filledWh : buyLock(o.amountWh - o.filledWh, o.limit);
+          expect(f.orderState(o.order)!.filledWh).toBe(o.filledWh);
+        }
+      }
     } else if (c.kind === "clock") {
       f.advance(c.dt);
     } else if (c.kind === "refresh") {
       await f.refreshOracle();
       oracleAt = f.oracle.state().updatedAt;
     } else {
-      paused = !paused;
-      await f.pause(paused);
+      // a pause refuses new orders and fills, never cancels; then the market reopens
+      await f.pause(true);
+      const t = traders[0]!;
+      expectAnchorError(
+        f.sendCreate(await f.createTx(t, { id: nextId++ })),
+        "MarketPaused",
+        tradingIdl,
+      );
+      const b = open.find((o) => !o.sell);
+      const sl = open.find((o) => o.sell);
+      if (b && sl) {
+        const fill = f.fill(traders[b.owner]!, b.id, traders[sl.owner]!, sl.id, 1n);
+        expectAnchorError(f.chain.send(f.matchIx([fill])), "MarketPaused", tradingIdl);
+      }
+      check();
+      await f.pause(false);
     }
     check();
   }
 }
 
-describe("conservation under random create / cancel / close / expire", () => {
+describe("conservation under random create / match / cancel / close / expire", () => {
   it("GRID and THBC are conserved to the base unit; every escrow holds exactly its order's lock", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 30 }), async (cmds) =>
-        run(cmds),
+      fc.asyncProperty(
+        fc.array(command, { minLength: 10, maxLength: 40, size: "max" }),
+        async (cmds) => run(cmds),
       ),
-      { numRuns: 20 },
+      { numRuns: 25 },
     );
+    expect(tally.fills).toBeGreaterThan(0);
+    expect(tally.partial).toBeGreaterThan(0);
+    expect(tally.refusedMatches).toBeGreaterThan(0);
   }, 300_000);
 });
