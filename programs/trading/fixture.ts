@@ -15,6 +15,7 @@ import {
   TestChain,
   tokenBalance,
   toBigInt,
+  type BigNum,
   type TxResult,
 } from "~/programs/harness";
 import { OracleFixture, FEED_IN, RETAIL } from "../oracle/fixture";
@@ -388,7 +389,20 @@ export class TradingFixture {
   orderState(order: PublicKey): OrderState | null {
     const a = this.chain.getAccount(order);
     if (!a || a.data.length === 0) return null;
-    const d = this.program.coder.accounts.decode("order", a.data);
+    const d = this.program.coder.accounts.decode<{
+      market: PublicKey;
+      owner: PublicKey;
+      escrow: PublicKey;
+      clientOrderId: BigNum;
+      amountWh: BigNum;
+      filledWh: BigNum;
+      limitPrice: BigNum;
+      locked: BigNum;
+      createdAt: BigNum;
+      expiresAt: BigNum;
+      side: { buy?: object; sell?: object };
+      bump: number;
+    }>("order", a.data);
     return {
       market: d.market,
       owner: d.owner,

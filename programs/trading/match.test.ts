@@ -196,7 +196,7 @@ describe("match_orders refusals (named error, no account changed)", () => {
     refuseMatch([f.fill(buyer, 2n, seller, 1n, 1_000n)], "PricesDoNotCross");
   });
 
-  it("an expired order (OrderExpired), either side", async () => {
+  it("an expired order (OrderExpired), either side", () => {
     f.advance(100);
     refuseMatch([f.fill(buyer, 1n, seller, 1n, 1_000n)], "OrderExpired");
   });
@@ -222,7 +222,7 @@ describe("match_orders refusals (named error, no account changed)", () => {
     refuseMatch([f.fill(buyer, 1n, seller, 1n, 0n)], "Overfill");
   });
 
-  it("tokens to a third party: the buyer's GRID, the buyer's THBC or the seller's THBC elsewhere (InvalidOwnerTokenAccount)", async () => {
+  it("tokens to a third party: the buyer's GRID, the buyer's THBC or the seller's THBC elsewhere (InvalidOwnerTokenAccount)", () => {
     const thief = f.trader(0n, 0n);
     refuseMatch(
       [f.fill(buyer, 1n, seller, 1n, 1_000n, { buyerGrid: thief.grid })],
@@ -250,7 +250,7 @@ describe("match_orders refusals (named error, no account changed)", () => {
     expectUnchanged(f.chain, before);
   });
 
-  it("swapped escrows (InvalidEscrow), swapped sides (WrongSide)", async () => {
+  it("swapped escrows (InvalidEscrow), swapped sides (WrongSide)", () => {
     const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
     refuseMatch(
       [{ ...fill, buyEscrow: fill.sellEscrow, sellEscrow: fill.buyEscrow }],
@@ -259,7 +259,7 @@ describe("match_orders refusals (named error, no account changed)", () => {
     refuseMatch([{ ...fill, buyOrder: fill.sellOrder, sellOrder: fill.buyOrder }], "WrongSide");
   });
 
-  it("an order of the right layout owned by another program, or not at its PDA", async () => {
+  it("an order of the right layout owned by another program, or not at its PDA", () => {
     const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
     const real = f.chain.getAccount(fill.sellOrder)!;
     const fake = Keypair.generate().publicKey;
@@ -276,7 +276,7 @@ describe("match_orders refusals (named error, no account changed)", () => {
     expectOk(f.chain.send(f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)])));
   });
 
-  it("fills data that does not match the accounts (InvalidFills)", async () => {
+  it("fills data that does not match the accounts (InvalidFills)", () => {
     const ix = f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)]);
     ix.keys.pop();
     const before = f.chain.snapshot(touched([f.fill(buyer, 1n, seller, 1n, 1_000n)]));

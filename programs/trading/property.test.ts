@@ -14,6 +14,7 @@
  *   no order fills beyond its amount; every fill's price lies within both limits (the maker's)
  *   the fee account holds exactly the fees the model charged (floor(cost × fee_bps / 10,000) per fill)
  */
+import type { PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectAnchorError, expectOk } from "~/programs/harness";
@@ -113,8 +114,8 @@ interface OpenOrder {
   createdAt: bigint;
   lock: bigint;
   expiresAt: bigint;
-  order: import("@solana/web3.js").PublicKey;
-  escrow: import("@solana/web3.js").PublicKey;
+  order: PublicKey;
+  escrow: PublicKey;
 }
 
 async function run(cmds: Command[]): Promise<void> {
