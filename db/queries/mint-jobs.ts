@@ -41,6 +41,9 @@ interface RawClaimed {
   attempts: number;
 }
 
+/** Claim transactions per batch at most (see claimMintBatch). */
+const CLAIM_ROUNDS = 3;
+
 /** Advisory-lock namespace of mint claims (the key is hashtext(meter_id); a collision only delays a meter). */
 const MINT_LOCK_CLASS = 0x4d494e54; // "MINT"
 
@@ -48,8 +51,41 @@ export async function claimMintBatch(
   db: Db,
   params: { maxMeters: number; maxPerMeter: number; leaseMs: number },
 ): Promise<ClaimedReading[]> {
+  const rows: RawClaimed[] = [];
+  // A claim backs off from a meter another run claimed between its two statements; the next
+  // round's snapshot sees that lease and picks other meters instead, so two pollers starting at
+  // once still both get work. Meters this run leased in an earlier round are skipped the same way.
+  for (let round = 0; round < CLAIM_ROUNDS; round++) {
+    const want = params.maxMeters - new Set(rows.map((r) => r.meter_id)).size;
+    if (want <= 0) break;
+    const { claimed, backedOff } = await claimOnce(db, { ...params, maxMeters: want });
+    rows.push(...claimed);
+    if (!backedOff) break;
+  }
+  return rows
+    .map((r) => ({
+      id: Number(r.id),
+      meterId: r.meter_id,
+      productionRegisterWh: BigInt(r.p),
+      consumptionRegisterWh: BigInt(r.c),
+      timestamp: BigInt(r.t),
+      meterSignature: r.sig,
+      state: r.state,
+      txSignature: r.tx,
+      attempts: Number(r.attempts),
+    }))
+    .sort((a, b) =>
+      a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : Number(a.timestamp - b.timestamp),
+    );
+}
+
+/** One claim transaction; `backedOff` when a meter it locked turned out to be claimed already. */
+async function claimOnce(
+  db: Db,
+  params: { maxMeters: number; maxPerMeter: number; leaseMs: number },
+): Promise<{ claimed: RawClaimed[]; backedOff: boolean }> {
   const leaseSecs = Math.max(1, params.leaseMs) / 1000;
-  const rows = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     // One poller per meter: a transaction-scoped advisory lock, not a lock on the meters row, which
     // the indexer updates at any moment (SKIP LOCKED would pass over a meter it happens to touch).
     const locked = await rowsOf<{ meter_id: string }>(
@@ -68,9 +104,9 @@ export async function claimMintBatch(
           where pg_try_advisory_xact_lock(${MINT_LOCK_CLASS}, hashtext(meter_id))
           limit ${params.maxMeters}`,
     );
-    if (locked.length === 0) return [];
+    if (locked.length === 0) return { claimed: [], backedOff: false };
     const ids = JSON.stringify(locked.map((r) => r.meter_id));
-    return rowsOf<RawClaimed>(
+    const claimed = await rowsOf<RawClaimed>(
       tx,
       sql`update meter_readings r
           set locked_until = now() + make_interval(secs => ${leaseSecs}), attempts = r.attempts + 1
@@ -89,22 +125,8 @@ export async function claimMintBatch(
                     extract(epoch from r.reading_at)::bigint::text as t, r.meter_signature as sig,
                     r.state::text as state, r.tx_signature as tx, r.attempts`,
     );
+    return { claimed, backedOff: new Set(claimed.map((r) => r.meter_id)).size < locked.length };
   });
-  return rows
-    .map((r) => ({
-      id: Number(r.id),
-      meterId: r.meter_id,
-      productionRegisterWh: BigInt(r.p),
-      consumptionRegisterWh: BigInt(r.c),
-      timestamp: BigInt(r.t),
-      meterSignature: r.sig,
-      state: r.state,
-      txSignature: r.tx,
-      attempts: Number(r.attempts),
-    }))
-    .sort((a, b) =>
-      a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : Number(a.timestamp - b.timestamp),
-    );
 }
 
 /**
