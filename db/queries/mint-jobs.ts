@@ -12,6 +12,7 @@
 import { count, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { meterReadings } from "../schema";
+import { retryOnConflict } from "../retry";
 import { rowsOf } from "../rows";
 
 export interface ClaimedReading {
@@ -58,7 +59,10 @@ export async function claimMintBatch(
   for (let round = 0; round < CLAIM_ROUNDS; round++) {
     const want = params.maxMeters - new Set(rows.map((r) => r.meter_id)).size;
     if (want <= 0) break;
-    const { claimed, backedOff } = await claimOnce(db, { ...params, maxMeters: want });
+    // Retried per round: a conflict in a later round must not forget what earlier ones leased.
+    const { claimed, backedOff } = await retryOnConflict(() =>
+      claimOnce(db, { ...params, maxMeters: want }),
+    );
     rows.push(...claimed);
     if (!backedOff) break;
   }

@@ -180,13 +180,12 @@ export async function runMintPoller(options: MintPollerOptions): Promise<MintPol
   };
   let minted = 0n;
 
-  const claimed = await retryOnConflict(() =>
-    claimMintBatch(db, {
-      maxMeters: options.batchSize ?? 64,
-      maxPerMeter: options.maxPerMeter ?? 32,
-      leaseMs: options.leaseMs ?? 30_000,
-    }),
-  );
+  // claimMintBatch retries conflicts itself, per claim round.
+  const claimed = await claimMintBatch(db, {
+    maxMeters: options.batchSize ?? 64,
+    maxPerMeter: options.maxPerMeter ?? 32,
+    leaseMs: options.leaseMs ?? 30_000,
+  });
   summary.claimed = claimed.length;
   if (claimed.length === 0) {
     summary.durationMs = Date.now() - started;
