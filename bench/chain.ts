@@ -12,24 +12,22 @@
  *
  * Writes bench/results/chain-<date>.json and .md.
  */
-import { spawn, execSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import bs58 from "bs58";
 import { WebSocket } from "ws";
 import anchor from "@coral-xyz/anchor";
 import { Connection, Keypair, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import { counterIdl, type Counter } from "../programs/counter/idl/counter";
+import { ROOT, fastKey, machine, percentile, round, rpcClient, startChain, type Rpc } from "./support";
 
 // Anchor is CommonJS; its default export is the module object under Node's ESM loader.
 const { AnchorProvider, BN, Program, Wallet } = anchor;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LAMPORTS_PER_SOL = 1_000_000_000;
 
 const { values: args } = parseArgs({
@@ -49,45 +47,6 @@ const WINDOW = Number(args.window);
 const LATENCY_SAMPLES = Number(args["latency-samples"]);
 const SLOT_MS = Number(args["slot-ms"]);
 
-type Rpc = <T>(method: string, params?: unknown[]) => Promise<T>;
-
-function rpcClient(url: string): Rpc {
-  let id = 0;
-  return async <T>(method: string, params: unknown[] = []): Promise<T> => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }) });
-    const body = (await res.json()) as { result?: T; error?: { code: number; message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.code} ${body.error.message}`);
-    return body.result as T;
-  };
-}
-
-async function startChain(dataDir: string): Promise<{ child: ChildProcess; rpcUrl: string; wsUrl: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts/chain.ts"), "--port", "0", "--data-dir", dataDir, "--slot-ms", String(SLOT_MS)],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let out = "";
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString("utf8");
-      const m = /rpc (http:\/\/[\d.:]+) ws (ws:\/\/[\d.:]+)/.exec(out);
-      if (m) {
-        process.stdout.write(out);
-        resolve({ child, rpcUrl: m[1]!, wsUrl: m[2]! });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`chain exited with ${code}: ${out}`)));
-  });
-}
-
-/** An Ed25519 key signed through node:crypto (native), with its web3.js public key. */
-function fastKey(): { publicKey: PublicKey; sign: (m: Uint8Array) => Buffer } {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  return { publicKey: new PublicKey(spki.subarray(spki.length - 32)), sign: (m) => crypto.sign(null, m, privateKey) };
-}
-
 function signedTransfer(from: ReturnType<typeof fastKey>, to: PublicKey, lamports: number, blockhash: string): string {
   const tx = new Transaction({ feePayer: from.publicKey, recentBlockhash: blockhash }).add(
     SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }),
@@ -97,14 +56,6 @@ function signedTransfer(from: ReturnType<typeof fastKey>, to: PublicKey, lamport
   // web3.js would re-verify the signature in JavaScript (slow); node:crypto just made it.
   return tx.serialize({ verifySignatures: false }).toString("base64");
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)]!;
-}
-
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function fund(rpc: Rpc, key: PublicKey, sol: number): Promise<void> {
   const sig = await rpc<string>("requestAirdrop", [key.toBase58(), sol * LAMPORTS_PER_SOL]);
@@ -241,25 +192,6 @@ async function counterUnits(rpc: Rpc, rpcUrl: string, wsUrl: string) {
   return out;
 }
 
-function machine() {
-  let commit = "unknown";
-  try {
-    commit = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
-  } catch {
-    // not a git checkout
-  }
-  return {
-    cpu: os.cpus()[0]?.model ?? "unknown",
-    cores: os.cpus().length,
-    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-    // Other work on the machine competes for the same cores; the 1-minute load average at the start says how much.
-    loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
-    commit,
-  };
-}
-
 async function main(): Promise<void> {
   if (args["rpc-url"]) {
     console.log(await throughput(rpcClient(args["rpc-url"]), args["rpc-url"]));
@@ -267,7 +199,7 @@ async function main(): Promise<void> {
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "localnet-bench-"));
   const loadAtStart = os.loadavg()[0] ?? 0;
-  const chain = await startChain(dataDir);
+  const chain = await startChain(dataDir, { slotMs: SLOT_MS, echo: true });
   try {
     const rpc = rpcClient(chain.rpcUrl);
     const date = new Date().toISOString();

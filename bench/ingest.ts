@@ -33,6 +33,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import bs58 from "bs58";
 import postgres from "postgres";
+import { percentile, round } from "./support";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SELF = fileURLToPath(import.meta.url);
@@ -292,13 +293,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  ]!;
-}
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** CPU seconds (user + system) of processes, from /proc/<pid>/stat. */
 function cpuSeconds(pids: number[]): number {

@@ -16,13 +16,10 @@
  *
  * Writes bench/results/trading-<date>.json and .md.
  */
-import { spawn, execSync, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import anchor from "@coral-xyz/anchor";
 import bs58 from "bs58";
@@ -63,10 +60,10 @@ import {
 } from "~/programs/trading/client";
 import { CONFIG, RETAIL, FEED_IN, TradingFixture, type Trader } from "~/programs/trading/fixture";
 import { tradingIdl, type Trading } from "~/programs/trading/idl/trading";
+import { ROOT, fastKey, machine, percentile, round, rpcClient, startChain } from "./support";
 
 const { AnchorProvider, Program, Wallet } = anchor;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LAMPORTS_PER_SOL = 1_000_000_000;
 const PACKET = 1232;
 /** Pre-signed transactions per phase: enough for this many fills per second over --seconds. */
@@ -94,13 +91,7 @@ const CRANKS = Number(args.cranks);
 const WINDOW = Number(args.window);
 const SLOT_MS = Number(args["slot-ms"]);
 
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 /** The 56-byte lookup table header (active, never deactivated) followed by the addresses. */
 function altData(addresses: PublicKey[]): Uint8Array {
   const d = Buffer.alloc(56 + 32 * addresses.length);
@@ -340,35 +331,6 @@ async function computeUnits() {
 
 // ---------------------------------------------------------------- 2. fills/s through the RPC
 
-type Rpc = <T>(method: string, params?: unknown[]) => Promise<T>;
-
-function rpcClient(url: string): Rpc {
-  let id = 0;
-  return async <T>(method: string, params: unknown[] = []): Promise<T> => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }) });
-    const body = (await res.json()) as { result?: T; error?: { code: number; message: string; data?: { logs?: string[] } } };
-    if (body.error) throw new Error(`${method}: ${body.error.code} ${body.error.message}\n${(body.error.data?.logs ?? []).join("\n")}`);
-    return body.result as T;
-  };
-}
-
-async function startChain(dataDir: string): Promise<{ child: ChildProcess; rpcUrl: string; wsUrl: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts/chain.ts"), "--port", "0", "--data-dir", dataDir, "--slot-ms", String(SLOT_MS)],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let out = "";
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString("utf8");
-      const m = /rpc (http:\/\/[\d.:]+) ws (ws:\/\/[\d.:]+)/.exec(out);
-      if (m) resolve({ child, rpcUrl: m[1]!, wsUrl: m[2]! });
-    });
-    child.once("exit", (code) => reject(new Error(`chain exited with ${code}: ${out}`)));
-  });
-}
-
 /** CPU time (user + system) of a process so far, from /proc (Linux); NaN elsewhere. */
 function cpuMs(pid: number | undefined): number {
   try {
@@ -380,16 +342,9 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 
-/** A fee payer signed through node:crypto (native Ed25519), so signing is cheap. */
-function fastKey(): { publicKey: PublicKey; sign: (m: Uint8Array) => Buffer } {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  return { publicKey: new PublicKey(spki.subarray(spki.length - 32)), sign: (m) => crypto.sign(null, m, privateKey) };
-}
-
 async function rpcThroughput() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "localnet-bench-trading-"));
-  const chain = await startChain(dataDir);
+  const chain = await startChain(dataDir, { slotMs: SLOT_MS });
   try {
     const rpc = rpcClient(chain.rpcUrl);
     const conn = new Connection(chain.rpcUrl, { commitment: "confirmed", wsEndpoint: chain.wsUrl });
@@ -665,24 +620,6 @@ async function rpcThroughput() {
   }
 }
 
-function machine(loadAtStart: number[]) {
-  let commit = "unknown";
-  try {
-    commit = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
-  } catch {
-    // not a git checkout
-  }
-  return {
-    cpu: os.cpus()[0]?.model ?? "unknown",
-    cores: os.cpus().length,
-    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-    loadAverage: loadAtStart.map((l) => round(l, 2)),
-    commit,
-  };
-}
-
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg();
   const date = new Date().toISOString();
@@ -693,7 +630,7 @@ async function main(): Promise<void> {
   console.table(cu.execution);
   const rpcResult = args["skip-rpc"] ? null : await rpcThroughput();
   if (rpcResult) console.log(rpcResult);
-  const result = { date, machine: machine(loadAtStart), computeUnits: cu, rpc: rpcResult };
+  const result = { date, machine: { ...machine(), loadAverage: loadAtStart.map((l) => round(l, 2)) }, computeUnits: cu, rpc: rpcResult };
   if (args["skip-rpc"]) return;
   const day = date.slice(0, 10);
   const dir = path.join(ROOT, "bench/results");
