@@ -54,6 +54,12 @@ export const orderStatus = pgEnum("order_status", [
 ]);
 /** issued: awaiting admin validation; validated: tradable; retired/revoked: final. */
 export const ercStatus = pgEnum("erc_status", ["issued", "validated", "retired", "revoked"]);
+/** A THB bridge withdrawal: burned and waiting, paid out on the THB chain, or re-minted. */
+export const bridgeWithdrawalState = pgEnum("bridge_withdrawal_state", [
+  "pending",
+  "completed",
+  "refunded",
+]);
 
 export type UserRole = (typeof userRole.enumValues)[number];
 export type UserStatus = (typeof userStatus.enumValues)[number];
@@ -63,6 +69,7 @@ export type ReadingState = (typeof readingState.enumValues)[number];
 export type OrderSide = (typeof orderSide.enumValues)[number];
 export type OrderStatus = (typeof orderStatus.enumValues)[number];
 export type ErcStatus = (typeof ercStatus.enumValues)[number];
+export type BridgeWithdrawalState = (typeof bridgeWithdrawalState.enumValues)[number];
 
 // Column helpers: one place decides how times and amounts are stored.
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -491,6 +498,115 @@ export const counters = pgTable("counters", {
   updatedAt: updatedAt(),
 });
 
+/** 32-byte THB-side values (deposit ids, THB transaction references, THB destinations): lowercase hex. */
+const hex32 = (column: unknown) => sql`${column} ~ '^[0-9a-f]{64}$'`;
+
+/**
+ * THB bridge Deposited events: THBC minted against an attested THB deposit, one row per deposit
+ * id (the chain mints each id once, so a replay inserts nothing). `minted_at` is the block time,
+ * filled in by the first pass that knows it (a live notification carries none).
+ */
+export const bridgeDeposits = pgTable(
+  "bridge_deposits",
+  {
+    /** The bridge's 32-byte deposit id (hex); its Deposit PDA is `deposit_pda`. */
+    depositId: text("deposit_id").primaryKey(),
+    depositPda: text("deposit_pda").notNull().unique(),
+    recipientWallet: text("recipient_wallet").notNull(),
+    recipientToken: text("recipient_token").notNull(),
+    /** THBC base units (6 decimals). */
+    amount: thbc("amount").notNull(),
+    /** The THB-chain deposit transaction (hex). */
+    thbTxRef: text("thb_tx_ref").notNull(),
+    signature: text("signature").notNull(),
+    slot: bigint("slot", { mode: "number" }).notNull(),
+    mintedAt: tstz("minted_at"),
+  },
+  (t) => [
+    index("bridge_deposits_recipient_idx").on(t.recipientWallet, t.slot),
+    index("bridge_deposits_signature_idx").on(t.signature),
+    check("bridge_deposits_amount_pos", sql`${t.amount} > 0`),
+    check("bridge_deposits_hex", sql`${hex32(t.depositId)} and ${hex32(t.thbTxRef)}`),
+  ],
+);
+
+/**
+ * THB bridge withdrawals, one row per Withdrawal PDA: WithdrawalRequested (burned, pending), then
+ * WithdrawalCompleted (paid out on the THB chain) or WithdrawalRefunded (re-minted) — never both,
+ * as on chain. Each event fills its own columns, so the row comes out the same whatever order
+ * the events are applied in (a dead-letter retry or `applySignatures` may apply a later one
+ * first): a settled row never goes back to pending.
+ */
+export const bridgeWithdrawals = pgTable(
+  "bridge_withdrawals",
+  {
+    withdrawalPda: text("withdrawal_pda").primaryKey(),
+    /** The Bridge's withdrawal counter at the request (the PDA's seed). */
+    withdrawalId: bigint("withdrawal_id", { mode: "bigint" }).notNull().unique(),
+    holderWallet: text("holder_wallet").notNull(),
+    /** THBC base units burned at the request (and re-minted by a refund). */
+    amount: thbc("amount").notNull(),
+    /** Where the THB go (hex); null until the request itself is applied. */
+    thbDestination: text("thb_destination"),
+    state: bridgeWithdrawalState("state").notNull().default("pending"),
+    /** The THB payout transaction (hex) of a completed withdrawal. */
+    thbTxRef: text("thb_tx_ref"),
+    /** A refund: true when attestors rejected it, false when it timed out. */
+    refundAttested: boolean("refund_attested"),
+    requestedSignature: text("requested_signature"),
+    requestedSlot: bigint("requested_slot", { mode: "number" }),
+    requestedAt: tstz("requested_at"),
+    settledSignature: text("settled_signature"),
+    settledSlot: bigint("settled_slot", { mode: "number" }),
+    settledAt: tstz("settled_at"),
+  },
+  (t) => [
+    index("bridge_withdrawals_holder_idx").on(t.holderWallet, t.withdrawalId),
+    index("bridge_withdrawals_state_idx").on(t.state, t.withdrawalId),
+    check("bridge_withdrawals_amount_pos", sql`${t.amount} > 0`),
+    check(
+      "bridge_withdrawals_settled",
+      sql`(${t.state} = 'pending') = (${t.settledSignature} is null)`,
+    ),
+    check(
+      "bridge_withdrawals_kind",
+      sql`(${t.state} = 'completed') = (${t.thbTxRef} is not null) and (${t.state} = 'refunded') = (${t.refundAttested} is not null)`,
+    ),
+    check(
+      "bridge_withdrawals_hex",
+      sql`(${t.thbDestination} is null or ${hex32(t.thbDestination)}) and (${t.thbTxRef} is null or ${hex32(t.thbTxRef)})`,
+    ),
+  ],
+);
+
+/**
+ * The Bridge account's settings as its events left them (BridgeInitialized, LimitsSet, PausedSet,
+ * AttestorsSet, AdminTransferProposed / AdminTransferred), for the admin console. Each group of
+ * columns carries the slot of the event that set it and only a newer or same-slot event replaces
+ * it, so a replay of an older event changes nothing. Null: no event for that group applied yet.
+ */
+export const bridgeConfig = pgTable("bridge_config", {
+  /** The Bridge PDA (one row per deployment). */
+  bridge: text("bridge").primaryKey(),
+  thbcMint: text("thbc_mint"),
+  /** The cluster tag attestations are bound to (hex). */
+  clusterTag: text("cluster_tag"),
+  admin: text("admin"),
+  /** The proposed admin of a two-step hand-over; null when none. */
+  pendingAdmin: text("pending_admin"),
+  adminSlot: bigint("admin_slot", { mode: "number" }),
+  attestorCount: integer("attestor_count"),
+  threshold: integer("threshold"),
+  attestorsSlot: bigint("attestors_slot", { mode: "number" }),
+  maxPerDeposit: thbc("max_per_deposit"),
+  maxPerDay: thbc("max_per_day"),
+  withdrawalTimeoutSecs: bigint("withdrawal_timeout_secs", { mode: "number" }),
+  limitsSlot: bigint("limits_slot", { mode: "number" }),
+  paused: boolean("paused"),
+  pausedSlot: bigint("paused_slot", { mode: "number" }),
+  updatedAt: updatedAt(),
+});
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Meter = typeof meters.$inferSelect;
@@ -507,3 +623,6 @@ export type IndexerDeadLetter = typeof indexerDeadLetters.$inferSelect;
 export type Price = typeof prices.$inferSelect;
 export type Mint = typeof mints.$inferSelect;
 export type Counter = typeof counters.$inferSelect;
+export type BridgeDeposit = typeof bridgeDeposits.$inferSelect;
+export type BridgeWithdrawal = typeof bridgeWithdrawals.$inferSelect;
+export type BridgeConfigRow = typeof bridgeConfig.$inferSelect;
