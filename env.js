@@ -43,6 +43,10 @@ export const env = createEnv({
     CRON_SECRET: z.string().min(16).default("gridtokenx-local-cron-secret"),
     /** Operator key (pays the poller's fees; Registry/Oracle authority locally). Created only on a local chain. */
     OPERATOR_KEYPAIR_PATH: z.string().default(".data/operator-keypair.json"),
+    /** THB bridge attestor key (signs deposit and release proofs); never the operator key. Created only on a local chain. */
+    BRIDGE_ATTESTOR_KEYPAIR_PATH: z.string().min(1).default(".data/bridge-attestor-keypair.json"),
+    /** The THB-chain account users send THB to (shown on the Wallet page); unset until the THB chain / bridge service provides one. */
+    BRIDGE_THB_DEPOSIT_ADDRESS: z.string().min(1).max(128).optional(),
     /** Dev runner: mint poller interval (0 disables the timer). */
     MINT_POLLER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
     /** Start the chain indexer when the server starts (else on the first cron call). */
@@ -83,6 +87,8 @@ export const env = createEnv({
     ADMIN_WALLETS: process.env.ADMIN_WALLETS,
     CRON_SECRET: process.env.CRON_SECRET,
     OPERATOR_KEYPAIR_PATH: process.env.OPERATOR_KEYPAIR_PATH,
+    BRIDGE_ATTESTOR_KEYPAIR_PATH: process.env.BRIDGE_ATTESTOR_KEYPAIR_PATH,
+    BRIDGE_THB_DEPOSIT_ADDRESS: process.env.BRIDGE_THB_DEPOSIT_ADDRESS,
     MINT_POLLER_INTERVAL_MS: process.env.MINT_POLLER_INTERVAL_MS,
     INDEXER_AUTOSTART: process.env.INDEXER_AUTOSTART,
     APP_DOMAIN: process.env.APP_DOMAIN,

@@ -44,7 +44,7 @@ beforeAll(async () => {
     log: () => undefined,
   });
   chain = openServerChain({ rpcUrl: net.rpcUrl, wsUrl: net.wsUrl, operatorKeypairPath: path.join(dir, "operator.json") });
-  await bootstrapChain(chain);
+  await bootstrapChain(chain, undefined, { bridgeAttestorKeypairPath: path.join(dir, "bridge-attestor.json") });
   connection = chain.connection;
 }, 120_000);
 

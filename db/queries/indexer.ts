@@ -181,12 +181,15 @@ export async function recordChainPrice(
 }
 
 /**
- * Before a rebuild: empties what only the chain fills (mints, prices, counters, cursors) and resets the
- * meters' settlement mirror; users, meters and readings are kept and re-upserted by the replay.
+ * Before a rebuild: empties what only the chain fills (mints, prices, counters, the bridge mirrors,
+ * cursors) and resets the meters' settlement mirror; users, meters and readings are kept and
+ * re-upserted by the replay.
  */
 export async function resetChainDerived(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.execute(sql`truncate table mints, prices, counters, indexer_cursors restart identity`);
+    await tx.execute(
+      sql`truncate table mints, prices, counters, bridge_deposits, bridge_withdrawals, bridge_config, indexer_cursors restart identity`,
+    );
     await tx.execute(sql`update meters set settled_net_gen_wh = 0`);
   });
 }

@@ -35,7 +35,16 @@ describe("the program list", () => {
   it("gives each live channel to exactly one program", () => {
     const all = chainProgramEntries().flatMap(([, e]) => Object.keys(e.indexer.channels));
     expect(new Set(all).size).toBe(all.length);
-    expect([...LIVE_CHANNELS].sort()).toEqual(["meters", "mints", "prices", "readings", "users"]);
-    expect(Object.keys(CHAIN_PROGRAMS)).toEqual(["registry", "energyToken", "oracle", "counter"]);
+    expect([...LIVE_CHANNELS].sort()).toEqual([
+      "bridge",
+      "deposits",
+      "meters",
+      "mints",
+      "prices",
+      "readings",
+      "users",
+      "withdrawals",
+    ]);
+    expect(Object.keys(CHAIN_PROGRAMS)).toEqual(["registry", "energyToken", "oracle", "thbBridge", "counter"]);
   });
 });

@@ -19,14 +19,18 @@ import { oracleIdl } from "~/programs/oracle/idl/oracle";
 import { REGISTRY_ID } from "~/programs/registry/client";
 import { ENERGY_TOKEN_ID } from "~/programs/energy_token/client";
 import { registryIdl } from "~/programs/registry/idl/registry";
+import { THB_BRIDGE_ID } from "~/programs/thb_bridge/client";
+import { thbBridgeIdl } from "~/programs/thb_bridge/idl/thb_bridge";
 import { counterIndexer } from "~/server/indexer/handlers/counter";
 import { energyTokenIndexer } from "~/server/indexer/handlers/energy-token";
 import { oracleIndexer } from "~/server/indexer/handlers/oracle";
 import { registryIndexer } from "~/server/indexer/handlers/registry";
+import { thbBridgeIndexer } from "~/server/indexer/handlers/thb-bridge";
 import {
   bootstrapEnergyToken,
   bootstrapOracle,
   bootstrapRegistry,
+  bootstrapThbBridge,
   type BootstrapStep,
 } from "~/server/solana/bootstrap-steps";
 import type { LiveChannelSpecs, ProgramIndexer } from "./types";
@@ -67,6 +71,13 @@ export const CHAIN_PROGRAMS = {
     idl: oracleIdl,
     indexer: oracleIndexer,
     bootstrap: bootstrapOracle,
+  }),
+  thbBridge: entry({
+    name: "thb_bridge",
+    id: THB_BRIDGE_ID,
+    idl: thbBridgeIdl,
+    indexer: thbBridgeIndexer,
+    bootstrap: bootstrapThbBridge,
   }),
   counter: entry({ name: "counter", id: COUNTER_ID, idl: counterIdl, indexer: counterIndexer }),
 };

@@ -60,7 +60,7 @@ async function chainMeter(meterId: string) {
 
 describe("bootstrap", () => {
   it("set up the registry (operator authority), GRID mint and oracle price, and a second run does nothing", async () => {
-    const again = await bootstrapChain(env.chain);
+    const again = await bootstrapChain(env.chain, undefined, { bridgeAttestorKeypairPath: env.attestorKeypairPath });
     expect(again.done).toEqual([]);
     expect(again.warnings).toEqual([]);
     const registry = await env.chain.programs.registry.account.registry.fetch(

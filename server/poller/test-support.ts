@@ -41,6 +41,8 @@ export interface ChainEnv {
   chain: ServerChain;
   tdb: TestDb;
   keypairPath: string;
+  /** The THB bridge's attestor key (bootstrap initialised the bridge with it, 1 of 1). */
+  attestorKeypairPath: string;
   close(): Promise<void>;
 }
 
@@ -60,13 +62,15 @@ export async function startChainEnv(options: { slotMs?: number } = {}): Promise<
     wsUrl: net.wsUrl,
     operatorKeypairPath: keypairPath,
   });
-  await bootstrapChain(chain);
+  const attestorKeypairPath = path.join(dir, "bridge-attestor.json");
+  await bootstrapChain(chain, undefined, { bridgeAttestorKeypairPath: attestorKeypairPath });
   const tdb = await createTestDb();
   return {
     net,
     chain,
     tdb,
     keypairPath,
+    attestorKeypairPath,
     async close() {
       closeConnectionSocket(chain.connection);
       await tdb.close();

@@ -1,8 +1,10 @@
 /**
  * Each program's idempotent set-up, as the program list (server/chain/programs.ts) names it:
  * done only when the chain does not have it yet. `initialize` calls are co-signed by the deploy
- * authority; the operator pays and becomes the Registry and Oracle authority.
+ * authority; the operator pays and becomes the Registry and Oracle authority and the THB
+ * bridge's admin (never its attestor: that is a key of its own, server/solana/bridge-attestor.ts).
  */
+import bs58 from "bs58";
 import type { Keypair, TransactionInstruction } from "@solana/web3.js";
 import {
   addFeederInstruction,
@@ -13,6 +15,12 @@ import {
 } from "~/programs/oracle/client";
 import { registryAddress, registryInitializeInstruction } from "~/programs/registry/client";
 import { energyTokenInitializeInstruction, tokenConfigAddress } from "~/programs/energy_token/client";
+import {
+  bridgeAddress,
+  bridgeInitializeInstruction,
+  thbcMintAddress,
+  type BridgeLimits,
+} from "~/programs/thb_bridge/client";
 import type { ServerChain } from "./connection";
 
 /** Retail 4.20 THB/kWh and feed-in 2.20 THB/kWh in THBC base units (6 decimals) per kWh. */
@@ -28,10 +36,28 @@ export const DEFAULT_ORACLE_LIMITS: OracleLimits = {
   maxJumpBps: 2_000,
 };
 
+/** One THB in THBC base units (6 decimals). */
+const THB = 1_000_000n;
+
+/**
+ * The bridge's limits at bootstrap: 100,000 THB per deposit, 1,000,000 THB minted per UTC day,
+ * and a withdrawal the attestors neither pay nor reject refundable by anyone after 24 h.
+ */
+export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
+  maxPerDeposit: 100_000n * THB,
+  maxPerDay: 1_000_000n * THB,
+  withdrawalTimeoutSecs: 86_400n,
+};
+
 export interface BootstrapContext {
   chain: ServerChain;
   /** The deploy authority, loaded on first use (a bootstrapped chain needs no deploy key). */
   deploy: () => Keypair;
+  /**
+   * The THB bridge's attestor key (bridge-attestor.ts), loaded on first use; never the operator.
+   * `create`: make it when missing (only ever on a local chain).
+   */
+  bridgeAttestor: (options: { create: boolean }) => Keypair;
   /** Sends with the operator paying; `signers` co-sign. */
   send: (ix: TransactionInstruction, signers: Keypair[]) => Promise<string>;
   /** What the step did, and what it could not do. */
@@ -111,4 +137,50 @@ export async function bootstrapOracle({ chain, deploy, send, done, warnings }: B
     await send(ix, []);
     done.push("oracle.update_price(4.20 / 2.20 THB/kWh)");
   }
+}
+
+/**
+ * The THB bridge: initialised once with the operator as admin, one attestor (1 of 1: the key of
+ * bridge-attestor.ts, separate from the operator), DEFAULT_BRIDGE_LIMITS and the cluster's
+ * genesis hash as the cluster tag every attestation is bound to. It creates the THBC mint
+ * (`thbcMintAddress()`), the currency the Trading market settles in.
+ */
+export async function bootstrapThbBridge({ chain, deploy, bridgeAttestor, send, done, warnings }: BootstrapContext) {
+  const me = chain.operator.publicKey;
+  const program = chain.programs.thbBridge;
+  const bridge = await program.account.bridge.fetchNullable(bridgeAddress(), "confirmed");
+  if (!bridge) {
+    const attestor = bridgeAttestor({ create: true }).publicKey;
+    if (attestor.equals(me))
+      throw new Error(
+        "the bridge attestor key is the operator key: point BRIDGE_ATTESTOR_KEYPAIR_PATH at a key of its own (the bridge refuses an admin who is an attestor)",
+      );
+    const clusterTag = bs58.decode(await chain.connection.getGenesisHash());
+    const ix = await bridgeInitializeInstruction(program, {
+      payer: me,
+      deployer: deploy().publicKey,
+      admin: me,
+      clusterTag,
+      attestors: [attestor],
+      threshold: 1,
+      limits: DEFAULT_BRIDGE_LIMITS,
+    });
+    await send(ix, [deploy()]);
+    done.push(
+      `thb_bridge.initialize (THBC mint ${thbcMintAddress().toBase58()}; operator is the admin, attestor ${attestor.toBase58()} 1 of 1)`,
+    );
+    return;
+  }
+  if (!bridge.admin.equals(me))
+    warnings.push(`the THB bridge admin is ${bridge.admin.toBase58()}, not the operator: pause and limits from the console will fail`);
+  let attestor: Keypair | null = null;
+  try {
+    attestor = bridgeAttestor({ create: false });
+  } catch (err) {
+    warnings.push(`cannot check the THB bridge's attestors: ${(err as Error).message}`);
+  }
+  if (attestor && !bridge.attestors.slice(0, bridge.attestorCount).some((k) => k.equals(attestor.publicKey)))
+    warnings.push(
+      `the bridge attestor key ${attestor.publicKey.toBase58()} is not one of the THB bridge's attestors: its proofs will be refused`,
+    );
 }

@@ -8,13 +8,16 @@ import { type Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { oracleAddress } from "~/programs/oracle/client";
 import { gridMintAddress } from "~/programs/energy_token/client";
+import { thbcMintAddress } from "~/programs/thb_bridge/client";
 import { chainProgramEntries } from "~/server/chain/programs";
 import { type BootstrapContext } from "./bootstrap-steps";
+import { loadBridgeAttestor } from "./bridge-attestor";
 import type { ServerChain } from "./connection";
 import { sendSigned } from "./registry-actions";
 import { airdrop } from "./tx";
 
 export {
+  DEFAULT_BRIDGE_LIMITS,
   DEFAULT_ORACLE_LIMITS,
   INITIAL_FEED_IN_PRICE,
   INITIAL_RETAIL_PRICE,
@@ -27,19 +30,28 @@ export interface BootstrapResult {
   warnings: string[];
   operator: string;
   gridMint: string;
+  /** The THB bridge's THBC mint (the Trading market's quote currency). */
+  thbcMint: string;
 }
 
 export async function bootstrapChain(
   chain: ServerChain,
   log: (line: string) => void = () => undefined,
-  options: { deployAuthority?: () => Keypair } = {},
+  options: {
+    deployAuthority?: () => Keypair;
+    /** Default BRIDGE_ATTESTOR_KEYPAIR_PATH, else .data/bridge-attestor-keypair.json; created on a local chain. */
+    bridgeAttestorKeypairPath?: string;
+  } = {},
 ): Promise<BootstrapResult> {
   const { connection, operator, programs } = chain;
   const me = operator.publicKey;
   let deployer: Keypair | undefined;
+  let attestor: Keypair | undefined;
   const ctx: BootstrapContext = {
     chain,
     deploy: () => (deployer ??= (options.deployAuthority ?? loadDeployAuthority)()),
+    bridgeAttestor: ({ create }) =>
+      (attestor ??= loadBridgeAttestor(options.bridgeAttestorKeypairPath, { createIfMissing: create && chain.local })),
     send: (ix, signers) => sendSigned(programs, ix, signers),
     done: [],
     warnings: [],
@@ -61,5 +73,6 @@ export async function bootstrapChain(
     warnings: ctx.warnings,
     operator: me.toBase58(),
     gridMint: gridMintAddress().toBase58(),
+    thbcMint: thbcMintAddress().toBase58(),
   };
 }

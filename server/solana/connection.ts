@@ -4,12 +4,10 @@
  * (server/chain/programs.ts), built from its IDL. The operator pays the poller's fees and, locally, is the Registry and Oracle authority;
  * it never signs user money actions (those are signed by the user's own wallet).
  */
-import fs from "node:fs";
-import path from "node:path";
 import type { Program } from "@coral-xyz/anchor";
-import { readKeypairFile } from "~/lib/solana/keypair-file";
+import { loadOrCreateKeypairFile } from "~/lib/solana/keypair-file";
 import { anchor } from "./anchor";
-import { Connection, Keypair, type Transaction, type VersionedTransaction } from "@solana/web3.js";
+import { Connection, type Keypair, type Transaction, type VersionedTransaction } from "@solana/web3.js";
 import {
   chainProgramEntries,
   type ChainProgramIdl,
@@ -33,20 +31,7 @@ export function isLocalRpc(rpcUrl: string): boolean {
  * if `createIfMissing` (localnet); elsewhere a missing key is an error, never a silent new key.
  */
 export function loadOperatorKeypair(filePath: string, options: { createIfMissing: boolean }): Keypair {
-  const file = path.resolve(filePath);
-  if (!fs.existsSync(file)) {
-    if (!options.createIfMissing) throw new Error(`operator keypair ${file} does not exist (set OPERATOR_KEYPAIR_PATH)`);
-    const kp = Keypair.generate();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    // wx: two processes starting at once must not overwrite each other's key.
-    try {
-      fs.writeFileSync(file, JSON.stringify(Array.from(kp.secretKey)), { mode: 0o600, flag: "wx" });
-      return kp;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-  }
-  return readKeypairFile(file, "operator");
+  return loadOrCreateKeypairFile(filePath, { label: "operator", envName: "OPERATOR_KEYPAIR_PATH", ...options });
 }
 
 /** A wallet for AnchorProvider backed by a keypair (anchor's own Wallet is not exported in ESM). */
