@@ -4,6 +4,7 @@
  */
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
+import { bridgeRouter } from "./routers/bridge";
 import { healthRouter } from "./routers/health";
 import { liveRouter } from "./routers/live";
 import { marketRouter } from "./routers/market";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   meters: metersRouter,
   market: marketRouter,
+  bridge: bridgeRouter,
   admin: adminRouter,
   live: liveRouter,
 });
