@@ -2,8 +2,8 @@
  * `npm run bench:trading` — the Trading program (programs/trading):
  *
  *  1. Compute units per instruction on LiteSVM (the test fixture, programs/trading/fixture.ts):
- *     initialize, create_order (sell, buy), cancel_order, close_order, match_orders with 1, 4, 8
- *     and 16 fills (distinct orders in every fill), read from the transaction metadata
+ *     initialize, create_order (sell, buy), cancel_order and close_order (one to three payouts),
+ *     match_orders with 1, 4, 8 and 16 fills (distinct orders in every fill), read from the transaction metadata
  *     (unitsConsumed) and, for the program alone, from its "consumed" log line; and the
  *     transaction bytes of match_orders, legacy and v0 with an address lookup table (ALT).
  *  2. Fills settled per second through the local chain's RPC server: the chain as its own
@@ -49,8 +49,7 @@ import { LIMITS } from "~/programs/oracle/fixture";
 import { oracleIdl, type Oracle } from "~/programs/oracle/idl/oracle";
 import {
   clientOrderIdWithBump255,
-  createOrderInstructions,
-  ESCROW_SIZE,
+  createOrderInstruction,
   marketAddress,
   matchOrdersInstruction,
   orderAddress,
@@ -169,25 +168,38 @@ async function computeUnits() {
   const sId = nextId(seller);
   const bId = nextId(buyer);
   const cs = await create(seller, "sell", sId);
-  rows.push({ instruction: "create_order (sell, bump 255)", txCu: cs.computeUnits, programCu: f.programCu(cs), note: "tx includes the escrow's create_account + InitializeAccount3" });
+  rows.push({ instruction: "create_order (sell, bump 255)", txCu: cs.computeUnits, programCu: f.programCu(cs), });
   const cb = await create(buyer, "buy", bId);
-  rows.push({ instruction: "create_order (buy, bump 255)", txCu: cb.computeUnits, programCu: f.programCu(cb), note: "tx includes the escrow's create_account + InitializeAccount3" });
+  rows.push({ instruction: "create_order (buy, bump 255)", txCu: cb.computeUnits, programCu: f.programCu(cb) });
 
   const cId = nextId(seller, sId + 1n);
   await create(seller, "sell", cId);
   const cancel = ok("cancel_order", f.chain.send(await f.cancelIx(seller, cId), [seller.kp]));
-  rows.push({ instruction: "cancel_order (sell, nothing filled)", txCu: cancel.computeUnits, programCu: f.programCu(cancel) });
+  rows.push({ instruction: "cancel_order (sell, nothing filled)", txCu: cancel.computeUnits, programCu: f.programCu(cancel), note: "1 payout" });
+  // partly filled orders: a buy pays out GRID and THBC, a sell its GRID back, its THBC and the fee
+  {
+    const pb = f.trader();
+    const ps = f.trader();
+    const pbId = nextId(pb);
+    const psId = nextId(ps);
+    await create(ps, "sell", psId);
+    await create(pb, "buy", pbId, 10_000n, RETAIL + 200_000n);
+    ok("partial fill", f.chain.send(f.matchIx([f.fill(pb, pbId, ps, psId, 4_000n)])));
+    const cbuy = ok("cancel_order buy", f.chain.send(await f.cancelIx(pb, pbId), [pb.kp]));
+    rows.push({ instruction: "cancel_order (buy, partly filled)", txCu: cbuy.computeUnits, programCu: f.programCu(cbuy), note: "2 payouts: GRID, THBC" });
+    const csell = ok("cancel_order sell", f.chain.send(await f.cancelIx(ps, psId), [ps.kp]));
+    rows.push({ instruction: "cancel_order (sell, partly filled)", txCu: csell.computeUnits, programCu: f.programCu(csell), note: "3 payouts: GRID back, THBC, fee" });
+  }
 
   // match_orders with n fills, each between two orders of its own (distinct traders).
   const blockhash = f.chain.svm.latestBlockhash();
   const bytes: { fills: number; legacy: number | null; v0Alt: number | null; note?: string }[] = [];
-  let refused16 = "";
   let logsTruncated16 = false;
   let maxLegacy = 0;
   let firstFilled: { t: Trader; id: bigint } | null = null;
-  // Same limits: a full fill leaves the buy nothing to release (3 token CPIs per fill). A buy limit
-  // above the sell's: the fill settles at the maker's (the sell's) price and the difference goes
-  // back to the buyer (4 token CPIs per fill).
+  // Same limits: a full fill leaves the buy nothing to release. A buy limit above the sell's: the
+  // fill settles at the maker's (the sell's) price and the difference is credited to the buyer.
+  // Neither moves a token: a fill writes the two orders.
   const IMPROVED = RETAIL + 200_000n;
   const cases = [
     ...[1, 2, 3, 4, 8, 16].map((n) => ({ n, buyLimit: RETAIL })),
@@ -219,17 +231,11 @@ async function computeUnits() {
     if (![1, 4, 8, 16].includes(n)) continue;
     const r = f.chain.svm.send(raw, true);
     f.chain.svm.expireBlockhash();
-    if (r.err !== null && n === 16) {
-      // 16 distinct pairs are 3 + 7 x 16 = 115 accounts + payer + program: over the 64 account locks.
-      rows.push({ instruction: "match_orders, 16 fills, 16 distinct pairs", txCu: r.unitsConsumed, programCu: 0, bytes: raw.length, note: `refused: ${JSON.stringify(r.err)} (${ix.keys.length + 2} accounts)` });
-      refused16 = JSON.stringify(r.err);
-      continue;
-    }
     if (r.err !== null) throw new Error(`match_orders ${n} failed: ${JSON.stringify(r.err)}\n${r.logs.join("\n")}`);
     const programCu = programCuOf(r.logs);
     rows.push({
       instruction: `match_orders, ${n} fill${n > 1 ? "s" : ""}${improved ? `, buy limit +${(IMPROVED - RETAIL) / 1000n} base units/Wh (release)` : ", same limits"}`,
-      txCu: r.unitsConsumed, programCu, perFillCu: round(programCu / n, 0), bytes: raw.length, note: improved ? "v0 + ALT, 4 token CPIs per fill" : "v0 + ALT, 3 token CPIs per fill",
+      txCu: r.unitsConsumed, programCu, perFillCu: round(programCu / n, 0), bytes: raw.length, note: `v0 + ALT, ${ix.keys.length + 2} accounts`,
     });
   }
   // 16 fills that share orders: 4 buys x 4 sells, each fill 2.5 kWh of 10 kWh orders (33 accounts).
@@ -253,8 +259,8 @@ async function computeUnits() {
     const r = f.chain.svm.send(raw, true);
     f.chain.svm.expireBlockhash();
     if (r.err !== null) throw new Error(`match_orders 4x4 failed: ${JSON.stringify(r.err)}\n${r.logs.join("\n")}`);
-    // 16 OrderFilled events pass the 10,000-byte log limit ("Log truncated"): the program's
-    // "consumed" line is lost, and the transaction's units are all the program's (one instruction).
+    // Were the logs past the 10,000-byte limit ("Log truncated"), the program's "consumed" line
+    // would be lost; the transaction's units are then all the program's (one instruction).
     logsTruncated16 = r.logs.includes("Log truncated");
     const programCu = logsTruncated16 ? r.unitsConsumed : programCuOf(r.logs);
     rows.push({ instruction: "match_orders, 16 fills, 4 buys x 4 sells", txCu: r.unitsConsumed, programCu, perFillCu: round(programCu / 16, 0), bytes: raw.length, note: `v0 + ALT, ${addresses.length + 2} accounts${logsTruncated16 ? "; logs truncated (program CU = transaction CU)" : ""}` });
@@ -262,11 +268,9 @@ async function computeUnits() {
     bytes.push({ fills: 16, legacy, v0Alt: raw.length, note: "4 buys x 4 sells" });
   }
   // Legacy probe past the measured sizes (distinct orders; sizes only).
-  for (let n = maxLegacy + 1; n <= 16; n++) {
+  for (let n = maxLegacy + 1; n <= 64; n++) {
     const fills = Array.from({ length: n }, () => ({
-      buyOrder: Keypair.generate().publicKey, buyEscrow: Keypair.generate().publicKey, buyerGrid: Keypair.generate().publicKey,
-      buyerThbc: Keypair.generate().publicKey, sellOrder: Keypair.generate().publicKey, sellEscrow: Keypair.generate().publicKey,
-      sellerThbc: Keypair.generate().publicKey, amountWh: 1n,
+      buyOrder: Keypair.generate().publicKey, sellOrder: Keypair.generate().publicKey, amountWh: 1n,
     }));
     if (legacyBytes([f.matchIx(fills)], f.chain.payer, blockhash) === null) break;
     maxLegacy = n;
@@ -325,8 +329,8 @@ async function computeUnits() {
 
   const { t, id } = firstFilled!;
   const close = ok("close_order", f.chain.send(await f.closeIx(t, id), [t.kp]));
-  rows.push({ instruction: "close_order (filled sell)", txCu: close.computeUnits, programCu: f.programCu(close) });
-  return { rows, bytes, execution, maxLegacyFills: maxLegacy, refused16, logsTruncated16, litesvm: "programs/harness TestChain (LiteSVM), p-token at the SPL Token address" };
+  rows.push({ instruction: "close_order (filled sell)", txCu: close.computeUnits, programCu: f.programCu(close), note: "2 payouts: THBC, fee" });
+  return { rows, bytes, execution, maxLegacyFills: maxLegacy, logsTruncated16, litesvm: "programs/harness TestChain (LiteSVM), p-token at the SPL Token address" };
 }
 
 // ---------------------------------------------------------------- 2. fills/s through the RPC
@@ -403,11 +407,10 @@ async function rpcThroughput() {
     // Traders: PAIRS sell orders and PAIRS buy orders, ORDERS_PER_TRADER per trader.
     const orderWh = 4_000_000n; // 4 MWh: room for both phases' fills
     // Buys bid above the sells' limit: every fill settles at the sell's price and returns the
-    // difference to the buyer (the 4-CPI fill).
+    // difference to the buyer.
     const buyLimit = RETAIL + 200_000n;
     const buyLock = (orderWh * buyLimit + 999n) / 1000n;
     const nTraders = Math.ceil(PAIRS / ORDERS_PER_TRADER);
-    const escrowRent = await rent(ESCROW_SIZE);
     interface RpcTrader { kp: Keypair; grid: PublicKey; thbc: PublicKey }
     const mkTrader = async (): Promise<RpcTrader> => {
       const kp = Keypair.generate();
@@ -425,31 +428,29 @@ async function rpcThroughput() {
     const sellers = await Promise.all(Array.from({ length: nTraders }, mkTrader));
     const buyers = await Promise.all(Array.from({ length: nTraders }, mkTrader));
     console.log(`bench:trading: ${2 * nTraders} traders funded; creating ${2 * PAIRS} resting orders...`);
-    interface Placed { order: PublicKey; escrow: PublicKey; t: RpcTrader }
+    interface Placed { order: PublicKey; t: RpcTrader }
     const place = async (t: RpcTrader, side: "buy" | "sell", n: number): Promise<Placed[]> => {
       const out: Placed[] = [];
       let id = 0n;
       for (let i = 0; i < n; i++) {
         id = clientOrderIdWithBump255(t.kp.publicKey, id + 1n);
-        const escrow = Keypair.generate();
-        const ixs = await createOrderInstructions(trading, {
+        const ix = await createOrderInstruction(trading, {
           owner: t.kp.publicKey, side, clientOrderId: id, amountWh: orderWh, limitPrice: side === "buy" ? buyLimit : RETAIL,
           expiresAt: BigInt(Math.floor(Date.now() / 1000) + 6 * 3600), ownerTokenAccount: side === "sell" ? t.grid : t.thbc,
-          mint: side === "sell" ? gridMint.publicKey : thbcMint.publicKey, escrow: escrow.publicKey, escrowLamports: escrowRent,
         });
-        await send(ixs, [escrow], t.kp);
-        out.push({ order: orderAddress(t.kp.publicKey, id), escrow: escrow.publicKey, t });
+        await send([ix], [], t.kp);
+        out.push({ order: orderAddress(t.kp.publicKey, id), t });
       }
       return out;
     };
     const sells = (await Promise.all(sellers.map((t) => place(t, "sell", ORDERS_PER_TRADER)))).flat().slice(0, PAIRS);
     const buys = (await Promise.all(buyers.map((t) => place(t, "buy", ORDERS_PER_TRADER)))).flat().slice(0, PAIRS);
 
-    // Groups of FILLS pairs, one lookup table each (market, fee account, token program, 7 per fill).
+    // Groups of FILLS pairs, one lookup table each (the market, 2 orders per fill).
     const groups = Math.floor(PAIRS / FILLS);
     const market = marketAddress();
     const tables: { alt: AddressLookupTableAccount; fills: Omit<Fill, "amountWh">[] }[] = [];
-    console.log(`bench:trading: ${groups} address lookup tables of ${3 + 7 * FILLS} addresses...`);
+    console.log(`bench:trading: ${groups} address lookup tables of ${1 + 2 * FILLS} addresses...`);
     // Distinct recent slots (all within SlotHashes' 512) give distinct table addresses.
     let baseSlot = await rpc<number>("getSlot", [{ commitment: "processed" }]);
     while (baseSlot < groups + 2) {
@@ -460,9 +461,9 @@ async function rpcThroughput() {
       const fills = Array.from({ length: FILLS }, (_, i) => {
         const s = sells[g * FILLS + i]!;
         const b = buys[g * FILLS + i]!;
-        return { buyOrder: b.order, buyEscrow: b.escrow, buyerGrid: b.t.grid, buyerThbc: b.t.thbc, sellOrder: s.order, sellEscrow: s.escrow, sellerThbc: s.t.thbc };
+        return { buyOrder: b.order, sellOrder: s.order };
       });
-      const addresses = [market, feeAccount, TOKEN_PROGRAM, ...fills.flatMap((x) => [x.buyOrder, x.buyEscrow, x.buyerGrid, x.buyerThbc, x.sellOrder, x.sellEscrow, x.sellerThbc])];
+      const addresses = [market, ...fills.flatMap((x) => [x.buyOrder, x.sellOrder])];
       const [createIx, key] = AddressLookupTableProgram.createLookupTable({ authority: payer.publicKey, payer: payer.publicKey, recentSlot: baseSlot - 1 - g });
       await send([createIx], []);
       for (let i = 0; i < addresses.length; i += 24)
@@ -502,7 +503,7 @@ async function rpcThroughput() {
       for (let k = 0; k < poolSize; k++) {
         const t = tables[k % groups]!;
         const amountWh = 1_000n + BigInt(Math.floor(k / groups));
-        const ix = matchOrdersInstruction(trading, { fills: t.fills.map((x) => ({ ...x, amountWh })), feeDestination: feeAccount });
+        const ix = matchOrdersInstruction(trading, { fills: t.fills.map((x) => ({ ...x, amountWh })) });
         const crank = cranks[k % CRANKS]!;
         const msg = new TransactionMessage({ payerKey: crank.publicKey, recentBlockhash: blockhash, instructions: [ix] }).compileToV0Message([t.alt]);
         const tx = new VersionedTransaction(msg);
@@ -639,7 +640,7 @@ async function main(): Promise<void> {
   const m = result.machine;
   const r = rpcResult!;
   const fmt = (n: number | null | undefined) => (n === null || n === undefined ? "—" : n.toLocaleString("en-US"));
-  const cuCell = (x: CuRow, v: number | undefined) => (x.note?.startsWith("refused") ? "refused" : fmt(v));
+  const cuCell = (_x: CuRow, v: number | undefined) => fmt(v);
   const phaseRow = (label: string, f: (p: (typeof r.phases)[number]) => string) => `| ${label} | ${r.phases.map(f).join(" | ")} |`;
   const md = `# Trading benchmark (${day})
 
@@ -653,19 +654,17 @@ Transaction CU is \`unitsConsumed\` from the transaction metadata; program CU is
 program's own invocation (CPIs included) from its \`consumed\` log line. Orders have PDA bump
 255 (\`clientOrderIdWithBump255\`), 10 kWh each; match_orders ran as v0 transactions with an
 address lookup table, each fill between two orders of its own unless said otherwise, filling both
-completely. "Same limits": buy and sell at the retail price, nothing to release (3 token CPIs per
-fill); "release": the buy bids 0.20 THB/kWh more, the fill settles at the sell's (maker's) price
-and the difference goes back to the buyer (4 token CPIs per fill, the case the program README's
-figures are for).
+completely. "Same limits": buy and sell at the retail price, nothing to release; "release": the
+buy bids 0.20 THB/kWh more, the fill settles at the sell's (maker's) price and the difference is
+credited to the buyer. A fill moves no token (it writes the two orders); cancel_order and
+close_order pay out of the market's vaults, one token transfer per payout.
 
 | instruction | transaction CU | program CU | CU per fill | bytes | note |
 | --- | ---: | ---: | ---: | ---: | --- |
 ${cu.rows.map((x) => `| ${x.instruction} | ${cuCell(x, x.txCu)} | ${cuCell(x, x.programCu)} | ${fmt(x.perFillCu)} | ${fmt(x.bytes)} | ${x.note ?? ""} |`).join("\n")}
 
-16 fills between 16 distinct pairs do not run: 3 + 7 × 16 = 115 accounts plus the fee payer and
-the program is past the 64 account locks a transaction may take (\`${cu.refused16}\`), so **8 fills of
-distinct pairs (61 accounts) is the most per transaction**; 16 fills run when they share orders
-(4 buys × 4 sells, 33 accounts).${cu.logsTruncated16 ? ` With 16 fills the OrderFilled events pass the 10,000-byte log limit and the logs end in "Log truncated": an indexer reading events from logs would miss fills, so keep batches that emit events to 8 fills or fewer.` : ""}
+16 fills of 16 distinct pairs take 1 + 2 × 16 = 33 accounts plus the fee payer and the program,
+well inside the 64 account locks of a transaction.${cu.logsTruncated16 ? ` With 16 fills the logs passed the 10,000-byte limit ("Log truncated"): an indexer reading events from logs would miss fills.` : " The 16 OrderFilled events stay inside the 10,000-byte log limit."}
 
 ## Execution time on LiteSVM (in-process, tinybench)
 
@@ -682,8 +681,8 @@ ${cu.execution.map((x) => `| ${x.tx} | ${x.samples} | ${x.meanMs} | ${x.p99Ms} |
 | ---: | --- | ---: | ---: |
 ${cu.bytes.map((x) => `| ${x.fills} | ${x.note ?? ""} | ${x.legacy ?? "does not fit"} | ${x.v0Alt ?? "does not fit"} |`).join("\n")}
 
-At most **${cu.maxLegacyFills} fills** fit a legacy transaction (7 keys of 32 bytes per fill). With a lookup table
-the bytes are no limit (16 fills of distinct pairs are 576 bytes); the account locks are.
+At most **${cu.maxLegacyFills} fills** of distinct pairs fit a legacy transaction (2 keys of 32 bytes and an 8-byte
+amount per fill); \`MAX_FILLS\` is 16, so a lookup table is needed only past that many distinct orders.
 
 ## Fills settled per second through the local chain's RPC
 

@@ -39,7 +39,7 @@ import { REPO_ROOT } from "./anchor-toml";
 import { COUNTER_PROGRAM_ID, counterIdl } from "../counter/idl/counter";
 import { oracleAddress } from "../oracle/client";
 import { registryAddress } from "../registry/client";
-import { marketAddress } from "../trading/client";
+import { gridVaultAddress, marketAddress, thbcVaultAddress } from "../trading/client";
 import { bridgeAddress, thbcMintAddress } from "../thb_bridge/client";
 import { gridMintAddress, mintAuthorityAddress, tokenConfigAddress } from "../energy_token/client";
 
@@ -261,6 +261,8 @@ describe("fixed PDAs (every seed constant) in the generated headers", () => {
       ENERGY_TOKEN_PDA_MINT_AUTHORITY: mintAuthorityAddress(),
       ORACLE_PDA_ORACLE: oracleAddress(),
       TRADING_PDA_MARKET: marketAddress(),
+      TRADING_PDA_GRID_VAULT: gridVaultAddress(),
+      TRADING_PDA_THBC_VAULT: thbcVaultAddress(),
       THB_BRIDGE_PDA_BRIDGE: bridgeAddress(),
       THB_BRIDGE_PDA_THBC_MINT: thbcMintAddress(),
     };

@@ -1,20 +1,16 @@
 /**
- * Client for the Trading program: its PDAs (market, order, escrow) and every instruction.
+ * Client for the Trading program: its PDAs (market, vaults, order) and every instruction.
  * Browser-safe (no Node modules; `Program` is a type import only), like programs/oracle/client.ts.
  *
- * An order's escrow is a token account at a fresh keypair's address whose token authority is the
- * order PDA; the order stores its address (read it with the coder, or keep the keypair's key).
+ * Collateral sits in the market's two vaults; a fill moves numbers between two orders, and
+ * cancel / close pay an order's lock and what its fills credited it to its owner's token accounts.
  *
  * Units: amounts in Wh (GRID base units, 3 decimals), prices in THBC base units (6 decimals) per
  * kWh; a buy locks ceil(amount_wh * limit_price / 1000) THBC (see buyLock).
  */
 import type { Program } from "@coral-xyz/anchor";
 import BN from "bn.js";
-import {
-  ACCOUNT_SIZE,
-  TOKEN_PROGRAM_ID,
-  createInitializeAccount3Instruction,
-} from "@solana/spl-token";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { ORACLE_PROGRAM_ID } from "../oracle/idl/oracle";
 import { TRADING_PROGRAM_ID, type Trading } from "./idl/trading";
@@ -22,8 +18,6 @@ import { TRADING_PROGRAM_ID, type Trading } from "./idl/trading";
 export const TRADING_ID = new PublicKey(TRADING_PROGRAM_ID);
 /** SPL Token (classic): the only token program the market accepts. */
 export const TOKEN_PROGRAM = TOKEN_PROGRAM_ID;
-/** Bytes of an SPL token account (the escrow). */
-export const ESCROW_SIZE = ACCOUNT_SIZE;
 
 const enc = new TextEncoder();
 const u64le = (v: bigint): Uint8Array => {
@@ -36,6 +30,17 @@ const bn = (v: bigint | number) => new BN(v.toString());
 /** The Market PDA ["market"]. */
 export const marketAddress = () =>
   PublicKey.findProgramAddressSync([enc.encode("market")], TRADING_ID)[0];
+
+/** The market's GRID vault, PDA ["grid_vault"]: a token account whose authority is the market. */
+export const gridVaultAddress = () =>
+  PublicKey.findProgramAddressSync([enc.encode("grid_vault")], TRADING_ID)[0];
+
+/** The market's THBC vault, PDA ["thbc_vault"]. */
+export const thbcVaultAddress = () =>
+  PublicKey.findProgramAddressSync([enc.encode("thbc_vault")], TRADING_ID)[0];
+
+/** The vault an order of `side` locks its collateral in: GRID for a sell, THBC for a buy. */
+export const vaultFor = (side: Side) => (side === "sell" ? gridVaultAddress() : thbcVaultAddress());
 
 /** The Oracle PDA the market reads its reference price from. */
 export const oracleAddress = () =>
@@ -103,6 +108,8 @@ export function tradingInitializeInstruction(
     feeDestination: PublicKey;
     config: MarketConfig;
     market?: PublicKey;
+    gridVault?: PublicKey;
+    thbcVault?: PublicKey;
   },
 ): Promise<TransactionInstruction> {
   return program.methods
@@ -114,6 +121,9 @@ export function tradingInitializeInstruction(
       gridMint: p.gridMint,
       thbcMint: p.thbcMint,
       feeDestination: p.feeDestination,
+      gridVault: p.gridVault ?? gridVaultAddress(),
+      thbcVault: p.thbcVault ?? thbcVaultAddress(),
+      tokenProgram: TOKEN_PROGRAM,
       systemProgram: SystemProgram.programId,
     })
     .instruction();
@@ -177,9 +187,8 @@ export function setPausedInstruction(
 }
 
 /**
- * create_order alone: the owner signs and pays the order's rent; the lock moves from
- * `ownerTokenAccount` (GRID for a sell, THBC for a buy) into `escrow`, which must already be a
- * token account of `mint` owned by the order PDA (see createOrderInstructions).
+ * create_order: the owner signs and pays the order's rent; the lock moves from
+ * `ownerTokenAccount` (GRID for a sell, THBC for a buy) into the market's vault for that mint.
  */
 export function createOrderInstruction(
   program: Program<Trading>,
@@ -191,8 +200,7 @@ export function createOrderInstruction(
     limitPrice: bigint;
     expiresAt: bigint;
     ownerTokenAccount: PublicKey;
-    mint: PublicKey;
-    escrow: PublicKey;
+    vault?: PublicKey;
     market?: PublicKey;
     oracle?: PublicKey;
     order?: PublicKey;
@@ -213,9 +221,8 @@ export function createOrderInstruction(
       market,
       oracle: p.oracle ?? oracleAddress(),
       order,
-      escrow: p.escrow,
+      vault: p.vault ?? vaultFor(p.side),
       ownerTokenAccount: p.ownerTokenAccount,
-      mint: p.mint,
       tokenProgram: TOKEN_PROGRAM,
       systemProgram: SystemProgram.programId,
     })
@@ -223,81 +230,60 @@ export function createOrderInstruction(
 }
 
 /**
- * The three instructions that open an order in one transaction: System create_account for the
- * escrow (a fresh keypair's address, `escrowLamports` = the rent-exempt minimum for ESCROW_SIZE
- * bytes, paid by the owner), InitializeAccount3 with the order PDA as its owner, then
- * create_order. The escrow keypair co-signs (only to create the account: it has no authority
- * over the tokens afterwards). cancel_order / close_order return the escrow's rent to the owner.
+ * Where cancel_order and close_order pay out: the owner's GRID and THBC token accounts (each
+ * checked only when something goes to it, so an owner with no THBC account can still cancel an
+ * unfilled sell) and the market's fee destination (paid the fee a sell order owes).
  */
-export async function createOrderInstructions(
-  program: Program<Trading>,
-  p: Parameters<typeof createOrderInstruction>[1] & { escrowLamports: bigint | number },
-): Promise<TransactionInstruction[]> {
-  const order = p.order ?? orderAddress(p.owner, p.clientOrderId, p.market);
-  return [
-    SystemProgram.createAccount({
-      fromPubkey: p.owner,
-      newAccountPubkey: p.escrow,
-      lamports: Number(p.escrowLamports),
-      space: ESCROW_SIZE,
-      programId: TOKEN_PROGRAM,
-    }),
-    createInitializeAccount3Instruction(p.escrow, p.mint, order, TOKEN_PROGRAM),
-    await createOrderInstruction(program, { ...p, order }),
-  ];
+export interface PayoutAccounts {
+  ownerGrid: PublicKey;
+  ownerThbc: PublicKey;
+  feeDestination: PublicKey;
+  market?: PublicKey;
+  gridVault?: PublicKey;
+  thbcVault?: PublicKey;
 }
 
-/** cancel_order, signed by the owner: what is left goes to `ownerTokenAccount`, rent to the owner. */
+const payoutAccounts = (p: PayoutAccounts) => ({
+  market: p.market ?? marketAddress(),
+  gridVault: p.gridVault ?? gridVaultAddress(),
+  thbcVault: p.thbcVault ?? thbcVaultAddress(),
+  ownerGrid: p.ownerGrid,
+  ownerThbc: p.ownerThbc,
+  feeDestination: p.feeDestination,
+  tokenProgram: TOKEN_PROGRAM,
+});
+
+/** cancel_order, signed by the owner: everything the order holds goes to the owner, rent too. */
 export function cancelOrderInstruction(
   program: Program<Trading>,
-  p: { owner: PublicKey; order: PublicKey; ownerTokenAccount: PublicKey; escrow: PublicKey },
+  p: { owner: PublicKey; order: PublicKey } & PayoutAccounts,
 ): Promise<TransactionInstruction> {
   return program.methods
     .cancelOrder()
-    .accountsStrict({
-      owner: p.owner,
-      order: p.order,
-      escrow: p.escrow,
-      ownerTokenAccount: p.ownerTokenAccount,
-      tokenProgram: TOKEN_PROGRAM,
-    })
+    .accountsStrict({ owner: p.owner, order: p.order, ...payoutAccounts(p) })
     .instruction();
 }
 
 /** close_order (anyone) for a filled or expired order: everything goes to the order's owner. */
 export function closeOrderInstruction(
   program: Program<Trading>,
-  p: { order: PublicKey; owner: PublicKey; ownerTokenAccount: PublicKey; escrow: PublicKey },
+  p: { order: PublicKey; owner: PublicKey } & PayoutAccounts,
 ): Promise<TransactionInstruction> {
   return program.methods
     .closeOrder()
-    .accountsStrict({
-      order: p.order,
-      escrow: p.escrow,
-      owner: p.owner,
-      ownerTokenAccount: p.ownerTokenAccount,
-      tokenProgram: TOKEN_PROGRAM,
-    })
+    .accountsStrict({ order: p.order, owner: p.owner, ...payoutAccounts(p) })
     .instruction();
 }
 
-/** One fill of match_orders: the two orders, their escrows, where the tokens go, and the amount. */
+/** One fill of match_orders: the buy order, the sell order and the amount. */
 export interface Fill {
   buyOrder: PublicKey;
-  buyEscrow: PublicKey;
-  /** the buyer's GRID token account (receives the energy) */
-  buyerGrid: PublicKey;
-  /** the buyer's THBC token account (receives the released lock) */
-  buyerThbc: PublicKey;
   sellOrder: PublicKey;
-  sellEscrow: PublicKey;
-  /** the seller's THBC token account (receives cost - fee) */
-  sellerThbc: PublicKey;
   amountWh: bigint;
 }
 
 /** Accounts per fill in match_orders' remaining accounts (the IDL constant FILL_ACCOUNTS). */
-export const FILL_ACCOUNTS = 7;
+export const FILL_ACCOUNTS = 2;
 
 /** The fills argument: n little-endian u64 amounts. */
 export function encodeFills(fills: readonly { amountWh: bigint }[]): Uint8Array {
@@ -308,13 +294,13 @@ export function encodeFills(fills: readonly { amountWh: bigint }[]): Uint8Array 
 }
 
 /**
- * match_orders: anyone may send it; each fill's seven accounts follow the fixed three. The data is
- * built here (discriminator, borsh `bytes` of the amounts) rather than by Anchor's coder, whose
- * `bytes` encoder needs a Node Buffer that the browser does not have.
+ * match_orders: anyone may send it; each fill's two orders follow the market. The data is built
+ * here (discriminator, borsh `bytes` of the amounts) rather than by Anchor's coder, whose `bytes`
+ * encoder needs a Node Buffer that the browser does not have.
  */
 export function matchOrdersInstruction(
   program: Program<Trading>,
-  p: { fills: readonly Fill[]; feeDestination: PublicKey; market?: PublicKey },
+  p: { fills: readonly Fill[]; market?: PublicKey },
 ): TransactionInstruction {
   const w = (pubkey: PublicKey) => ({ pubkey, isSigner: false, isWritable: true });
   const disc = program.idl.instructions.find((ix) => ix.name === "matchOrders")!.discriminator;
@@ -327,17 +313,7 @@ export function matchOrdersInstruction(
     programId: program.programId,
     keys: [
       { pubkey: p.market ?? marketAddress(), isSigner: false, isWritable: false },
-      w(p.feeDestination),
-      { pubkey: TOKEN_PROGRAM, isSigner: false, isWritable: false },
-      ...p.fills.flatMap((f) => [
-        w(f.buyOrder),
-        w(f.buyEscrow),
-        w(f.buyerGrid),
-        w(f.buyerThbc),
-        w(f.sellOrder),
-        w(f.sellEscrow),
-        w(f.sellerThbc),
-      ]),
+      ...p.fills.flatMap((f) => [w(f.buyOrder), w(f.sellOrder)]),
     ],
     // web3.js serialises any Uint8Array here; its type says Buffer
     data: data as unknown as TransactionInstruction["data"],

@@ -4,6 +4,7 @@
  * its event and CU budget; every refusal with its named error and no account changed.
  */
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { AccountLayout, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createAta,
@@ -24,7 +25,7 @@ function refuse(
   ixs: TransactionInstruction | TransactionInstruction[],
   signers: Keypair[],
   name: string,
-  watch: PublicKey[] = [f.market],
+  watch: PublicKey[] = [f.market, f.gridVault, f.thbcVault],
 ) {
   const before = f.chain.snapshot(watch);
   expectAnchorError(f.chain.send(ixs, signers), name, tradingIdl);
@@ -73,7 +74,31 @@ describe("initialize", () => {
       feeDestination: f.feeAccount.toBase58(),
       config: CONFIG,
     });
+    // the two vaults: token accounts of each mint whose token authority is the market, empty
+    for (const [vault, mint] of [
+      [f.gridVault, f.gridMint],
+      [f.thbcVault, f.thbcMint],
+    ] as const) {
+      const acct = f.chain.getAccount(vault)!;
+      expect(acct.owner.equals(TOKEN_PROGRAM_ID)).toBe(true);
+      const v = AccountLayout.decode(acct.data);
+      expect(v.mint.equals(mint)).toBe(true);
+      expect(v.owner.equals(f.market)).toBe(true);
+      expect(v.amount).toBe(0n);
+      expect(v.state).toBe(1);
+      expect(v.delegateOption).toBe(0);
+      expect(v.closeAuthorityOption).toBe(0);
+    }
     expectCu(r, { max: CU.initialize });
+  });
+
+  it("refuses a vault address that is not its PDA (ConstraintSeeds), or one that already exists (AccountNotSystemOwned)", async () => {
+    const stray = f.chain.newKeypair();
+    refuse(f, await f.initIx(CONFIG, { gridVault: stray.publicKey }), [f.deployer], "ConstraintSeeds");
+    refuse(f, await f.initIx(CONFIG, { thbcVault: f.gridVault }), [f.deployer], "ConstraintSeeds");
+    const squatter = createAta(f.chain, stray.publicKey, f.thbcMint);
+    f.chain.setAccount(f.thbcVault, { ...f.chain.getAccount(squatter)! });
+    refuse(f, await f.initIx(), [f.deployer], "AccountNotSystemOwned");
   });
 
   it("refuses anyone but the deploy authority (NotDeployAuthority)", async () => {

@@ -1,10 +1,11 @@
 /**
  * match_orders on LiteSVM with the real trading.so: fills at the maker's price, the fee once per
- * fill (paid by the seller), the buyer's price improvement released, several fills per
- * transaction (the same order more than once), CU per fill; and every refusal with its named error
- * and no account changed - also when only one fill of several is bad.
+ * fill (owed by the seller), the buyer's price improvement released to it, several fills per
+ * transaction (the same order more than once), CU per fill, what cancel / close then pay out; and
+ * every refusal with its named error and no account changed - also when only one fill of several
+ * is bad.
  */
-import { Keypair, type PublicKey } from "@solana/web3.js";
+import { Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createAta,
@@ -14,7 +15,8 @@ import {
   expectUnchanged,
 } from "~/programs/harness";
 import { plain } from "../oracle/fixture";
-import { buyLock, type Fill } from "./client";
+import { Transaction } from "@solana/web3.js";
+import { buyLock, matchOrdersInstruction, type Fill } from "./client";
 import { CONFIG, CU, GRID_FUNDS, RETAIL, THBC_FUNDS, TradingFixture, type Trader } from "./fixture";
 import { tradingIdl } from "./idl/trading";
 
@@ -34,16 +36,15 @@ beforeEach(async () => {
 
 /** Every account a fill between these traders could touch. */
 function touched(fills: Fill[]): PublicKey[] {
-  const keys = fills.flatMap((x) => [
-    x.buyOrder,
-    x.buyEscrow,
-    x.buyerGrid,
-    x.buyerThbc,
-    x.sellOrder,
-    x.sellEscrow,
-    x.sellerThbc,
-  ]);
-  return [...keys, f.feeAccount, f.market, ...f.traders.flatMap((t) => [t.grid, t.thbc])];
+  const keys = fills.flatMap((x) => [x.buyOrder, x.sellOrder]);
+  return [
+    ...keys,
+    f.feeAccount,
+    f.market,
+    f.gridVault,
+    f.thbcVault,
+    ...f.traders.flatMap((t) => [t.grid, t.thbc]),
+  ];
 }
 
 function refuseMatch(fills: Fill[], name: string, extra: PublicKey[] = []) {
@@ -53,7 +54,7 @@ function refuseMatch(fills: Fill[], name: string, extra: PublicKey[] = []) {
 }
 
 describe("match_orders: one fill", () => {
-  it("the resting sell sets the price; GRID to the buyer, cost - fee to the seller, fee to the fee account, improvement back to the buyer", async () => {
+  it("the resting sell sets the price; the buyer is credited the GRID and its improvement, the seller cost - fee and the fee it owes; cancel pays it all out", async () => {
     await f.create(seller, { side: "sell", id: 1n, amountWh: 5_000n, limitPrice: SELL_PRICE });
     f.advance(1);
     await f.create(buyer, { side: "buy", id: 1n, amountWh: 3_000n, limitPrice: BUY_PRICE });
@@ -62,16 +63,26 @@ describe("match_orders: one fill", () => {
     const cost = (2_000n * SELL_PRICE) / 1000n;
     const keep = buyLock(1_000n, BUY_PRICE);
     const release = lock - cost - keep;
+    const tokens = f.chain.snapshot(
+      touched([fill]).filter((k) => !k.equals(fill.buyOrder) && !k.equals(fill.sellOrder)),
+    );
     const r = expectOk(f.chain.send(f.matchIx([fill])));
-    expect(f.balance(buyer.grid)).toBe(GRID_FUNDS + 2_000n);
-    expect(f.balance(seller.grid)).toBe(GRID_FUNDS - 5_000n);
-    expect(f.balance(fill.sellEscrow)).toBe(3_000n);
-    expect(f.balance(seller.thbc)).toBe(THBC_FUNDS + cost - fee(cost));
-    expect(f.balance(f.feeAccount)).toBe(fee(cost));
-    expect(f.balance(fill.buyEscrow)).toBe(keep);
-    expect(f.balance(buyer.thbc)).toBe(THBC_FUNDS - lock + release);
-    expect(f.orderState(fill.buyOrder)).toMatchObject({ filledWh: 2_000n, locked: keep });
-    expect(f.orderState(fill.sellOrder)).toMatchObject({ filledWh: 2_000n, locked: 3_000n });
+    // no token moved: the fill is two order writes
+    expectUnchanged(f.chain, tokens);
+    expect(f.orderState(fill.buyOrder)).toMatchObject({
+      filledWh: 2_000n,
+      locked: keep,
+      settledGrid: 2_000n,
+      settledThbc: release,
+      feeOwed: 0n,
+    });
+    expect(f.orderState(fill.sellOrder)).toMatchObject({
+      filledWh: 2_000n,
+      locked: 3_000n,
+      settledGrid: 0n,
+      settledThbc: cost - fee(cost),
+      feeOwed: fee(cost),
+    });
     expect(plain(f.event(r, "orderFilled"))).toEqual({
       buyOrder: fill.buyOrder.toBase58(),
       sellOrder: fill.sellOrder.toBase58(),
@@ -88,6 +99,30 @@ describe("match_orders: one fill", () => {
       sellFilledWh: 2_000n,
     });
     expectCu(r, { max: CU.oneFill });
+    // the vaults hold exactly what the two orders hold
+    expect(f.balance(f.gridVault)).toBe(3_000n + 2_000n);
+    expect(f.balance(f.thbcVault)).toBe(keep + release + cost);
+    const c1 = expectOk(f.chain.send(await f.cancelIx(buyer, 1n), [buyer.kp]));
+    expect(plain(f.event(c1, "orderCancelled"))).toMatchObject({
+      paidGrid: 2_000n,
+      paidThbc: keep + release,
+      feePaid: 0n,
+    });
+    expectCu(c1, { max: CU.cancelOrderBoth });
+    const c2 = expectOk(f.chain.send(await f.cancelIx(seller, 1n), [seller.kp]));
+    expect(plain(f.event(c2, "orderCancelled"))).toMatchObject({
+      paidGrid: 3_000n,
+      paidThbc: cost - fee(cost),
+      feePaid: fee(cost),
+    });
+    expectCu(c2, { max: CU.cancelOrderAll });
+    expect(f.balance(buyer.grid)).toBe(GRID_FUNDS + 2_000n);
+    expect(f.balance(seller.grid)).toBe(GRID_FUNDS - 2_000n);
+    expect(f.balance(seller.thbc)).toBe(THBC_FUNDS + cost - fee(cost));
+    expect(f.balance(f.feeAccount)).toBe(fee(cost));
+    expect(f.balance(buyer.thbc)).toBe(THBC_FUNDS - cost);
+    expect(f.balance(f.gridVault)).toBe(0n);
+    expect(f.balance(f.thbcVault)).toBe(0n);
   });
 
   it("a resting buy sets the price (its own limit): nothing to release but rounding", async () => {
@@ -101,11 +136,16 @@ describe("match_orders: one fill", () => {
     expect(ev.makerOrder).toBe(fill.buyOrder.toBase58());
     expect(ev.cost).toBe((3_000n * BUY_PRICE) / 1000n);
     expect(ev.releasedToBuyer).toBe(buyLock(3_000n, BUY_PRICE) - (3_000n * BUY_PRICE) / 1000n);
-    // both fully filled: the escrows are empty and anyone may close the orders
-    expect(f.balance(fill.buyEscrow)).toBe(0n);
-    expect(f.balance(fill.sellEscrow)).toBe(0n);
-    expectOk(f.chain.send(await f.closeIx(buyer, 1n)));
+    // both fully filled: their locks are spent and anyone may close the orders
+    expect(f.orderState(fill.buyOrder)!.locked).toBe(0n);
+    expect(f.orderState(fill.sellOrder)!.locked).toBe(0n);
+    const cost = (3_000n * BUY_PRICE) / 1000n;
+    expectCu(expectOk(f.chain.send(await f.closeIx(buyer, 1n))), { max: CU.closeOrderBoth });
     expectOk(f.chain.send(await f.closeIx(seller, 1n)));
+    expect(f.balance(buyer.grid)).toBe(GRID_FUNDS + 3_000n);
+    expect(f.balance(buyer.thbc)).toBe(THBC_FUNDS - cost);
+    expect(f.balance(seller.thbc)).toBe(THBC_FUNDS + cost - fee(cost));
+    expect(f.balance(f.feeAccount)).toBe(fee(cost));
   });
 
   it("on a creation-time tie the sell order is the maker", async () => {
@@ -133,20 +173,35 @@ describe("match_orders: several fills in one transaction", () => {
       fills.push(f.fill(buyers[i % 4]!, 1n, sellers[i % 2]!, 1n, 10_000n));
     const r = expectOk(f.chain.send(f.matchIx(fills)));
     expect(f.events(r).filter((e) => e.name === "orderFilled")).toHaveLength(8);
-    const cost = (10_000n * SELL_PRICE) / 1000n;
-    for (const b of buyers) {
-      expect(f.balance(b.grid)).toBe(GRID_FUNDS + 20_000n);
-      expect(f.orderState(f.orderOf(b, 1n))).toMatchObject({ filledWh: 20_000n, locked: 0n });
-      expect(f.balance(f.escrowOf(f.orderOf(b, 1n)))).toBe(0n);
-      expect(f.balance(b.thbc)).toBe(THBC_FUNDS - 2n * cost);
-    }
-    for (const s of sellers) {
-      expect(f.orderState(f.orderOf(s, 1n))).toMatchObject({ filledWh: 40_000n, locked: 0n });
-      expect(f.balance(s.thbc)).toBe(THBC_FUNDS + 4n * (cost - fee(cost)));
-    }
-    expect(f.balance(f.feeAccount)).toBe(8n * fee(cost));
     const perFill = f.programCu(r) / 8;
     expect(perFill).toBeLessThanOrEqual(CU.perFillOf8);
+    const cost = (10_000n * SELL_PRICE) / 1000n;
+    for (const t of [...buyers, ...sellers]) expectOk(f.chain.send(await f.closeIx(t, 1n)));
+    for (const b of buyers) {
+      expect(f.balance(b.grid)).toBe(GRID_FUNDS + 20_000n);
+      expect(f.balance(b.thbc)).toBe(THBC_FUNDS - 2n * cost);
+    }
+    for (const s of sellers) expect(f.balance(s.thbc)).toBe(THBC_FUNDS + 4n * (cost - fee(cost)));
+    expect(f.balance(f.feeAccount)).toBe(8n * fee(cost));
+  });
+
+  it("16 distinct orders (8 fills) fit one legacy transaction, with room to spare", async () => {
+    const fills: Fill[] = [];
+    for (let i = 0; i < 8; i++) {
+      const s = f.trader();
+      const b = f.trader();
+      await f.create(s, { side: "sell", id: 1n, limitPrice: SELL_PRICE });
+      await f.create(b, { side: "buy", id: 1n, limitPrice: BUY_PRICE });
+      fills.push(f.fill(b, 1n, s, 1n, 1_000n));
+    }
+    const tx = new Transaction({
+      feePayer: f.chain.payer.publicKey,
+      recentBlockhash: Keypair.generate().publicKey.toBase58(), // any 32 bytes: only the size counts
+    });
+    tx.add(f.matchIx(fills));
+    tx.sign(f.chain.payer);
+    expect(tx.serialize().length).toBeLessThanOrEqual(1_232);
+    expectOk(f.chain.send(f.matchIx(fills)));
   });
 
   it("the same order twice: the second fill sees the first (no overfill across fills)", async () => {
@@ -209,10 +264,7 @@ describe("match_orders refusals (named error, no account changed)", () => {
 
   it("self-trade (SelfTrade)", async () => {
     await f.create(seller, { side: "buy", id: 2n, limitPrice: BUY_PRICE });
-    refuseMatch(
-      [f.fill(seller, 2n, seller, 1n, 1_000n, { buyerGrid: seller.grid, buyerThbc: seller.thbc })],
-      "SelfTrade",
-    );
+    refuseMatch([f.fill(seller, 2n, seller, 1n, 1_000n)], "SelfTrade");
   });
 
   it("overfill of either side in one fill (Overfill), and a zero amount", async () => {
@@ -222,41 +274,60 @@ describe("match_orders refusals (named error, no account changed)", () => {
     refuseMatch([f.fill(buyer, 1n, seller, 1n, 0n)], "Overfill");
   });
 
-  it("tokens to a third party: the buyer's GRID, the buyer's THBC or the seller's THBC elsewhere (InvalidOwnerTokenAccount)", () => {
+  it("what a fill credited can leave only to its order's owner: a third party's GRID or THBC account (InvalidOwnerTokenAccount) or fee account (InvalidFeeDestination) is refused", async () => {
+    expectOk(f.chain.send(f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)])));
     const thief = f.trader(0n, 0n);
-    refuseMatch(
-      [f.fill(buyer, 1n, seller, 1n, 1_000n, { buyerGrid: thief.grid })],
-      "InvalidOwnerTokenAccount",
-    );
-    refuseMatch(
-      [f.fill(buyer, 1n, seller, 1n, 1_000n, { buyerThbc: thief.thbc })],
-      "InvalidOwnerTokenAccount",
-    );
-    refuseMatch(
-      [f.fill(buyer, 1n, seller, 1n, 1_000n, { sellerThbc: thief.thbc })],
-      "InvalidOwnerTokenAccount",
-    );
-    refuseMatch(
-      [f.fill(buyer, 1n, seller, 1n, 1_000n, { sellerThbc: seller.grid })],
-      "InvalidOwnerTokenAccount",
-    );
     const feeThief = createAta(f.chain, thief.kp.publicKey, f.thbcMint);
-    const before = f.chain.snapshot(touched([f.fill(buyer, 1n, seller, 1n, 1_000n)]));
-    expectAnchorError(
-      f.chain.send(f.matchIx([f.fill(buyer, 1n, seller, 1n, 1_000n)], feeThief)),
+    const w = [...touched([f.fill(buyer, 1n, seller, 1n, 1n)]), feeThief];
+    const refuse = async (ix: Promise<TransactionInstruction>, who: Trader, name: string) => {
+      const before = f.chain.snapshot(w);
+      expectAnchorError(f.chain.send(await ix, [who.kp]), name, tradingIdl);
+      expectUnchanged(f.chain, before);
+    };
+    await refuse(
+      f.cancelIx(buyer, 1n, { ownerGrid: thief.grid }),
+      buyer,
+      "InvalidOwnerTokenAccount",
+    );
+    await refuse(
+      f.cancelIx(buyer, 1n, { ownerThbc: thief.thbc }),
+      buyer,
+      "InvalidOwnerTokenAccount",
+    );
+    await refuse(
+      f.cancelIx(seller, 1n, { ownerThbc: thief.thbc }),
+      seller,
+      "InvalidOwnerTokenAccount",
+    );
+    await refuse(
+      f.cancelIx(seller, 1n, { ownerThbc: seller.grid }),
+      seller,
+      "InvalidOwnerTokenAccount",
+    );
+    await refuse(
+      f.cancelIx(seller, 1n, { feeDestination: feeThief }),
+      seller,
       "InvalidFeeDestination",
+    );
+  });
+
+  it("swapped sides (WrongSide), the same order on both sides (WrongSide)", () => {
+    const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
+    refuseMatch([{ ...fill, buyOrder: fill.sellOrder, sellOrder: fill.buyOrder }], "WrongSide");
+    refuseMatch([{ ...fill, sellOrder: fill.buyOrder }], "WrongSide");
+  });
+
+  it("a market account at another address (ConstraintSeeds)", () => {
+    const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
+    const fake = Keypair.generate().publicKey;
+    f.chain.setAccount(fake, { ...f.chain.getAccount(f.market)! });
+    const before = f.chain.snapshot([...touched([fill]), fake]);
+    expectAnchorError(
+      f.chain.send(matchOrdersInstruction(f.program, { fills: [fill], market: fake })),
+      "ConstraintSeeds",
       tradingIdl,
     );
     expectUnchanged(f.chain, before);
-  });
-
-  it("swapped escrows (InvalidEscrow), swapped sides (WrongSide)", () => {
-    const fill = f.fill(buyer, 1n, seller, 1n, 1_000n);
-    refuseMatch(
-      [{ ...fill, buyEscrow: fill.sellEscrow, sellEscrow: fill.buyEscrow }],
-      "InvalidEscrow",
-    );
-    refuseMatch([{ ...fill, buyOrder: fill.sellOrder, sellOrder: fill.buyOrder }], "WrongSide");
   });
 
   it("an order of the right layout owned by another program, or not at its PDA", () => {

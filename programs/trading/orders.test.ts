@@ -1,7 +1,7 @@
 /**
  * Orders on LiteSVM with the real trading.so and oracle.so: create_order, cancel_order and
  * close_order. Every success path with its balances, event and CU budget; every refusal with its
- * named error and no account changed (the order, its escrow, the owner's token accounts, the
+ * named error and no account changed (the order, the vaults, the owner's token accounts, the
  * market and the oracle).
  */
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
@@ -21,7 +21,9 @@ import {
   CONFIG,
   CU,
   createOrderBudget,
+  GRID_FUNDS,
   RETAIL,
+  THBC_FUNDS,
   TradingFixture,
   type CreateTx,
   type Trader,
@@ -50,7 +52,9 @@ const watched = (tx?: CreateTx, ...more: PublicKey[]) => [
   bob.grid,
   bob.thbc,
   f.feeAccount,
-  ...(tx ? [tx.order, tx.escrow] : []),
+  f.gridVault,
+  f.thbcVault,
+  ...(tx ? [tx.order] : []),
   ...more,
 ];
 
@@ -73,14 +77,14 @@ function refuse(
 }
 
 describe("create_order", () => {
-  it("a sell locks amount_wh GRID in the order's escrow, owned by the order PDA; the market and oracle are read only", async () => {
+  it("a sell locks amount_wh GRID in the market's GRID vault; the market and oracle are read only", async () => {
     const tx = await f.createTx(alice, {
       side: "sell",
       id: 42n,
       amountWh: 12_345n,
       limitPrice: RETAIL + 1n,
     });
-    const ix = tx.ixs[2]!;
+    const ix = tx.ixs[0]!;
     expect(ix.keys.filter((k) => k.isWritable).map((k) => k.pubkey.toBase58())).not.toContain(
       f.market.toBase58(),
     );
@@ -91,18 +95,20 @@ describe("create_order", () => {
     const r = expectOk(f.sendCreate(tx));
     expectUnchanged(f.chain, market);
     expect(f.balance(alice.grid)).toBe(1_000_000n - 12_345n);
-    expect(f.balance(tx.escrow)).toBe(12_345n);
+    expect(f.balance(f.gridVault)).toBe(12_345n);
     const o = f.orderState(tx.order)!;
     const now = f.now();
     expect(o).toEqual({
       market: f.market,
       owner: alice.kp.publicKey,
-      escrow: tx.escrow,
       clientOrderId: 42n,
       amountWh: 12_345n,
       filledWh: 0n,
       limitPrice: RETAIL + 1n,
       locked: 12_345n,
+      settledGrid: 0n,
+      settledThbc: 0n,
+      feeOwed: 0n,
       createdAt: now,
       expiresAt: now + 3_600n,
       side: "sell",
@@ -118,8 +124,8 @@ describe("create_order", () => {
     });
     const acct = f.chain.getAccount(tx.order)!;
     expect(acct.owner.equals(f.programId)).toBe(true);
-    expect(acct.data.length).toBe(162);
-    expect(acct.lamports).toBe(f.chain.minimumBalance(162));
+    expect(acct.data.length).toBe(154);
+    expect(acct.lamports).toBe(f.chain.minimumBalance(154));
     expect(plain(f.event(r, "orderCreated"))).toEqual({
       order: tx.order.toBase58(),
       owner: alice.kp.publicKey.toBase58(),
@@ -144,13 +150,13 @@ describe("create_order", () => {
     const tx = await f.createTx(bob, { side: "buy", id, amountWh, limitPrice });
     const r = expectOk(f.sendCreate(tx));
     expect(f.orderState(tx.order)!.bump).toBe(255);
-    expect(f.balance(tx.escrow)).toBe(lock);
+    expect(f.balance(f.thbcVault)).toBe(lock);
     expect(f.balance(bob.thbc)).toBe(10_000_000_000n - lock);
     expect(f.orderState(tx.order)!.locked).toBe(lock);
     expect(plain(f.event(r, "orderCreated")).locked).toBe(lock);
-    // the program's own CU, and the whole transaction (escrow create_account + InitializeAccount3)
-    expectCu({ ...r, computeUnits: f.programCu(r) }, { max: CU.createOrder });
-    expectCu(r, { max: CU.createOrder + 400 });
+    // one instruction: the program's CU is the transaction's
+    expect(f.programCu(r)).toBe(r.computeUnits);
+    expectCu(r, { max: CU.createOrder });
   });
 
   it("create_order: ~5,000 CU with bump 255 (<= 8,000 from bump 249 up); 24 random owners and ids", async () => {
@@ -167,8 +173,7 @@ describe("create_order", () => {
 
   it("refuses a missing owner signature (AccountNotSigner)", async () => {
     const tx = await f.createTx(alice);
-    expectOk(f.chain.send(tx.ixs.slice(0, 2), tx.signers)); // the escrow exists; the order does not
-    const ix = tx.ixs[2]!;
+    const ix = tx.ixs[0]!;
     ix.keys[0]!.isSigner = false;
     refuse(ix, [], "AccountNotSigner", watched(tx));
   });
@@ -213,43 +218,27 @@ describe("create_order", () => {
     refuseCreate(await f.createTx(bob, { side: "buy", amountWh: U64_MAX }), "MathOverflow");
   });
 
-  it("refuses another mint or a token account of another mint (MintMismatch)", async () => {
+  it("refuses a source token account of another mint (MintMismatch)", async () => {
     const other = createMint(f.chain, { authority: f.mintAuthority.publicKey, decimals: 3 });
     const otherAcct = createAta(f.chain, alice.kp.publicKey, other);
     mintTo(f.chain, other, otherAcct, f.mintAuthority, 100_000n);
-    // a sell of the other mint's tokens, escrow of the other mint
+    // a sell of another mint's tokens
+    refuseCreate(await f.createTx(alice, {}, { ownerTokenAccount: otherAcct }), "MintMismatch");
+    // a sell paying with THBC, a buy paying with GRID
+    refuseCreate(await f.createTx(alice, {}, { ownerTokenAccount: alice.thbc }), "MintMismatch");
     refuseCreate(
-      await f.createTx(alice, {}, { mint: other, ownerTokenAccount: otherAcct, escrowMint: other }),
-      "MintMismatch",
-    );
-    // the GRID mint named, but the THBC account as the source
-    refuseCreate(
-      await f.createTx(alice, {}, { ownerTokenAccount: alice.thbc, escrowMint: f.gridMint }),
-      "MintMismatch",
-    );
-    // a buy naming the GRID mint
-    refuseCreate(
-      await f.createTx(bob, { side: "buy" }, { mint: f.gridMint, escrowMint: f.gridMint }),
+      await f.createTx(bob, { side: "buy" }, { ownerTokenAccount: bob.grid }),
       "MintMismatch",
     );
   });
 
-  it("refuses an escrow the order does not own, of another mint, or with a close authority (InvalidEscrow)", async () => {
-    refuseCreate(await f.createTx(alice, {}, { escrowOwner: alice.kp.publicKey }), "InvalidEscrow");
-    refuseCreate(await f.createTx(alice, {}, { escrowMint: f.thbcMint }), "InvalidEscrow");
-    // an escrow whose close authority is set (patched into an otherwise valid account)
-    const tx = await f.createTx(alice);
-    expectOk(f.chain.send(tx.ixs.slice(0, 2), tx.signers));
-    const e = f.chain.getAccount(tx.escrow)!;
-    const data = Buffer.from(e.data);
-    data.writeUInt32LE(1, 129);
-    alice.kp.publicKey.toBuffer().copy(data, 133);
-    f.chain.setAccount(tx.escrow, { ...e, data });
-    const ix = tx.ixs[2]!;
-    refuse(ix, [alice.kp], "InvalidEscrow", watched(tx));
-    // an escrow that is the order's but not a token account at all
-    const bare = await f.createTx(alice, { id: 9n }, { setup: false, escrow: bob.kp.publicKey });
-    refuse(bare.ixs, [alice.kp], "InvalidEscrow", watched(bare));
+  it("refuses any vault but the market's for the side's mint (InvalidVault)", async () => {
+    refuseCreate(await f.createTx(alice, {}, { vault: f.thbcVault }), "InvalidVault");
+    refuseCreate(await f.createTx(bob, { side: "buy" }, { vault: f.gridVault }), "InvalidVault");
+    // a token account of the right mint that is not the vault (the owner's own, another's)
+    refuseCreate(await f.createTx(alice, {}, { vault: bob.grid }), "InvalidVault");
+    const sink = createAta(f.chain, f.chain.newKeypair().publicKey, f.thbcMint);
+    refuseCreate(await f.createTx(bob, { side: "buy" }, { vault: sink }), "InvalidVault");
   });
 
   it("refuses the same client_order_id twice (AccountNotSystemOwned): one order per (owner, id)", async () => {
@@ -295,7 +284,7 @@ describe("create_order", () => {
 });
 
 describe("cancel_order", () => {
-  it("returns the whole lock, closes order and escrow, rent to the owner", async () => {
+  it("returns the whole lock, closes the order, rent to the owner", async () => {
     const tx = await f.createTx(bob, {
       side: "buy",
       id: 3n,
@@ -305,11 +294,11 @@ describe("cancel_order", () => {
     expectOk(f.sendCreate(tx));
     const lock = buyLock(2_500n, 4_000_001n);
     const lamports = f.chain.balance(bob.kp.publicKey);
-    const rent = f.chain.minimumBalance(162) + f.chain.minimumBalance(165);
+    const rent = f.chain.minimumBalance(154);
     const r = expectOk(f.chain.send(await f.cancelIx(bob, 3n), [bob.kp]));
     expect(f.balance(bob.thbc)).toBe(10_000_000_000n);
+    expect(f.balance(f.thbcVault)).toBe(0n);
     expect(f.chain.getAccount(tx.order)).toBeNull();
-    expect(f.chain.getAccount(tx.escrow)).toBeNull();
     expect(f.chain.balance(bob.kp.publicKey)).toBe(lamports + rent);
     expect(plain(f.event(r, "orderCancelled"))).toEqual({
       order: tx.order.toBase58(),
@@ -318,7 +307,9 @@ describe("cancel_order", () => {
       clientOrderId: 3n,
       amountWh: 2_500n,
       filledWh: 0n,
-      returned: lock,
+      paidGrid: 0n,
+      paidThbc: lock,
+      feePaid: 0n,
     });
     expectCu(r, { max: CU.cancelOrder });
     // the id can be used again
@@ -337,7 +328,7 @@ describe("cancel_order", () => {
     expectOk(f.sendCreate(tx));
     const w = watched(tx, bob.kp.publicKey);
     refuse(
-      await f.cancelIx(alice, 1n, { owner: bob.kp.publicKey, ownerTokenAccount: bob.grid }),
+      await f.cancelIx(alice, 1n, { owner: bob.kp.publicKey, ownerGrid: bob.grid }),
       [bob.kp],
       "NotOrderOwner",
       w,
@@ -346,42 +337,50 @@ describe("cancel_order", () => {
     ix.keys[0]!.isSigner = false;
     refuse(ix, [], "AccountNotSigner", w);
     refuse(
-      await f.cancelIx(alice, 1n, { ownerTokenAccount: bob.grid }),
+      await f.cancelIx(alice, 1n, { ownerGrid: bob.grid }),
       [alice.kp],
       "InvalidOwnerTokenAccount",
       w,
     );
     refuse(
-      await f.cancelIx(alice, 1n, { ownerTokenAccount: alice.thbc }),
+      await f.cancelIx(alice, 1n, { ownerGrid: alice.thbc }),
       [alice.kp],
       "InvalidOwnerTokenAccount",
       w,
     );
   });
 
-  it("refuses another order's escrow (InvalidEscrow) and an order owned by another program (AccountOwnedByWrongProgram)", async () => {
+  it("an unfilled sell needs no THBC account: only what is paid out is checked", async () => {
+    const carol = f.trader(GRID_FUNDS, 0n);
+    await f.create(carol, { id: 1n });
+    const nowhere = Keypair.generate().publicKey; // no account at all
+    expectOk(f.chain.send(await f.cancelIx(carol, 1n, { ownerThbc: nowhere }), [carol.kp]));
+    expect(f.balance(carol.grid)).toBe(GRID_FUNDS);
+  });
+
+  it("refuses other vaults (InvalidVault), another market (ConstraintSeeds), an order owned by another program (AccountOwnedByWrongProgram) or at another address (ConstraintSeeds)", async () => {
     const a = await f.createTx(alice, { id: 1n });
     expectOk(f.sendCreate(a));
-    const b = await f.createTx(alice, { id: 2n });
-    expectOk(f.sendCreate(b));
-    const w = [...watched(a), b.order, b.escrow];
-    refuse(await f.cancelIx(alice, 1n, { escrow: b.escrow }), [alice.kp], "InvalidEscrow", w);
+    const w = watched(a);
+    refuse(await f.cancelIx(alice, 1n, { gridVault: f.thbcVault }), [alice.kp], "InvalidVault", w);
+    refuse(await f.cancelIx(alice, 1n, { gridVault: alice.grid }), [alice.kp], "InvalidVault", w);
+    refuse(await f.cancelIx(alice, 1n, { thbcVault: f.gridVault }), [alice.kp], "InvalidVault", w);
+    const realMarket = f.chain.getAccount(f.market)!;
+    const fakeMarket = Keypair.generate().publicKey;
+    f.chain.setAccount(fakeMarket, { ...realMarket });
+    refuse(await f.cancelIx(alice, 1n, { market: fakeMarket }), [alice.kp], "ConstraintSeeds", w);
     const fake = Keypair.generate().publicKey;
     const real = f.chain.getAccount(a.order)!;
     f.chain.setAccount(fake, { ...real, owner: f.oracle.programId });
-    refuse(
-      await f.cancelIx(alice, 1n, { order: fake, escrow: a.escrow }),
-      [alice.kp],
-      "AccountOwnedByWrongProgram",
-      [...w, fake],
-    );
+    refuse(await f.cancelIx(alice, 1n, { order: fake }), [alice.kp], "AccountOwnedByWrongProgram", [
+      ...w,
+      fake,
+    ]);
     f.chain.setAccount(fake, { ...real });
-    refuse(
-      await f.cancelIx(alice, 1n, { order: fake, escrow: a.escrow }),
-      [alice.kp],
-      "ConstraintSeeds",
-      [...w, fake],
-    );
+    refuse(await f.cancelIx(alice, 1n, { order: fake }), [alice.kp], "ConstraintSeeds", [
+      ...w,
+      fake,
+    ]);
   });
 });
 
@@ -398,7 +397,7 @@ describe("close_order", () => {
     const w = watched(tx, caller.publicKey, callerGrid);
     refuse(await f.closeIx(alice, 1n, { owner: caller.publicKey }), [], "NotOrderOwner", w);
     refuse(
-      await f.closeIx(alice, 1n, { ownerTokenAccount: callerGrid }),
+      await f.closeIx(alice, 1n, { ownerGrid: callerGrid }),
       [],
       "InvalidOwnerTokenAccount",
       w,
@@ -407,12 +406,10 @@ describe("close_order", () => {
     const callerLamports = f.chain.balance(caller.publicKey);
     const r = expectOk(f.chain.send(await f.closeIx(alice, 1n), [], { feePayer: caller }));
     expect(f.balance(alice.grid)).toBe(1_000_000n);
-    expect(f.chain.balance(alice.kp.publicKey)).toBe(
-      lamports + f.chain.minimumBalance(162) + f.chain.minimumBalance(165),
-    );
+    expect(f.chain.balance(alice.kp.publicKey)).toBe(lamports + f.chain.minimumBalance(154));
     expect(f.chain.balance(caller.publicKey)).toBe(callerLamports - 5_000n);
     expect(f.chain.getAccount(tx.order)).toBeNull();
-    expect(f.chain.getAccount(tx.escrow)).toBeNull();
+    expect(f.balance(f.gridVault)).toBe(0n);
     expect(plain(f.event(r, "orderClosed"))).toEqual({
       order: tx.order.toBase58(),
       owner: alice.kp.publicKey.toBase58(),
@@ -420,22 +417,27 @@ describe("close_order", () => {
       clientOrderId: 1n,
       amountWh: 10_000n,
       filledWh: 0n,
-      returned: 10_000n,
+      paidGrid: 10_000n,
+      paidThbc: 0n,
+      feePaid: 0n,
       expired: true,
     });
     expectCu(r, { max: CU.closeOrder });
   });
 
-  it("closes a fully filled order before expiry (filled_wh == amount_wh, patched in until match_orders lands)", async () => {
-    const tx = await f.createTx(bob, { side: "buy", id: 4n });
-    expectOk(f.sendCreate(tx));
-    const a = f.chain.getAccount(tx.order)!;
-    const data = Buffer.from(a.data);
-    data.writeBigUInt64LE(10_000n, 120); // filled_wh
-    f.chain.setAccount(tx.order, { ...a, data });
+  it("closes a fully filled order before expiry; a partly filled one stays open (OrderStillOpen)", async () => {
+    await f.create(bob, { side: "buy", id: 4n, amountWh: 10_000n });
+    await f.create(alice, { side: "sell", id: 1n, amountWh: 4_000n });
+    await f.create(alice, { side: "sell", id: 2n, amountWh: 6_000n });
+    expectOk(f.chain.send(f.matchIx([f.fill(bob, 4n, alice, 1n, 4_000n)])));
+    refuse(await f.closeIx(bob, 4n), [], "OrderStillOpen", [...watched(), f.orderOf(bob, 4n)]);
+    expectOk(f.chain.send(f.matchIx([f.fill(bob, 4n, alice, 2n, 6_000n)])));
     const r = expectOk(f.chain.send(await f.closeIx(bob, 4n)));
-    expect(plain(f.event(r, "orderClosed")).expired).toBe(false);
-    expect(f.balance(bob.thbc)).toBe(10_000_000_000n);
+    const e = plain(f.event(r, "orderClosed"));
+    expect(e.expired).toBe(false);
+    expect(e.paidGrid).toBe(10_000n);
+    expect(f.balance(bob.grid)).toBe(GRID_FUNDS + 10_000n);
+    expect(f.balance(bob.thbc)).toBe(THBC_FUNDS - buyLock(10_000n, RETAIL));
   });
 
   it("is allowed on a paused market", async () => {

@@ -5,14 +5,17 @@
  * across three traders. A model predicts every step's outcome (success or the exact named error);
  * after every step, to the base unit:
  *
- *   GRID: Σ traders' GRID + Σ escrows' GRID                  == GRID deposited
- *   THBC: Σ traders' THBC + Σ escrows' THBC + fee account    == THBC deposited
- *   every escrow holds exactly its order's lock (sell: amount_wh; buy: ceil(amount_wh × price / 1000),
- *   never less than amount_wh × price / 1000), and the order's `locked` says the same
- *   a closed or cancelled order leaves no order and no escrow account behind
+ *   GRID: Σ traders' GRID + GRID vault                       == GRID deposited
+ *   THBC: Σ traders' THBC + THBC vault + fee account         == THBC deposited
+ *   GRID vault == Σ open orders (a sell's lock + a buy's settled GRID)
+ *   THBC vault == Σ open orders (a buy's lock + settled THBC + fee owed)
+ *   every order's lock is exactly what its remainder needs (sell: remaining Wh; buy:
+ *   ceil(remaining × limit / 1000), never less than remaining × limit / 1000), and its settled
+ *   amounts and fee owed are the model's; every trader's balances are the model's
+ *   a closed or cancelled order leaves no account behind
  *
  *   no order fills beyond its amount; every fill's price lies within both limits (the maker's)
- *   the fee account holds exactly the fees the model charged (floor(cost × fee_bps / 10,000) per fill)
+ *   fee account + Σ fee owed == the fees the model charged (floor(cost × fee_bps / 10,000) per fill)
  */
 import type { PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
@@ -113,9 +116,11 @@ interface OpenOrder {
   limit: bigint;
   createdAt: bigint;
   lock: bigint;
+  settledGrid: bigint;
+  settledThbc: bigint;
+  feeOwed: bigint;
   expiresAt: bigint;
   order: PublicKey;
-  escrow: PublicKey;
 }
 
 async function run(cmds: Command[]): Promise<void> {
@@ -126,6 +131,14 @@ async function run(cmds: Command[]): Promise<void> {
   const gone: OpenOrder[] = [];
   const paused = false;
   let fees = 0n;
+  // the model's balance of every trader's GRID and THBC account
+  const wallet = traders.map(() => ({ grid: GRID_FUNDS, thbc: THBC_FUNDS }));
+  /** What cancel / close pays `o`'s owner, into the model. */
+  const payOut = (o: OpenOrder) => {
+    const w = wallet[o.owner]!;
+    w.grid += o.settledGrid + (o.sell ? o.lock : 0n);
+    w.thbc += o.settledThbc + (o.sell ? 0n : o.lock);
+  };
   let oracleAt = f.chain.getAccount(f.oracle.oracle) ? f.oracle.state().updatedAt : 0n;
   let nextId = 1n;
   const band = BigInt(CONFIG.priceBandBps);
@@ -133,24 +146,39 @@ async function run(cmds: Command[]): Promise<void> {
   const hi = (RETAIL * (10_000n + band)) / 10_000n;
 
   const check = () => {
-    let grid = 0n;
-    let thbc = f.balance(f.feeAccount);
-    for (const t of traders) {
+    let grid = f.balance(f.gridVault);
+    let thbc = f.balance(f.thbcVault) + f.balance(f.feeAccount);
+    traders.forEach((t, i) => {
+      expect(f.balance(t.grid)).toBe(wallet[i]!.grid);
+      expect(f.balance(t.thbc)).toBe(wallet[i]!.thbc);
       grid += f.balance(t.grid);
       thbc += f.balance(t.thbc);
-    }
+    });
+    let gridHeld = 0n;
+    let thbcHeld = 0n;
+    let owed = 0n;
     for (const o of open) {
-      const held = f.balance(o.escrow);
-      expect(held).toBe(o.lock);
-      expect(f.orderState(o.order)!.locked).toBe(o.lock);
-      if (o.sell) grid += held;
-      else thbc += held;
+      const rem = o.amountWh - o.filledWh;
+      if (o.sell) expect(o.lock).toBe(rem);
+      else {
+        expect(o.lock).toBe(buyLock(rem, o.limit));
+        expect(o.lock * 1000n >= rem * o.limit).toBe(true);
+      }
+      expect(f.orderState(o.order)).toMatchObject({
+        filledWh: o.filledWh,
+        locked: o.lock,
+        settledGrid: o.settledGrid,
+        settledThbc: o.settledThbc,
+        feeOwed: o.feeOwed,
+      });
+      gridHeld += o.settledGrid + (o.sell ? o.lock : 0n);
+      thbcHeld += o.settledThbc + o.feeOwed + (o.sell ? 0n : o.lock);
+      owed += o.feeOwed;
     }
-    for (const o of gone) {
-      expect(f.chain.getAccount(o.order)).toBeNull();
-      expect(f.chain.getAccount(o.escrow)).toBeNull();
-    }
-    expect(f.balance(f.feeAccount)).toBe(fees);
+    for (const o of gone) expect(f.chain.getAccount(o.order)).toBeNull();
+    expect(f.balance(f.gridVault)).toBe(gridHeld);
+    expect(f.balance(f.thbcVault)).toBe(thbcHeld);
+    expect(f.balance(f.feeAccount) + owed).toBe(fees);
     expect(grid).toBe(f.deposited.grid);
     expect(thbc).toBe(f.deposited.thbc);
     expect(f.deposited.grid).toBe(GRID_FUNDS * BigInt(TRADERS));
@@ -193,6 +221,8 @@ async function run(cmds: Command[]): Promise<void> {
           expect(lock * 1000n >= amountWh * price && (lock - 1n) * 1000n < amountWh * price).toBe(
             true,
           );
+        if (c.sell) wallet[c.trader]!.grid -= lock;
+        else wallet[c.trader]!.thbc -= lock;
         open.push({
           owner: c.trader,
           id,
@@ -202,9 +232,11 @@ async function run(cmds: Command[]): Promise<void> {
           limit: price,
           createdAt: now,
           lock,
+          settledGrid: 0n,
+          settledThbc: 0n,
+          feeOwed: 0n,
           expiresAt: now + BigInt(c.ttl),
           order: tx.order,
-          escrow: tx.escrow,
         });
       }
     } else if (c.kind === "cancel") {
@@ -216,11 +248,13 @@ async function run(cmds: Command[]): Promise<void> {
         const other = traders[(o.owner + 1) % TRADERS]!;
         const ix = await f.cancelIx(owner, o.id, {
           owner: other.kp.publicKey,
-          ownerTokenAccount: o.sell ? other.grid : other.thbc,
+          ownerGrid: other.grid,
+          ownerThbc: other.thbc,
         });
         expectAnchorError(f.chain.send(ix, [other.kp]), "NotOrderOwner", tradingIdl);
       } else {
         expectOk(f.chain.send(await f.cancelIx(owner, o.id), [owner.kp]));
+        payOut(o);
         gone.push(...open.splice(i, 1));
       }
     } else if (c.kind === "close") {
@@ -230,6 +264,7 @@ async function run(cmds: Command[]): Promise<void> {
       const r = f.chain.send(await f.closeIx(traders[o.owner]!, o.id));
       if (now >= o.expiresAt || o.filledWh === o.amountWh) {
         expectOk(r);
+        payOut(o);
         gone.push(...open.splice(i, 1));
       } else expectAnchorError(r, "OrderStillOpen", tradingIdl);
     } else if (c.kind === "match") {
@@ -273,8 +308,20 @@ async function run(cmds: Command[]): Promise<void> {
           expected = err;
           continue;
         }
+        const cost = (amount * price) / 1000n;
+        const fee = (cost * BigInt(CONFIG.feeBps)) / 10_000n;
         mb.filledWh += amount;
         ms.filledWh += amount;
+        // the buy keeps what its remainder needs; the rest of the cost's lock is credited back
+        const keep = buyLock(mb.amountWh - mb.filledWh, mb.limit);
+        const release = mb.lock - cost - keep;
+        expect(release >= 0n).toBe(true); // rounding never lets a lock run short
+        mb.lock = keep;
+        mb.settledGrid += amount;
+        mb.settledThbc += release;
+        ms.lock -= amount;
+        ms.settledThbc += cost - fee;
+        ms.feeOwed += fee;
         effects.push({ b: mb, s: ms, price, amount });
       }
       const r = f.chain.send(f.matchIx(fills));
@@ -295,11 +342,8 @@ async function run(cmds: Command[]): Promise<void> {
           expect(BigInt(ev.price.toString())).toBe(e.price);
         }
         for (const o of open) {
-          const m = state.get(o)!;
-          o.filledWh = m.filledWh;
+          Object.assign(o, state.get(o)!);
           expect(o.filledWh <= o.amountWh).toBe(true);
-          o.lock = o.sell ? o.amountWh - o.filledWh : buyLock(o.amountWh - o.filledWh, o.limit);
-          expect(f.orderState(o.order)!.filledWh).toBe(o.filledWh);
         }
       }
     } else if (c.kind === "clock") {
@@ -330,7 +374,7 @@ async function run(cmds: Command[]): Promise<void> {
 }
 
 describe("conservation under random create / match / cancel / close / expire", () => {
-  it("GRID and THBC are conserved to the base unit; every escrow holds exactly its order's lock", async () => {
+  it("GRID and THBC are conserved to the base unit; the vaults hold exactly what the open orders hold", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(command, { minLength: 10, maxLength: 40, size: "max" }),

@@ -9,10 +9,20 @@
 static const GtxPubkey TRADING_PROGRAM_ID = {TRADING_PROGRAM_ID_BYTES};
 
 /* ---- Fixed PDAs (every seed constant): compare the account with the address, no hash ---- */
-/* ["market"] under GATFVeqweh4TSFeAhanPyuSErGPrF26g8kEN2HKUeVJ7 = AnowmBoAjCDAxnbV9vXZhJVvniVkXF1SSeUf7Q7giDrV (initialize.market, set_market_params.market, transfer_params_authority.market, accept_params_authority.market, pause.market, unpause.market, create_order.market, match_orders.market) */
+/* ["market"] under GATFVeqweh4TSFeAhanPyuSErGPrF26g8kEN2HKUeVJ7 = AnowmBoAjCDAxnbV9vXZhJVvniVkXF1SSeUf7Q7giDrV (initialize.market, set_market_params.market, transfer_params_authority.market, accept_params_authority.market, pause.market, unpause.market, create_order.market, match_orders.market, cancel_order.market, close_order.market) */
 #define TRADING_PDA_MARKET_BYTES {145, 117, 102, 16, 93, 83, 109, 132, 32, 113, 161, 148, 112, 152, 119, 57, 118, 208, 221, 178, 18, 95, 250, 171, 47, 187, 87, 101, 96, 138, 55, 62}
 #define TRADING_PDA_MARKET_BUMP 255
 static const GtxPubkey TRADING_PDA_MARKET = {TRADING_PDA_MARKET_BYTES};
+
+/* ["grid_vault"] under GATFVeqweh4TSFeAhanPyuSErGPrF26g8kEN2HKUeVJ7 = EhQNCA7PSEyvJkgVU8bAotvZY61a3LJA8fFqzeFyrA9u (initialize.grid_vault, cancel_order.grid_vault, close_order.grid_vault) */
+#define TRADING_PDA_GRID_VAULT_BYTES {203, 129, 148, 236, 87, 74, 222, 149, 45, 7, 250, 196, 30, 232, 41, 1, 67, 138, 222, 170, 123, 247, 236, 11, 167, 122, 237, 163, 95, 55, 221, 240}
+#define TRADING_PDA_GRID_VAULT_BUMP 254
+static const GtxPubkey TRADING_PDA_GRID_VAULT = {TRADING_PDA_GRID_VAULT_BYTES};
+
+/* ["thbc_vault"] under GATFVeqweh4TSFeAhanPyuSErGPrF26g8kEN2HKUeVJ7 = ANLqU4cMnNTw88egjTyMu72DMGtbAHUcX8daDYnGPnTs (initialize.thbc_vault, cancel_order.thbc_vault, close_order.thbc_vault) */
+#define TRADING_PDA_THBC_VAULT_BYTES {139, 48, 206, 187, 103, 161, 20, 183, 162, 227, 173, 2, 175, 126, 4, 169, 247, 134, 237, 27, 219, 73, 10, 127, 142, 164, 254, 8, 155, 102, 170, 170}
+#define TRADING_PDA_THBC_VAULT_BUMP 255
+static const GtxPubkey TRADING_PDA_THBC_VAULT = {TRADING_PDA_THBC_VAULT_BYTES};
 
 /* constant MARKET_SEED: bytes "market" */
 #define TRADING_CONST_MARKET_SEED_BYTES {109, 97, 114, 107, 101, 116}
@@ -20,9 +30,15 @@ static const GtxPubkey TRADING_PDA_MARKET = {TRADING_PDA_MARKET_BYTES};
 /* constant ORDER_SEED: bytes "order" */
 #define TRADING_CONST_ORDER_SEED_BYTES {111, 114, 100, 101, 114}
 #define TRADING_CONST_ORDER_SEED_LEN 5
+/* constant GRID_VAULT_SEED: bytes "grid_vault" */
+#define TRADING_CONST_GRID_VAULT_SEED_BYTES {103, 114, 105, 100, 95, 118, 97, 117, 108, 116}
+#define TRADING_CONST_GRID_VAULT_SEED_LEN 10
+/* constant THBC_VAULT_SEED: bytes "thbc_vault" */
+#define TRADING_CONST_THBC_VAULT_SEED_BYTES {116, 104, 98, 99, 95, 118, 97, 117, 108, 116}
+#define TRADING_CONST_THBC_VAULT_SEED_LEN 10
 #define TRADING_CONST_MAX_FEE_BPS 500ULL
 #define TRADING_CONST_MAX_PRICE_BAND_BPS 9000ULL
-#define TRADING_CONST_FILL_ACCOUNTS 7ULL
+#define TRADING_CONST_FILL_ACCOUNTS 2ULL
 #define TRADING_CONST_MAX_FILLS 16ULL
 #define TRADING_CONST_BPS_DENOMINATOR 10000ULL
 #define TRADING_CONST_WH_PER_KWH 1000ULL
@@ -73,14 +89,14 @@ static const GtxPubkey TRADING_CONST_DEPLOY_AUTHORITY = {TRADING_CONST_DEPLOY_AU
 #define TRADING_ERR_MATH_OVERFLOW_LOG "AnchorError occurred. Error Code: MathOverflow. Error Number: 6018. Error Message: Arithmetic overflow (amount * price does not fit)."
 #define TRADING_ERR_MINT_MISMATCH 6019ULL /* MintMismatch: The mint or token account is not the market's mint for this side */
 #define TRADING_ERR_MINT_MISMATCH_LOG "AnchorError occurred. Error Code: MintMismatch. Error Number: 6019. Error Message: The mint or token account is not the market's mint for this side."
-#define TRADING_ERR_INVALID_OWNER_TOKEN_ACCOUNT 6020ULL /* InvalidOwnerTokenAccount: The token account is not the order owner's, or not for the escrow's mint */
-#define TRADING_ERR_INVALID_OWNER_TOKEN_ACCOUNT_LOG "AnchorError occurred. Error Code: InvalidOwnerTokenAccount. Error Number: 6020. Error Message: The token account is not the order owner's, or not for the escrow's mint."
+#define TRADING_ERR_INVALID_OWNER_TOKEN_ACCOUNT 6020ULL /* InvalidOwnerTokenAccount: The token account is not the order owner's, or not for the market's mint */
+#define TRADING_ERR_INVALID_OWNER_TOKEN_ACCOUNT_LOG "AnchorError occurred. Error Code: InvalidOwnerTokenAccount. Error Number: 6020. Error Message: The token account is not the order owner's, or not for the market's mint."
 #define TRADING_ERR_NOT_ORDER_OWNER 6021ULL /* NotOrderOwner: Only the order's owner may do this, and only the owner receives what it holds */
 #define TRADING_ERR_NOT_ORDER_OWNER_LOG "AnchorError occurred. Error Code: NotOrderOwner. Error Number: 6021. Error Message: Only the order's owner may do this, and only the owner receives what it holds."
 #define TRADING_ERR_ORDER_STILL_OPEN 6022ULL /* OrderStillOpen: The order is neither fully filled nor expired */
 #define TRADING_ERR_ORDER_STILL_OPEN_LOG "AnchorError occurred. Error Code: OrderStillOpen. Error Number: 6022. Error Message: The order is neither fully filled nor expired."
-#define TRADING_ERR_INVALID_ESCROW 6023ULL /* InvalidEscrow: The escrow is not a fresh token account of the side's mint owned by the order (no delegate, no close authority), or not the order's escrow */
-#define TRADING_ERR_INVALID_ESCROW_LOG "AnchorError occurred. Error Code: InvalidEscrow. Error Number: 6023. Error Message: The escrow is not a fresh token account of the side's mint owned by the order (no delegate, no close authority), or not the order's escrow."
+#define TRADING_ERR_INVALID_VAULT 6023ULL /* InvalidVault: The vault is not the market's vault for that mint */
+#define TRADING_ERR_INVALID_VAULT_LOG "AnchorError occurred. Error Code: InvalidVault. Error Number: 6023. Error Message: The vault is not the market's vault for that mint."
 #define TRADING_ERR_CLOCK_UNAVAILABLE 6024ULL /* ClockUnavailable: The Clock sysvar could not be read */
 #define TRADING_ERR_CLOCK_UNAVAILABLE_LOG "AnchorError occurred. Error Code: ClockUnavailable. Error Number: 6024. Error Message: The Clock sysvar could not be read."
 #define TRADING_ERR_INVALID_FILLS 6025ULL /* InvalidFills: fills must be 1..MAX_FILLS little-endian u64 amounts, with FILL_ACCOUNTS remaining accounts per fill */
@@ -120,10 +136,10 @@ GTX_INLINE void trading_read_market_config(GtxReader *r, TradingMarketConfig *ou
 
 /* ---- Instructions ---- */
 /* The most accounts any instruction names: the entrypoint's capacity for account infos. */
-#define TRADING_MAX_IX_ACCOUNTS 9
+#define TRADING_MAX_IX_ACCOUNTS 10
 
 /* initialize: sha256("global:initialize")[0..8] = {175, 175, 109, 31, 13, 152, 155, 237}
- *   Creates the Market PDA ["market"]: GRID mint (3 decimals), THBC mint (6 decimals), fee destination (a THBC token account), config, params and emergency authorities, not paused. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.
+ *   Creates the Market PDA ["market"] and its two vaults, token accounts at the PDAs ["grid_vault"] and ["thbc_vault"] whose token authority is the market: GRID mint (3 decimals), THBC mint (6 decimals), fee destination (a THBC token account), config, params and emergency authorities, not paused. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.
  * Accounts:
  *   0. [writable, signer] payer
  *   1. [signer] deployer
@@ -131,18 +147,24 @@ GTX_INLINE void trading_read_market_config(GtxReader *r, TradingMarketConfig *ou
  *   3. [] grid_mint
  *   4. [] thbc_mint
  *   5. [] fee_destination
- *   6. [] system_program (address 11111111111111111111111111111111)
+ *   6. [writable] grid_vault (PDA)
+ *   7. [writable] thbc_vault (PDA)
+ *   8. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
+ *   9. [] system_program (address 11111111111111111111111111111111)
  */
 #define TRADING_IX_INITIALIZE_DISC 0xed9b980d1f6dafafULL
 #define TRADING_IX_INITIALIZE_DISC_BYTES {175, 175, 109, 31, 13, 152, 155, 237}
-#define TRADING_IX_INITIALIZE_ACCOUNTS 7
+#define TRADING_IX_INITIALIZE_ACCOUNTS 10
 #define TRADING_IX_INITIALIZE_PAYER 0
 #define TRADING_IX_INITIALIZE_DEPLOYER 1
 #define TRADING_IX_INITIALIZE_MARKET 2
 #define TRADING_IX_INITIALIZE_GRID_MINT 3
 #define TRADING_IX_INITIALIZE_THBC_MINT 4
 #define TRADING_IX_INITIALIZE_FEE_DESTINATION 5
-#define TRADING_IX_INITIALIZE_SYSTEM_PROGRAM 6
+#define TRADING_IX_INITIALIZE_GRID_VAULT 6
+#define TRADING_IX_INITIALIZE_THBC_VAULT 7
+#define TRADING_IX_INITIALIZE_TOKEN_PROGRAM 8
+#define TRADING_IX_INITIALIZE_SYSTEM_PROGRAM 9
 typedef struct {
   const GtxPubkey *params_authority;
   const GtxPubkey *emergency_authority;
@@ -252,30 +274,28 @@ GTX_INLINE bool trading_pause_data_ok(const GtxInput *in) { return in->data_len 
 GTX_INLINE bool trading_unpause_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* create_order: sha256("global:create_order")[0..8] = {141, 54, 37, 207, 237, 210, 250, 215}
- *   The owner signs and pays: creates Order PDA ["order", market, owner, client_order_id LE] with its own escrow token account (token authority: the order PDA; the client creates it in the same transaction), and locks the collateral from owner_token_account: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle's fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders.
+ *   The owner signs and pays: creates Order PDA ["order", market, owner, client_order_id LE] and moves the collateral from owner_token_account into the market's vault for that mint: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle's fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders (the vault is written by the token program only).
  * Accounts:
  *   0. [writable, signer] owner
  *   1. [] market (PDA)
  *   2. [] oracle (address EG98GrNhsSccKJLhiqMngbfQfj5X2W9514Cbtq5tBMcF)
  *   3. [writable] order (PDA)
- *   4. [writable] escrow
+ *   4. [writable] vault
  *   5. [writable] owner_token_account
- *   6. [] mint
- *   7. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
- *   8. [] system_program (address 11111111111111111111111111111111)
+ *   6. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
+ *   7. [] system_program (address 11111111111111111111111111111111)
  */
 #define TRADING_IX_CREATE_ORDER_DISC 0xd7fad2edcf25368dULL
 #define TRADING_IX_CREATE_ORDER_DISC_BYTES {141, 54, 37, 207, 237, 210, 250, 215}
-#define TRADING_IX_CREATE_ORDER_ACCOUNTS 9
+#define TRADING_IX_CREATE_ORDER_ACCOUNTS 8
 #define TRADING_IX_CREATE_ORDER_OWNER 0
 #define TRADING_IX_CREATE_ORDER_MARKET 1
 #define TRADING_IX_CREATE_ORDER_ORACLE 2
 #define TRADING_IX_CREATE_ORDER_ORDER 3
-#define TRADING_IX_CREATE_ORDER_ESCROW 4
+#define TRADING_IX_CREATE_ORDER_VAULT 4
 #define TRADING_IX_CREATE_ORDER_OWNER_TOKEN_ACCOUNT 5
-#define TRADING_IX_CREATE_ORDER_MINT 6
-#define TRADING_IX_CREATE_ORDER_TOKEN_PROGRAM 7
-#define TRADING_IX_CREATE_ORDER_SYSTEM_PROGRAM 8
+#define TRADING_IX_CREATE_ORDER_TOKEN_PROGRAM 6
+#define TRADING_IX_CREATE_ORDER_SYSTEM_PROGRAM 7
 typedef struct {
   uint8_t side; /* enum Side: TRADING_ENUM_SIDE_* */
   uint64_t client_order_id;
@@ -298,18 +318,14 @@ GTX_INLINE bool trading_create_order_decode(const GtxInput *in, TradingCreateOrd
 }
 
 /* match_orders: sha256("global:match_orders")[0..8] = {17, 1, 201, 93, 7, 51, 251, 134}
- *   Anyone settles several fills atomically. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, buy_escrow, buyer_grid, buyer_thbc, sell_order, sell_escrow, seller_thbc (all writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) from the buy escrow, the fee floor(cost * fee_bps / 10000) paid by the seller out of it; GRID from the sell escrow to the buyer; the buyer's lock above ceil(remaining * buy limit / 1000) is released to the buyer. Any bad fill fails the whole transaction. Refused when paused.
+ *   Anyone settles several fills atomically, moving numbers between orders and no tokens. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, sell_order (both writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) leaves the buy order's lock, the seller is credited cost - fee and owes the fee floor(cost * fee_bps / 10000); the buyer is credited the GRID and its lock above ceil(remaining * buy limit / 1000). What is credited is paid out by cancel_order or close_order. Any bad fill fails the whole transaction. Refused when paused.
  * Accounts:
  *   0. [] market (PDA)
- *   1. [writable] fee_destination
- *   2. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
  */
 #define TRADING_IX_MATCH_ORDERS_DISC 0x86fb33075dc90111ULL
 #define TRADING_IX_MATCH_ORDERS_DISC_BYTES {17, 1, 201, 93, 7, 51, 251, 134}
-#define TRADING_IX_MATCH_ORDERS_ACCOUNTS 3
+#define TRADING_IX_MATCH_ORDERS_ACCOUNTS 1
 #define TRADING_IX_MATCH_ORDERS_MARKET 0
-#define TRADING_IX_MATCH_ORDERS_FEE_DESTINATION 1
-#define TRADING_IX_MATCH_ORDERS_TOKEN_PROGRAM 2
 typedef struct {
   const uint8_t *fills;
   uint32_t fills_len;
@@ -324,42 +340,58 @@ GTX_INLINE bool trading_match_orders_decode(const GtxInput *in, TradingMatchOrde
 }
 
 /* cancel_order: sha256("global:cancel_order")[0..8] = {95, 129, 237, 240, 8, 49, 223, 132}
- *   The owner signs: everything left in the escrow goes to owner_token_account (a token account of the owner for the escrow's mint), the escrow and the order are closed and their rent goes to the owner. Allowed when the market is paused.
+ *   The owner cancels: its remaining lock, what its fills credited it (GRID and THBC) and the fee it owes are paid out of the vaults, and the order is closed (rent to the owner). Allowed when the market is paused.
  * Accounts:
  *   0. [writable, signer] owner
  *   1. [writable] order
- *   2. [writable] escrow
- *   3. [writable] owner_token_account
- *   4. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
+ *   2. [] market (PDA)
+ *   3. [writable] grid_vault (PDA)
+ *   4. [writable] thbc_vault (PDA)
+ *   5. [writable] owner_grid
+ *   6. [writable] owner_thbc
+ *   7. [writable] fee_destination
+ *   8. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
  */
 #define TRADING_IX_CANCEL_ORDER_DISC 0x84df3108f0ed815fULL
 #define TRADING_IX_CANCEL_ORDER_DISC_BYTES {95, 129, 237, 240, 8, 49, 223, 132}
-#define TRADING_IX_CANCEL_ORDER_ACCOUNTS 5
+#define TRADING_IX_CANCEL_ORDER_ACCOUNTS 9
 #define TRADING_IX_CANCEL_ORDER_OWNER 0
 #define TRADING_IX_CANCEL_ORDER_ORDER 1
-#define TRADING_IX_CANCEL_ORDER_ESCROW 2
-#define TRADING_IX_CANCEL_ORDER_OWNER_TOKEN_ACCOUNT 3
-#define TRADING_IX_CANCEL_ORDER_TOKEN_PROGRAM 4
+#define TRADING_IX_CANCEL_ORDER_MARKET 2
+#define TRADING_IX_CANCEL_ORDER_GRID_VAULT 3
+#define TRADING_IX_CANCEL_ORDER_THBC_VAULT 4
+#define TRADING_IX_CANCEL_ORDER_OWNER_GRID 5
+#define TRADING_IX_CANCEL_ORDER_OWNER_THBC 6
+#define TRADING_IX_CANCEL_ORDER_FEE_DESTINATION 7
+#define TRADING_IX_CANCEL_ORDER_TOKEN_PROGRAM 8
 /* No args: the data is exactly the 8-byte discriminator. */
 GTX_INLINE bool trading_cancel_order_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* close_order: sha256("global:close_order")[0..8] = {90, 103, 209, 28, 7, 63, 168, 4}
- *   Anyone: closes a fully filled or expired order. Everything left in the escrow goes to owner_token_account (must belong to the order's owner), the rent of both accounts to the owner's wallet, never to the caller. Allowed when the market is paused.
+ *   Anyone closes a fully filled or expired order: everything it holds goes to token accounts of its owner (the fee it owes to the fee destination), the rent to the owner's wallet, nothing to the caller. Allowed when the market is paused.
  * Accounts:
  *   0. [writable] order
- *   1. [writable] escrow
- *   2. [writable] owner
- *   3. [writable] owner_token_account
- *   4. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
+ *   1. [writable] owner
+ *   2. [] market (PDA)
+ *   3. [writable] grid_vault (PDA)
+ *   4. [writable] thbc_vault (PDA)
+ *   5. [writable] owner_grid
+ *   6. [writable] owner_thbc
+ *   7. [writable] fee_destination
+ *   8. [] token_program (address TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA)
  */
 #define TRADING_IX_CLOSE_ORDER_DISC 0x04a83f071cd1675aULL
 #define TRADING_IX_CLOSE_ORDER_DISC_BYTES {90, 103, 209, 28, 7, 63, 168, 4}
-#define TRADING_IX_CLOSE_ORDER_ACCOUNTS 5
+#define TRADING_IX_CLOSE_ORDER_ACCOUNTS 9
 #define TRADING_IX_CLOSE_ORDER_ORDER 0
-#define TRADING_IX_CLOSE_ORDER_ESCROW 1
-#define TRADING_IX_CLOSE_ORDER_OWNER 2
-#define TRADING_IX_CLOSE_ORDER_OWNER_TOKEN_ACCOUNT 3
-#define TRADING_IX_CLOSE_ORDER_TOKEN_PROGRAM 4
+#define TRADING_IX_CLOSE_ORDER_OWNER 1
+#define TRADING_IX_CLOSE_ORDER_MARKET 2
+#define TRADING_IX_CLOSE_ORDER_GRID_VAULT 3
+#define TRADING_IX_CLOSE_ORDER_THBC_VAULT 4
+#define TRADING_IX_CLOSE_ORDER_OWNER_GRID 5
+#define TRADING_IX_CLOSE_ORDER_OWNER_THBC 6
+#define TRADING_IX_CLOSE_ORDER_FEE_DESTINATION 7
+#define TRADING_IX_CLOSE_ORDER_TOKEN_PROGRAM 8
 /* No args: the data is exactly the 8-byte discriminator. */
 GTX_INLINE bool trading_close_order_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
@@ -403,40 +435,47 @@ GTX_INLINE void trading_market_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d 
 /* account Order: sha256("account:Order")[0..8] = {134, 173, 223, 185, 77, 86, 28, 51} */
 #define TRADING_ACCOUNT_ORDER_DISC 0x331c564db9dfad86ULL
 #define TRADING_ACCOUNT_ORDER_DISC_BYTES {134, 173, 223, 185, 77, 86, 28, 51}
-#define TRADING_ACCOUNT_ORDER_LEN 162 /* total bytes, discriminator included */
+#define TRADING_ACCOUNT_ORDER_LEN 154 /* total bytes, discriminator included */
 #define TRADING_ACCOUNT_ORDER_MARKET_OFF 8
 #define TRADING_ACCOUNT_ORDER_OWNER_OFF 40
-#define TRADING_ACCOUNT_ORDER_ESCROW_OFF 72
-#define TRADING_ACCOUNT_ORDER_CLIENT_ORDER_ID_OFF 104
-#define TRADING_ACCOUNT_ORDER_AMOUNT_WH_OFF 112
-#define TRADING_ACCOUNT_ORDER_FILLED_WH_OFF 120
-#define TRADING_ACCOUNT_ORDER_LIMIT_PRICE_OFF 128
-#define TRADING_ACCOUNT_ORDER_LOCKED_OFF 136
-#define TRADING_ACCOUNT_ORDER_CREATED_AT_OFF 144
-#define TRADING_ACCOUNT_ORDER_EXPIRES_AT_OFF 152
-#define TRADING_ACCOUNT_ORDER_SIDE_OFF 160
-#define TRADING_ACCOUNT_ORDER_BUMP_OFF 161
+#define TRADING_ACCOUNT_ORDER_CLIENT_ORDER_ID_OFF 72
+#define TRADING_ACCOUNT_ORDER_AMOUNT_WH_OFF 80
+#define TRADING_ACCOUNT_ORDER_FILLED_WH_OFF 88
+#define TRADING_ACCOUNT_ORDER_LIMIT_PRICE_OFF 96
+#define TRADING_ACCOUNT_ORDER_LOCKED_OFF 104
+#define TRADING_ACCOUNT_ORDER_SETTLED_GRID_OFF 112
+#define TRADING_ACCOUNT_ORDER_SETTLED_THBC_OFF 120
+#define TRADING_ACCOUNT_ORDER_FEE_OWED_OFF 128
+#define TRADING_ACCOUNT_ORDER_CREATED_AT_OFF 136
+#define TRADING_ACCOUNT_ORDER_EXPIRES_AT_OFF 144
+#define TRADING_ACCOUNT_ORDER_SIDE_OFF 152
+#define TRADING_ACCOUNT_ORDER_BUMP_OFF 153
 GTX_INLINE GtxPubkey *trading_order_market(uint8_t *d) { return (GtxPubkey *)(d + 8); }
 GTX_INLINE GtxPubkey *trading_order_owner(uint8_t *d) { return (GtxPubkey *)(d + 40); }
-GTX_INLINE GtxPubkey *trading_order_escrow(uint8_t *d) { return (GtxPubkey *)(d + 72); }
-GTX_INLINE uint64_t trading_order_get_client_order_id(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 104); }
-GTX_INLINE void trading_order_set_client_order_id(uint8_t *d, uint64_t v) { gtx_store_u64(d + 104, (uint64_t)v); }
-GTX_INLINE uint64_t trading_order_get_amount_wh(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 112); }
-GTX_INLINE void trading_order_set_amount_wh(uint8_t *d, uint64_t v) { gtx_store_u64(d + 112, (uint64_t)v); }
-GTX_INLINE uint64_t trading_order_get_filled_wh(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 120); }
-GTX_INLINE void trading_order_set_filled_wh(uint8_t *d, uint64_t v) { gtx_store_u64(d + 120, (uint64_t)v); }
-GTX_INLINE uint64_t trading_order_get_limit_price(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 128); }
-GTX_INLINE void trading_order_set_limit_price(uint8_t *d, uint64_t v) { gtx_store_u64(d + 128, (uint64_t)v); }
-GTX_INLINE uint64_t trading_order_get_locked(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 136); }
-GTX_INLINE void trading_order_set_locked(uint8_t *d, uint64_t v) { gtx_store_u64(d + 136, (uint64_t)v); }
-GTX_INLINE int64_t trading_order_get_created_at(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 144); }
-GTX_INLINE void trading_order_set_created_at(uint8_t *d, int64_t v) { gtx_store_u64(d + 144, (uint64_t)v); }
-GTX_INLINE int64_t trading_order_get_expires_at(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 152); }
-GTX_INLINE void trading_order_set_expires_at(uint8_t *d, int64_t v) { gtx_store_u64(d + 152, (uint64_t)v); }
-GTX_INLINE uint8_t trading_order_get_side(const uint8_t *d) { return (uint8_t)d[160]; }
-GTX_INLINE void trading_order_set_side(uint8_t *d, uint8_t v) { gtx_store_u8(d + 160, v); }
-GTX_INLINE uint8_t trading_order_get_bump(const uint8_t *d) { return (uint8_t)d[161]; }
-GTX_INLINE void trading_order_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 161, (uint8_t)v); }
+GTX_INLINE uint64_t trading_order_get_client_order_id(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 72); }
+GTX_INLINE void trading_order_set_client_order_id(uint8_t *d, uint64_t v) { gtx_store_u64(d + 72, (uint64_t)v); }
+GTX_INLINE uint64_t trading_order_get_amount_wh(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 80); }
+GTX_INLINE void trading_order_set_amount_wh(uint8_t *d, uint64_t v) { gtx_store_u64(d + 80, (uint64_t)v); }
+GTX_INLINE uint64_t trading_order_get_filled_wh(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 88); }
+GTX_INLINE void trading_order_set_filled_wh(uint8_t *d, uint64_t v) { gtx_store_u64(d + 88, (uint64_t)v); }
+GTX_INLINE uint64_t trading_order_get_limit_price(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 96); }
+GTX_INLINE void trading_order_set_limit_price(uint8_t *d, uint64_t v) { gtx_store_u64(d + 96, (uint64_t)v); }
+GTX_INLINE uint64_t trading_order_get_locked(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 104); }
+GTX_INLINE void trading_order_set_locked(uint8_t *d, uint64_t v) { gtx_store_u64(d + 104, (uint64_t)v); }
+GTX_INLINE uint64_t trading_order_get_settled_grid(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 112); }
+GTX_INLINE void trading_order_set_settled_grid(uint8_t *d, uint64_t v) { gtx_store_u64(d + 112, (uint64_t)v); }
+GTX_INLINE uint64_t trading_order_get_settled_thbc(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 120); }
+GTX_INLINE void trading_order_set_settled_thbc(uint8_t *d, uint64_t v) { gtx_store_u64(d + 120, (uint64_t)v); }
+GTX_INLINE uint64_t trading_order_get_fee_owed(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 128); }
+GTX_INLINE void trading_order_set_fee_owed(uint8_t *d, uint64_t v) { gtx_store_u64(d + 128, (uint64_t)v); }
+GTX_INLINE int64_t trading_order_get_created_at(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 136); }
+GTX_INLINE void trading_order_set_created_at(uint8_t *d, int64_t v) { gtx_store_u64(d + 136, (uint64_t)v); }
+GTX_INLINE int64_t trading_order_get_expires_at(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 144); }
+GTX_INLINE void trading_order_set_expires_at(uint8_t *d, int64_t v) { gtx_store_u64(d + 144, (uint64_t)v); }
+GTX_INLINE uint8_t trading_order_get_side(const uint8_t *d) { return (uint8_t)d[152]; }
+GTX_INLINE void trading_order_set_side(uint8_t *d, uint8_t v) { gtx_store_u8(d + 152, v); }
+GTX_INLINE uint8_t trading_order_get_bump(const uint8_t *d) { return (uint8_t)d[153]; }
+GTX_INLINE void trading_order_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 153, (uint8_t)v); }
 
 /* ---- Events (one sol_log_data slice: discriminator + borsh fields) ---- */
 
@@ -545,8 +584,8 @@ GTX_INLINE void trading_emit_order_created(const GtxPubkey *order, const GtxPubk
 /* event OrderCancelled: sha256("event:OrderCancelled")[0..8] = {108, 56, 128, 68, 168, 113, 168, 239} */
 #define TRADING_EVENT_ORDER_CANCELLED_DISC 0xefa871a84480386cULL
 #define TRADING_EVENT_ORDER_CANCELLED_DISC_BYTES {108, 56, 128, 68, 168, 113, 168, 239}
-#define TRADING_EVENT_ORDER_CANCELLED_LEN 105
-GTX_INLINE void trading_emit_order_cancelled(const GtxPubkey *order, const GtxPubkey *owner, uint8_t side, uint64_t client_order_id, uint64_t amount_wh, uint64_t filled_wh, uint64_t returned) {
+#define TRADING_EVENT_ORDER_CANCELLED_LEN 121
+GTX_INLINE void trading_emit_order_cancelled(const GtxPubkey *order, const GtxPubkey *owner, uint8_t side, uint64_t client_order_id, uint64_t amount_wh, uint64_t filled_wh, uint64_t paid_grid, uint64_t paid_thbc, uint64_t fee_paid) {
   uint64_t buf[(TRADING_EVENT_ORDER_CANCELLED_LEN + 7) / 8]; /* 8-aligned */
   uint8_t *b = (uint8_t *)buf;
   gtx_store_u64(b, TRADING_EVENT_ORDER_CANCELLED_DISC);
@@ -556,15 +595,17 @@ GTX_INLINE void trading_emit_order_cancelled(const GtxPubkey *order, const GtxPu
   gtx_store_u64(b + 73, (uint64_t)client_order_id);
   gtx_store_u64(b + 81, (uint64_t)amount_wh);
   gtx_store_u64(b + 89, (uint64_t)filled_wh);
-  gtx_store_u64(b + 97, (uint64_t)returned);
+  gtx_store_u64(b + 97, (uint64_t)paid_grid);
+  gtx_store_u64(b + 105, (uint64_t)paid_thbc);
+  gtx_store_u64(b + 113, (uint64_t)fee_paid);
   gtx_emit_event(b, TRADING_EVENT_ORDER_CANCELLED_LEN);
 }
 
 /* event OrderClosed: sha256("event:OrderClosed")[0..8] = {237, 77, 101, 123, 72, 43, 149, 123} */
 #define TRADING_EVENT_ORDER_CLOSED_DISC 0x7b952b487b654dedULL
 #define TRADING_EVENT_ORDER_CLOSED_DISC_BYTES {237, 77, 101, 123, 72, 43, 149, 123}
-#define TRADING_EVENT_ORDER_CLOSED_LEN 106
-GTX_INLINE void trading_emit_order_closed(const GtxPubkey *order, const GtxPubkey *owner, uint8_t side, uint64_t client_order_id, uint64_t amount_wh, uint64_t filled_wh, uint64_t returned, bool expired) {
+#define TRADING_EVENT_ORDER_CLOSED_LEN 122
+GTX_INLINE void trading_emit_order_closed(const GtxPubkey *order, const GtxPubkey *owner, uint8_t side, uint64_t client_order_id, uint64_t amount_wh, uint64_t filled_wh, uint64_t paid_grid, uint64_t paid_thbc, uint64_t fee_paid, bool expired) {
   uint64_t buf[(TRADING_EVENT_ORDER_CLOSED_LEN + 7) / 8]; /* 8-aligned */
   uint8_t *b = (uint8_t *)buf;
   gtx_store_u64(b, TRADING_EVENT_ORDER_CLOSED_DISC);
@@ -574,8 +615,10 @@ GTX_INLINE void trading_emit_order_closed(const GtxPubkey *order, const GtxPubke
   gtx_store_u64(b + 73, (uint64_t)client_order_id);
   gtx_store_u64(b + 81, (uint64_t)amount_wh);
   gtx_store_u64(b + 89, (uint64_t)filled_wh);
-  gtx_store_u64(b + 97, (uint64_t)returned);
-  gtx_store_u8(b + 105, expired ? 1 : 0);
+  gtx_store_u64(b + 97, (uint64_t)paid_grid);
+  gtx_store_u64(b + 105, (uint64_t)paid_thbc);
+  gtx_store_u64(b + 113, (uint64_t)fee_paid);
+  gtx_store_u8(b + 121, expired ? 1 : 0);
   gtx_emit_event(b, TRADING_EVENT_ORDER_CLOSED_LEN);
 }
 

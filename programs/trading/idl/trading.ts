@@ -11,13 +11,13 @@ export interface Trading {
     name: "trading";
     version: "0.1.0";
     spec: "0.1.0";
-    description: "GridTokenX trading: a collateralised on-chain order book for GRID (3 decimals, Wh) against THBC (6 decimals); prices are THBC base units per kWh; every order locks its collateral in its own escrow PDA when it is created.";
+    description: "GridTokenX trading: a collateralised on-chain order book for GRID (3 decimals, Wh) against THBC (6 decimals); prices are THBC base units per kWh; every order locks its collateral in the market's vaults when it is created, and a fill moves numbers between the two orders, paid out when the order is cancelled or closed.";
   };
   instructions: [
     {
       name: "initialize";
       docs: [
-        'Creates the Market PDA ["market"]: GRID mint (3 decimals), THBC mint (6 decimals), fee destination (a THBC token account), config, params and emergency authorities, not paused. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
+        'Creates the Market PDA ["market"] and its two vaults, token accounts at the PDAs ["grid_vault"] and ["thbc_vault"] whose token authority is the market: GRID mint (3 decimals), THBC mint (6 decimals), fee destination (a THBC token account), config, params and emergency authorities, not paused. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
       ];
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237];
       accounts: [
@@ -50,6 +50,34 @@ export interface Trading {
         },
         {
           name: "feeDestination";
+        },
+        {
+          name: "gridVault";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [103, 114, 105, 100, 95, 118, 97, 117, 108, 116];
+              },
+            ];
+          };
+          writable: true;
+        },
+        {
+          name: "thbcVault";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [116, 104, 98, 99, 95, 118, 97, 117, 108, 116];
+              },
+            ];
+          };
+          writable: true;
+        },
+        {
+          name: "tokenProgram";
+          address: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
         },
         {
           name: "systemProgram";
@@ -229,7 +257,7 @@ export interface Trading {
     {
       name: "createOrder";
       docs: [
-        'The owner signs and pays: creates Order PDA ["order", market, owner, client_order_id LE] with its own escrow token account (token authority: the order PDA; the client creates it in the same transaction), and locks the collateral from owner_token_account: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle\'s fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders.',
+        "The owner signs and pays: creates Order PDA [\"order\", market, owner, client_order_id LE] and moves the collateral from owner_token_account into the market's vault for that mint: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle's fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders (the vault is written by the token program only).",
       ];
       discriminator: [141, 54, 37, 207, 237, 210, 250, 215];
       accounts: [
@@ -278,18 +306,15 @@ export interface Trading {
           };
         },
         {
-          name: "escrow";
+          name: "vault";
           writable: true;
           docs: [
-            "A new token account of the side's mint whose owner (token authority) is the order PDA, with no delegate and no close authority: created and initialised by the client earlier in the same transaction (System create_account + InitializeAccount3); see client.ts createOrderInstructions.",
+            "The market's vault for the side's mint: grid_vault (a sell) or thbc_vault (a buy).",
           ];
         },
         {
           name: "ownerTokenAccount";
           writable: true;
-        },
-        {
-          name: "mint";
         },
         {
           name: "tokenProgram";
@@ -330,7 +355,7 @@ export interface Trading {
     {
       name: "matchOrders";
       docs: [
-        "Anyone settles several fills atomically. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, buy_escrow, buyer_grid, buyer_thbc, sell_order, sell_escrow, seller_thbc (all writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) from the buy escrow, the fee floor(cost * fee_bps / 10000) paid by the seller out of it; GRID from the sell escrow to the buyer; the buyer's lock above ceil(remaining * buy limit / 1000) is released to the buyer. Any bad fill fails the whole transaction. Refused when paused.",
+        "Anyone settles several fills atomically, moving numbers between orders and no tokens. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, sell_order (both writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) leaves the buy order's lock, the seller is credited cost - fee and owes the fee floor(cost * fee_bps / 10000); the buyer is credited the GRID and its lock above ceil(remaining * buy limit / 1000). What is credited is paid out by cancel_order or close_order. Any bad fill fails the whole transaction. Refused when paused.",
       ];
       discriminator: [17, 1, 201, 93, 7, 51, 251, 134];
       accounts: [
@@ -345,14 +370,6 @@ export interface Trading {
             ];
           };
         },
-        {
-          name: "feeDestination";
-          writable: true;
-        },
-        {
-          name: "tokenProgram";
-          address: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
-        },
       ];
       args: [
         {
@@ -364,7 +381,7 @@ export interface Trading {
     {
       name: "cancelOrder";
       docs: [
-        "The owner signs: everything left in the escrow goes to owner_token_account (a token account of the owner for the escrow's mint), the escrow and the order are closed and their rent goes to the owner. Allowed when the market is paused.",
+        "The owner cancels: its remaining lock, what its fills credited it (GRID and THBC) and the fee it owes are paid out of the vaults, and the order is closed (rent to the owner). Allowed when the market is paused.",
       ];
       discriminator: [95, 129, 237, 240, 8, 49, 223, 132];
       accounts: [
@@ -378,12 +395,54 @@ export interface Trading {
           writable: true;
         },
         {
-          name: "escrow";
+          name: "market";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [109, 97, 114, 107, 101, 116];
+              },
+            ];
+          };
+        },
+        {
+          name: "gridVault";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [103, 114, 105, 100, 95, 118, 97, 117, 108, 116];
+              },
+            ];
+          };
           writable: true;
         },
         {
-          name: "ownerTokenAccount";
+          name: "thbcVault";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [116, 104, 98, 99, 95, 118, 97, 117, 108, 116];
+              },
+            ];
+          };
           writable: true;
+        },
+        {
+          name: "ownerGrid";
+          writable: true;
+          docs: ["The owner's GRID token account; checked only when GRID is paid out."];
+        },
+        {
+          name: "ownerThbc";
+          writable: true;
+          docs: ["The owner's THBC token account; checked only when THBC is paid out."];
+        },
+        {
+          name: "feeDestination";
+          writable: true;
+          docs: ["The market's fee destination; receives the fee a sell order owes."];
         },
         {
           name: "tokenProgram";
@@ -395,7 +454,7 @@ export interface Trading {
     {
       name: "closeOrder";
       docs: [
-        "Anyone: closes a fully filled or expired order. Everything left in the escrow goes to owner_token_account (must belong to the order's owner), the rent of both accounts to the owner's wallet, never to the caller. Allowed when the market is paused.",
+        "Anyone closes a fully filled or expired order: everything it holds goes to token accounts of its owner (the fee it owes to the fee destination), the rent to the owner's wallet, nothing to the caller. Allowed when the market is paused.",
       ];
       discriminator: [90, 103, 209, 28, 7, 63, 168, 4];
       accounts: [
@@ -404,16 +463,58 @@ export interface Trading {
           writable: true;
         },
         {
-          name: "escrow";
-          writable: true;
-        },
-        {
           name: "owner";
           writable: true;
         },
         {
-          name: "ownerTokenAccount";
+          name: "market";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [109, 97, 114, 107, 101, 116];
+              },
+            ];
+          };
+        },
+        {
+          name: "gridVault";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [103, 114, 105, 100, 95, 118, 97, 117, 108, 116];
+              },
+            ];
+          };
           writable: true;
+        },
+        {
+          name: "thbcVault";
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [116, 104, 98, 99, 95, 118, 97, 117, 108, 116];
+              },
+            ];
+          };
+          writable: true;
+        },
+        {
+          name: "ownerGrid";
+          writable: true;
+          docs: ["The owner's GRID token account; checked only when GRID is paid out."];
+        },
+        {
+          name: "ownerThbc";
+          writable: true;
+          docs: ["The owner's THBC token account; checked only when THBC is paid out."];
+        },
+        {
+          name: "feeDestination";
+          writable: true;
+          docs: ["The market's fee destination; receives the fee a sell order owes."];
         },
         {
           name: "tokenProgram";
@@ -575,7 +676,7 @@ export interface Trading {
     {
       code: 6020;
       name: "invalidOwnerTokenAccount";
-      msg: "The token account is not the order owner's, or not for the escrow's mint";
+      msg: "The token account is not the order owner's, or not for the market's mint";
     },
     {
       code: 6021;
@@ -589,8 +690,8 @@ export interface Trading {
     },
     {
       code: 6023;
-      name: "invalidEscrow";
-      msg: "The escrow is not a fresh token account of the side's mint owned by the order (no delegate, no close authority), or not the order's escrow";
+      name: "invalidVault";
+      msg: "The vault is not the market's vault for that mint";
     },
     {
       code: 6024;
@@ -745,10 +846,6 @@ export interface Trading {
             type: "pubkey";
           },
           {
-            name: "escrow";
-            type: "pubkey";
-          },
-          {
             name: "clientOrderId";
             type: "u64";
           },
@@ -767,6 +864,23 @@ export interface Trading {
           {
             name: "locked";
             type: "u64";
+          },
+          {
+            name: "settledGrid";
+            type: "u64";
+            docs: ["GRID credited by fills (a buy), paid out at cancel or close."];
+          },
+          {
+            name: "settledThbc";
+            type: "u64";
+            docs: [
+              "THBC credited by fills (a sell: cost - fee; a buy: its released lock), paid out at cancel or close.",
+            ];
+          },
+          {
+            name: "feeOwed";
+            type: "u64";
+            docs: ["THBC this order owes the fee destination (a sell), paid at cancel or close."];
           },
           {
             name: "createdAt";
@@ -791,7 +905,7 @@ export interface Trading {
         ];
       };
       docs: [
-        "One order, PDA [\"order\", market, owner, client_order_id LE]. locked is what its escrow (a token account owned by the order PDA) must still hold for the order: a sell's remaining Wh, a buy's ceil(remaining * limit_price / 1000) THBC.",
+        "One order, PDA [\"order\", market, owner, client_order_id LE]. locked is what its unfilled remainder needs, held in the market's vault of its mint: a sell's remaining Wh, a buy's ceil(remaining * limit_price / 1000) THBC. settled_grid, settled_thbc and fee_owed are what its fills credited it (and a sell owes the fee destination), paid out by cancel_order or close_order.",
       ];
     },
     {
@@ -1000,7 +1114,15 @@ export interface Trading {
             type: "u64";
           },
           {
-            name: "returned";
+            name: "paidGrid";
+            type: "u64";
+          },
+          {
+            name: "paidThbc";
+            type: "u64";
+          },
+          {
+            name: "feePaid";
             type: "u64";
           },
         ];
@@ -1100,7 +1222,15 @@ export interface Trading {
             type: "u64";
           },
           {
-            name: "returned";
+            name: "paidGrid";
+            type: "u64";
+          },
+          {
+            name: "paidThbc";
+            type: "u64";
+          },
+          {
+            name: "feePaid";
             type: "u64";
           },
           {
@@ -1123,6 +1253,16 @@ export interface Trading {
       value: "[111, 114, 100, 101, 114]";
     },
     {
+      name: "gridVaultSeed";
+      type: "bytes";
+      value: "[103, 114, 105, 100, 95, 118, 97, 117, 108, 116]";
+    },
+    {
+      name: "thbcVaultSeed";
+      type: "bytes";
+      value: "[116, 104, 98, 99, 95, 118, 97, 117, 108, 116]";
+    },
+    {
       name: "maxFeeBps";
       type: "u16";
       value: "500";
@@ -1135,7 +1275,7 @@ export interface Trading {
     {
       name: "fillAccounts";
       type: "u64";
-      value: "7";
+      value: "2";
     },
     {
       name: "maxFills";
@@ -1177,13 +1317,13 @@ export const tradingIdl = {
     version: "0.1.0",
     spec: "0.1.0",
     description:
-      "GridTokenX trading: a collateralised on-chain order book for GRID (3 decimals, Wh) against THBC (6 decimals); prices are THBC base units per kWh; every order locks its collateral in its own escrow PDA when it is created.",
+      "GridTokenX trading: a collateralised on-chain order book for GRID (3 decimals, Wh) against THBC (6 decimals); prices are THBC base units per kWh; every order locks its collateral in the market's vaults when it is created, and a fill moves numbers between the two orders, paid out when the order is cancelled or closed.",
   },
   instructions: [
     {
       name: "initialize",
       docs: [
-        'Creates the Market PDA ["market"]: GRID mint (3 decimals), THBC mint (6 decimals), fee destination (a THBC token account), config, params and emergency authorities, not paused. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
+        'Creates the Market PDA ["market"] and its two vaults, token accounts at the PDAs ["grid_vault"] and ["thbc_vault"] whose token authority is the market: GRID mint (3 decimals), THBC mint (6 decimals), fee destination (a THBC token account), config, params and emergency authorities, not paused. Only the deploy authority fixed at build time (constant DEPLOY_AUTHORITY) may call it; any payer may pay the rent.',
       ],
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237],
       accounts: [
@@ -1216,6 +1356,34 @@ export const tradingIdl = {
         },
         {
           name: "fee_destination",
+        },
+        {
+          name: "grid_vault",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [103, 114, 105, 100, 95, 118, 97, 117, 108, 116],
+              },
+            ],
+          },
+          writable: true,
+        },
+        {
+          name: "thbc_vault",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [116, 104, 98, 99, 95, 118, 97, 117, 108, 116],
+              },
+            ],
+          },
+          writable: true,
+        },
+        {
+          name: "token_program",
+          address: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
         },
         {
           name: "system_program",
@@ -1395,7 +1563,7 @@ export const tradingIdl = {
     {
       name: "create_order",
       docs: [
-        'The owner signs and pays: creates Order PDA ["order", market, owner, client_order_id LE] with its own escrow token account (token authority: the order PDA; the client creates it in the same transaction), and locks the collateral from owner_token_account: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle\'s fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders.',
+        "The owner signs and pays: creates Order PDA [\"order\", market, owner, client_order_id LE] and moves the collateral from owner_token_account into the market's vault for that mint: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle's fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders (the vault is written by the token program only).",
       ],
       discriminator: [141, 54, 37, 207, 237, 210, 250, 215],
       accounts: [
@@ -1444,18 +1612,15 @@ export const tradingIdl = {
           },
         },
         {
-          name: "escrow",
+          name: "vault",
           writable: true,
           docs: [
-            "A new token account of the side's mint whose owner (token authority) is the order PDA, with no delegate and no close authority: created and initialised by the client earlier in the same transaction (System create_account + InitializeAccount3); see client.ts createOrderInstructions.",
+            "The market's vault for the side's mint: grid_vault (a sell) or thbc_vault (a buy).",
           ],
         },
         {
           name: "owner_token_account",
           writable: true,
-        },
-        {
-          name: "mint",
         },
         {
           name: "token_program",
@@ -1496,7 +1661,7 @@ export const tradingIdl = {
     {
       name: "match_orders",
       docs: [
-        "Anyone settles several fills atomically. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, buy_escrow, buyer_grid, buyer_thbc, sell_order, sell_escrow, seller_thbc (all writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) from the buy escrow, the fee floor(cost * fee_bps / 10000) paid by the seller out of it; GRID from the sell escrow to the buyer; the buyer's lock above ceil(remaining * buy limit / 1000) is released to the buyer. Any bad fill fails the whole transaction. Refused when paused.",
+        "Anyone settles several fills atomically, moving numbers between orders and no tokens. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, sell_order (both writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) leaves the buy order's lock, the seller is credited cost - fee and owes the fee floor(cost * fee_bps / 10000); the buyer is credited the GRID and its lock above ceil(remaining * buy limit / 1000). What is credited is paid out by cancel_order or close_order. Any bad fill fails the whole transaction. Refused when paused.",
       ],
       discriminator: [17, 1, 201, 93, 7, 51, 251, 134],
       accounts: [
@@ -1511,14 +1676,6 @@ export const tradingIdl = {
             ],
           },
         },
-        {
-          name: "fee_destination",
-          writable: true,
-        },
-        {
-          name: "token_program",
-          address: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
-        },
       ],
       args: [
         {
@@ -1530,7 +1687,7 @@ export const tradingIdl = {
     {
       name: "cancel_order",
       docs: [
-        "The owner signs: everything left in the escrow goes to owner_token_account (a token account of the owner for the escrow's mint), the escrow and the order are closed and their rent goes to the owner. Allowed when the market is paused.",
+        "The owner cancels: its remaining lock, what its fills credited it (GRID and THBC) and the fee it owes are paid out of the vaults, and the order is closed (rent to the owner). Allowed when the market is paused.",
       ],
       discriminator: [95, 129, 237, 240, 8, 49, 223, 132],
       accounts: [
@@ -1544,12 +1701,54 @@ export const tradingIdl = {
           writable: true,
         },
         {
-          name: "escrow",
+          name: "market",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [109, 97, 114, 107, 101, 116],
+              },
+            ],
+          },
+        },
+        {
+          name: "grid_vault",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [103, 114, 105, 100, 95, 118, 97, 117, 108, 116],
+              },
+            ],
+          },
           writable: true,
         },
         {
-          name: "owner_token_account",
+          name: "thbc_vault",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [116, 104, 98, 99, 95, 118, 97, 117, 108, 116],
+              },
+            ],
+          },
           writable: true,
+        },
+        {
+          name: "owner_grid",
+          writable: true,
+          docs: ["The owner's GRID token account; checked only when GRID is paid out."],
+        },
+        {
+          name: "owner_thbc",
+          writable: true,
+          docs: ["The owner's THBC token account; checked only when THBC is paid out."],
+        },
+        {
+          name: "fee_destination",
+          writable: true,
+          docs: ["The market's fee destination; receives the fee a sell order owes."],
         },
         {
           name: "token_program",
@@ -1561,7 +1760,7 @@ export const tradingIdl = {
     {
       name: "close_order",
       docs: [
-        "Anyone: closes a fully filled or expired order. Everything left in the escrow goes to owner_token_account (must belong to the order's owner), the rent of both accounts to the owner's wallet, never to the caller. Allowed when the market is paused.",
+        "Anyone closes a fully filled or expired order: everything it holds goes to token accounts of its owner (the fee it owes to the fee destination), the rent to the owner's wallet, nothing to the caller. Allowed when the market is paused.",
       ],
       discriminator: [90, 103, 209, 28, 7, 63, 168, 4],
       accounts: [
@@ -1570,16 +1769,58 @@ export const tradingIdl = {
           writable: true,
         },
         {
-          name: "escrow",
-          writable: true,
-        },
-        {
           name: "owner",
           writable: true,
         },
         {
-          name: "owner_token_account",
+          name: "market",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [109, 97, 114, 107, 101, 116],
+              },
+            ],
+          },
+        },
+        {
+          name: "grid_vault",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [103, 114, 105, 100, 95, 118, 97, 117, 108, 116],
+              },
+            ],
+          },
           writable: true,
+        },
+        {
+          name: "thbc_vault",
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [116, 104, 98, 99, 95, 118, 97, 117, 108, 116],
+              },
+            ],
+          },
+          writable: true,
+        },
+        {
+          name: "owner_grid",
+          writable: true,
+          docs: ["The owner's GRID token account; checked only when GRID is paid out."],
+        },
+        {
+          name: "owner_thbc",
+          writable: true,
+          docs: ["The owner's THBC token account; checked only when THBC is paid out."],
+        },
+        {
+          name: "fee_destination",
+          writable: true,
+          docs: ["The market's fee destination; receives the fee a sell order owes."],
         },
         {
           name: "token_program",
@@ -1741,7 +1982,7 @@ export const tradingIdl = {
     {
       code: 6020,
       name: "InvalidOwnerTokenAccount",
-      msg: "The token account is not the order owner's, or not for the escrow's mint",
+      msg: "The token account is not the order owner's, or not for the market's mint",
     },
     {
       code: 6021,
@@ -1755,8 +1996,8 @@ export const tradingIdl = {
     },
     {
       code: 6023,
-      name: "InvalidEscrow",
-      msg: "The escrow is not a fresh token account of the side's mint owned by the order (no delegate, no close authority), or not the order's escrow",
+      name: "InvalidVault",
+      msg: "The vault is not the market's vault for that mint",
     },
     {
       code: 6024,
@@ -1911,10 +2152,6 @@ export const tradingIdl = {
             type: "pubkey",
           },
           {
-            name: "escrow",
-            type: "pubkey",
-          },
-          {
             name: "client_order_id",
             type: "u64",
           },
@@ -1933,6 +2170,23 @@ export const tradingIdl = {
           {
             name: "locked",
             type: "u64",
+          },
+          {
+            name: "settled_grid",
+            type: "u64",
+            docs: ["GRID credited by fills (a buy), paid out at cancel or close."],
+          },
+          {
+            name: "settled_thbc",
+            type: "u64",
+            docs: [
+              "THBC credited by fills (a sell: cost - fee; a buy: its released lock), paid out at cancel or close.",
+            ],
+          },
+          {
+            name: "fee_owed",
+            type: "u64",
+            docs: ["THBC this order owes the fee destination (a sell), paid at cancel or close."],
           },
           {
             name: "created_at",
@@ -1957,7 +2211,7 @@ export const tradingIdl = {
         ],
       },
       docs: [
-        "One order, PDA [\"order\", market, owner, client_order_id LE]. locked is what its escrow (a token account owned by the order PDA) must still hold for the order: a sell's remaining Wh, a buy's ceil(remaining * limit_price / 1000) THBC.",
+        "One order, PDA [\"order\", market, owner, client_order_id LE]. locked is what its unfilled remainder needs, held in the market's vault of its mint: a sell's remaining Wh, a buy's ceil(remaining * limit_price / 1000) THBC. settled_grid, settled_thbc and fee_owed are what its fills credited it (and a sell owes the fee destination), paid out by cancel_order or close_order.",
       ],
     },
     {
@@ -2166,7 +2420,15 @@ export const tradingIdl = {
             type: "u64",
           },
           {
-            name: "returned",
+            name: "paid_grid",
+            type: "u64",
+          },
+          {
+            name: "paid_thbc",
+            type: "u64",
+          },
+          {
+            name: "fee_paid",
             type: "u64",
           },
         ],
@@ -2266,7 +2528,15 @@ export const tradingIdl = {
             type: "u64",
           },
           {
-            name: "returned",
+            name: "paid_grid",
+            type: "u64",
+          },
+          {
+            name: "paid_thbc",
+            type: "u64",
+          },
+          {
+            name: "fee_paid",
             type: "u64",
           },
           {
@@ -2289,6 +2559,16 @@ export const tradingIdl = {
       value: "[111, 114, 100, 101, 114]",
     },
     {
+      name: "GRID_VAULT_SEED",
+      type: "bytes",
+      value: "[103, 114, 105, 100, 95, 118, 97, 117, 108, 116]",
+    },
+    {
+      name: "THBC_VAULT_SEED",
+      type: "bytes",
+      value: "[116, 104, 98, 99, 95, 118, 97, 117, 108, 116]",
+    },
+    {
       name: "MAX_FEE_BPS",
       type: "u16",
       value: "500",
@@ -2301,7 +2581,7 @@ export const tradingIdl = {
     {
       name: "FILL_ACCOUNTS",
       type: "u64",
-      value: "7",
+      value: "2",
     },
     {
       name: "MAX_FILLS",

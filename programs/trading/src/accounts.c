@@ -69,64 +69,66 @@ uint64_t trading_market_admin(const GtxInput *in, bool emergency, const GtxAccou
   return GTX_SUCCESS;
 }
 
-/* Moves everything the escrow holds to `destination`, closes the escrow (its rent to the owner's
- * wallet) and then the order (its lamports to the owner's wallet, its data zeroed so that nothing
- * can read it again in the same transaction). Both signatures come from the order PDA, the
- * escrow's token authority. Out of line: the CPI structs need their own stack frame. */
-static __attribute__((noinline)) uint64_t trading_release_and_close(const GtxAccountInfo *order,
-                                                                     const GtxAccountInfo *escrow,
-                                                                     const GtxAccountInfo *owner_wallet,
-                                                                     const GtxAccountInfo *destination,
-                                                                     uint64_t amount) {
-  uint8_t *d = order->data;
-  GtxSlice seeds[5];
-  uint64_t n = trading_order_seeds(seeds, trading_order_market(d), trading_order_owner(d),
-                                   d + TRADING_ACCOUNT_ORDER_CLIENT_ORDER_ID_OFF, d + TRADING_ACCOUNT_ORDER_BUMP_OFF);
-  GtxSigner signer = {seeds, n};
-  uint64_t err;
-  if (amount > 0) {
-    err = gtx_token_transfer(&GTX_TOKEN_PROGRAM_ID, escrow, destination, order, amount, &signer, 1);
-    if (err) return err;
-  }
-  err = gtx_token_close_account(&GTX_TOKEN_PROGRAM_ID, escrow, owner_wallet, order, &signer, 1);
-  if (err) return err;
-  /* Close the order: lamports to the owner, data zeroed (a zero discriminator never passes
-   * trading_check_order), the runtime deletes the empty account at the end of the transaction. */
-  uint64_t lamports = gtx_lamports(order);
-  uint64_t total;
-  if (!gtx_add(gtx_lamports(owner_wallet), lamports, &total)) return GTX_FAIL(TRADING_ERR_MATH_OVERFLOW);
-  gtx_store_u64((uint8_t *)owner_wallet->lamports, total);
-  gtx_store_u64((uint8_t *)order->lamports, 0);
-  sol_memset_(d, 0, TRADING_ACCOUNT_ORDER_LEN);
-  return GTX_SUCCESS;
+/* A token account of `owner` for `mint`. */
+bool trading_token_account_of(const GtxAccountInfo *a, const GtxPubkey *owner, const GtxPubkey *mint) {
+  return gtx_is_owned_by(a, &GTX_TOKEN_PROGRAM_ID) && a->data_len == GTX_TOKEN_ACCOUNT_LEN &&
+         gtx_pubkey_eq(gtx_token_account_owner(a->data), owner) && gtx_pubkey_eq(gtx_token_account_mint(a->data), mint);
 }
 
-/* Shared checks and effects of cancel_order and close_order after their own rules: the order is
- * checked (4-7), the escrow is its PDA and a token account, the owner's wallet is the order's
- * owner and the destination a token account of the order's owner for the escrow's mint. Sets
- * `returned` to what left the escrow. */
-uint64_t trading_close_order_accounts(const GtxInput *in, const TradingCloseAccounts *c, uint64_t *returned) {
-  const GtxAccountInfo *order = c->order, *escrow = c->escrow, *owner_wallet = c->owner_wallet;
-  const GtxAccountInfo *destination = c->destination, *token_program = c->token_program;
-  GTX_REQUIRE(gtx_pubkey_eq(token_program->key, &GTX_TOKEN_PROGRAM_ID), GTX_E_INVALID_PROGRAM_ID);
-  uint64_t err = trading_check_order(in, order);
+/* Moves `amount` out of a vault, the market PDA signing as its token authority. Out of line: the
+ * CPI structs need their own stack frame. */
+static __attribute__((noinline)) uint64_t trading_vault_pay(const GtxAccountInfo *vault, const GtxAccountInfo *to,
+                                                            const GtxAccountInfo *market, uint64_t amount) {
+  uint8_t bump = TRADING_PDA_MARKET_BUMP;
+  GtxSlice seeds[2] = {GTX_SEED(TRADING_SEED_MARKET, sizeof(TRADING_SEED_MARKET)), GTX_SEED(&bump, 1)};
+  GtxSigner signer = {seeds, 2};
+  return gtx_token_transfer(&GTX_TOKEN_PROGRAM_ID, vault, to, market, amount, &signer, 1);
+}
+
+/* Shared by cancel_order and close_order once the order is checked (4-7) and their own rule holds:
+ * the market and its vaults, the owner's wallet; then pays out what the order holds — its
+ * remaining lock and what fills credited it to token accounts of its owner, the fee it owes to the
+ * market's fee destination — and closes it (lamports to the owner, data zeroed so that nothing can
+ * read it again in this transaction). A destination is checked only when something goes to it:
+ * an owner who never held THBC need not create an account to cancel an unfilled sell. */
+uint64_t trading_pay_out_and_close(const GtxInput *in, const TradingPayoutAccounts *c, TradingPayout *paid) {
+  GTX_REQUIRE(gtx_pubkey_eq(c->token_program->key, &GTX_TOKEN_PROGRAM_ID), GTX_E_INVALID_PROGRAM_ID);
+  uint64_t err = trading_check_market(in, c->market);
   if (err) return err;
-  uint8_t *d = order->data;
+  uint8_t *d = c->order->data, *m = c->market->data;
+  GTX_REQUIRE(gtx_pubkey_eq(trading_order_market(d), c->market->key), GTX_E_CONSTRAINT_HAS_ONE);
   /* the rent goes to the order's owner, never to whoever sends the transaction */
-  GTX_REQUIRE(gtx_pubkey_eq(owner_wallet->key, trading_order_owner(d)), TRADING_ERR_NOT_ORDER_OWNER);
-  /* the escrow: the one the order was created with (the order is its token authority) */
-  GTX_REQUIRE(gtx_pubkey_eq(escrow->key, trading_order_escrow(d)) && gtx_is_owned_by(escrow, &GTX_TOKEN_PROGRAM_ID) &&
-                  escrow->data_len == GTX_TOKEN_ACCOUNT_LEN,
-              TRADING_ERR_INVALID_ESCROW);
-  /* the destination: an initialised token account of the order's owner for the escrow's mint */
-  GTX_REQUIRE(gtx_is_owned_by(destination, &GTX_TOKEN_PROGRAM_ID) && destination->data_len == GTX_TOKEN_ACCOUNT_LEN &&
-                  gtx_pubkey_eq(gtx_token_account_owner(destination->data), trading_order_owner(d)) &&
-                  gtx_pubkey_eq(gtx_token_account_mint(destination->data), gtx_token_account_mint(escrow->data)) &&
-                  !gtx_pubkey_eq(destination->key, escrow->key),
-              TRADING_ERR_INVALID_OWNER_TOKEN_ACCOUNT);
-  uint64_t amount = gtx_token_account_amount(escrow->data);
-  err = trading_release_and_close(order, escrow, owner_wallet, destination, amount);
-  if (err) return err;
-  *returned = amount;
+  GTX_REQUIRE(gtx_pubkey_eq(c->owner_wallet->key, trading_order_owner(d)), TRADING_ERR_NOT_ORDER_OWNER);
+  /* the vaults are fixed PDAs of this program: only initialize could create them */
+  GTX_REQUIRE(gtx_pubkey_eq(c->grid_vault->key, &TRADING_PDA_GRID_VAULT) &&
+                  gtx_pubkey_eq(c->thbc_vault->key, &TRADING_PDA_THBC_VAULT),
+              TRADING_ERR_INVALID_VAULT);
+  bool sell = trading_order_get_side(d) == TRADING_ENUM_SIDE_SELL;
+  uint64_t locked = trading_order_get_locked(d), grid = trading_order_get_settled_grid(d);
+  uint64_t thbc = trading_order_get_settled_thbc(d), fee = trading_order_get_fee_owed(d);
+  /* what the vaults hold for this order cannot overflow: it is at most what was locked */
+  GTX_REQUIRE(gtx_add(sell ? grid : thbc, locked, sell ? &grid : &thbc), TRADING_ERR_MATH_OVERFLOW);
+  const GtxPubkey *owner = trading_order_owner(d);
+  if (grid > 0)
+    GTX_REQUIRE(trading_token_account_of(c->owner_grid, owner, trading_market_grid_mint(m)),
+                TRADING_ERR_INVALID_OWNER_TOKEN_ACCOUNT);
+  if (thbc > 0)
+    GTX_REQUIRE(trading_token_account_of(c->owner_thbc, owner, trading_market_thbc_mint(m)),
+                TRADING_ERR_INVALID_OWNER_TOKEN_ACCOUNT);
+  if (fee > 0)
+    GTX_REQUIRE(gtx_pubkey_eq(c->fee_destination->key, trading_market_fee_destination(m)),
+                TRADING_ERR_INVALID_FEE_DESTINATION);
+  /* 9. the order's numbers go to zero with the order itself; then the tokens */
+  uint64_t lamports = gtx_lamports(c->order), total;
+  if (!gtx_add(gtx_lamports(c->owner_wallet), lamports, &total)) return GTX_FAIL(TRADING_ERR_MATH_OVERFLOW);
+  gtx_store_u64((uint8_t *)c->owner_wallet->lamports, total);
+  gtx_store_u64((uint8_t *)c->order->lamports, 0);
+  sol_memset_(d, 0, TRADING_ACCOUNT_ORDER_LEN);
+  if (grid > 0 && (err = trading_vault_pay(c->grid_vault, c->owner_grid, c->market, grid))) return err;
+  if (thbc > 0 && (err = trading_vault_pay(c->thbc_vault, c->owner_thbc, c->market, thbc))) return err;
+  if (fee > 0 && (err = trading_vault_pay(c->thbc_vault, c->fee_destination, c->market, fee))) return err;
+  paid->grid = grid;
+  paid->thbc = thbc;
+  paid->fee = fee;
   return GTX_SUCCESS;
 }

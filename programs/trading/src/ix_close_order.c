@@ -1,25 +1,29 @@
 #include "trading.h"
 
-/// close_order: anyone closes a fully filled or expired order. What the escrow holds goes to a
-/// token account of the order's owner, the rent of both accounts to the owner's wallet: the
-/// caller gains nothing and can only tidy up. Allowed when the market is paused.
+/// close_order: anyone closes a fully filled or expired order. What it holds goes to token
+/// accounts of its owner, the fee it owes to the fee destination, the rent to the owner's wallet:
+/// the caller gains nothing and can only tidy up. Allowed when the market is paused.
 ///
 /// Accounts:
 ///   0. [writable] order - an Order of this program, filled or expired
-///   1. [writable] escrow - the order's escrow (its stored address)
-///   2. [writable] owner - the order's owner (wallet): receives the rent
-///   3. [writable] owner_token_account - a token account of the owner for the escrow's mint
-///   4. [] token_program - SPL Token
+///   1. [writable] owner - the order's owner (wallet): receives the rent
+///   2. [] market - PDA ["market"]
+///   3. [writable] grid_vault - PDA ["grid_vault"]
+///   4. [writable] thbc_vault - PDA ["thbc_vault"]
+///   5. [writable] owner_grid - the owner's GRID token account (checked if GRID is paid out)
+///   6. [writable] owner_thbc - the owner's THBC token account (checked if THBC is paid out)
+///   7. [writable] fee_destination - the market's (checked if a fee is owed)
+///   8. [] token_program - SPL Token
 uint64_t trading_close_order(const GtxInput *in) {
   GTX_REQUIRE(trading_close_order_data_ok(in), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
   /* 1. account count */
   GTX_REQUIRE(in->account_count >= TRADING_IX_CLOSE_ORDER_ACCOUNTS, GTX_E_ACCOUNT_NOT_ENOUGH_KEYS);
   const GtxAccountInfo *order = &in->accounts[TRADING_IX_CLOSE_ORDER_ORDER];
-  const GtxAccountInfo *escrow = &in->accounts[TRADING_IX_CLOSE_ORDER_ESCROW];
   const GtxAccountInfo *owner = &in->accounts[TRADING_IX_CLOSE_ORDER_OWNER];
-  const GtxAccountInfo *destination = &in->accounts[TRADING_IX_CLOSE_ORDER_OWNER_TOKEN_ACCOUNT];
+  TradingPayoutAccounts c = trading_payout_accounts(in, order, owner, TRADING_IX_CLOSE_ORDER_MARKET);
   /* 2. no signer: anyone may send it. 3. writable */
-  GTX_REQUIRE(owner->is_writable && order->is_writable && escrow->is_writable && destination->is_writable,
+  GTX_REQUIRE(owner->is_writable && order->is_writable && c.grid_vault->is_writable && c.thbc_vault->is_writable &&
+                  c.owner_grid->is_writable && c.owner_thbc->is_writable && c.fee_destination->is_writable,
               GTX_E_ACCOUNT_NOT_MUTABLE);
   /* 4-7. the order */
   uint64_t err = trading_check_order(in, order);
@@ -34,12 +38,11 @@ uint64_t trading_close_order(const GtxInput *in) {
   GTX_REQUIRE(gtx_get_clock(&clock), TRADING_ERR_CLOCK_UNAVAILABLE);
   bool expired = clock.unix_timestamp >= trading_order_get_expires_at(d);
   GTX_REQUIRE(filled >= amount || expired, TRADING_ERR_ORDER_STILL_OPEN);
-  /* 4-9. escrow and destination (both the owner's), then the release */
-  uint64_t returned;
-  TradingCloseAccounts c = {order, escrow, owner, destination, &in->accounts[TRADING_IX_CLOSE_ORDER_TOKEN_PROGRAM]};
-  err = trading_close_order_accounts(in, &c, &returned);
+  /* 8-9. market, vaults, the owner's wallet; pay out and close */
+  TradingPayout paid;
+  err = trading_pay_out_and_close(in, &c, &paid);
   if (err) return err;
   /* 10. event */
-  trading_emit_order_closed(order->key, owner->key, side, id, amount, filled, returned, expired);
+  trading_emit_order_closed(order->key, owner->key, side, id, amount, filled, paid.grid, paid.thbc, paid.fee, expired);
   return GTX_SUCCESS;
 }

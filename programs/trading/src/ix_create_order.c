@@ -19,7 +19,7 @@ static uint64_t trading_reference_price(const GtxAccountInfo *oracle, const uint
   return GTX_SUCCESS;
 }
 
-/* Creates the Order account, then moves the collateral into the escrow (the owner signs the
+/* Creates the Order account, then moves the collateral into the vault (the owner signs the
  * transfer). Out of line: the CPI structs need their own stack frame. */
 static __attribute__((noinline)) uint64_t trading_open_order(const GtxInput *in, const TradingCreateOrderArgs *args,
                                                              uint8_t order_bump, uint64_t lock) {
@@ -34,30 +34,27 @@ static __attribute__((noinline)) uint64_t trading_open_order(const GtxInput *in,
   if (err) return err;
   trading_refresh_data_len(order);
   return gtx_token_transfer(&GTX_TOKEN_PROGRAM_ID, &a[TRADING_IX_CREATE_ORDER_OWNER_TOKEN_ACCOUNT],
-                            &a[TRADING_IX_CREATE_ORDER_ESCROW], owner, lock, NULL, 0);
+                            &a[TRADING_IX_CREATE_ORDER_VAULT], owner, lock, NULL, 0);
 }
 
 /// create_order(side, client_order_id, amount_wh, limit_price, expires_at): the owner opens a
 /// collateralised order. A sell locks amount_wh GRID; a buy locks ceil(amount_wh * limit_price /
 /// 1000) THBC (the seller pays the fee out of what it receives, so the buyer's lock is the cost
-/// alone). The lock moves from owner_token_account into the order's own escrow, a token account
-/// whose token authority is the order PDA: it can leave only through this program's cancel,
-/// close or a fill. The client creates and initialises the escrow earlier in the same transaction
-/// (top-level System create_account + InitializeAccount3, no CPI here): a PDA escrow created by
-/// this program would cost two more CPIs (~3,300 CU) for the same guarantee.
-/// The market and the oracle are read only: no account shared by all traders is written.
+/// alone). The lock moves from owner_token_account into the market's vault for that mint, whose
+/// token authority is the market PDA: it can leave only through this program's cancel or close,
+/// to the order's owner or, after a fill, to its counterparty's order's owner.
+/// The market and the oracle are read only; the vault is written by the token program alone, so
+/// orders of different owners do not contend for any account of this program.
 ///
 /// Accounts:
-///   0. [writable, signer] owner - signs, pays the rent of order and escrow
+///   0. [writable, signer] owner - signs, pays the order's rent
 ///   1. [] market - PDA ["market"]
 ///   2. [] oracle - the Oracle program's PDA ["oracle"]
 ///   3. [writable] order - PDA ["order", market, owner, client_order_id LE]; must not exist
-///   4. [writable] escrow - an initialised token account of `mint` owned by the order PDA, no
-///      delegate, no close authority, not native
+///   4. [writable] vault - PDA ["grid_vault"] (a sell) or ["thbc_vault"] (a buy)
 ///   5. [writable] owner_token_account - the owner's token account of the side's mint (source)
-///   6. [] mint - the market's GRID mint (sell) or THBC mint (buy)
-///   7. [] token_program - SPL Token
-///   8. [] system_program
+///   6. [] token_program - SPL Token
+///   7. [] system_program
 uint64_t trading_create_order(const GtxInput *in) {
   TradingCreateOrderArgs args;
   GTX_REQUIRE(trading_create_order_decode(in, &args), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
@@ -67,15 +64,14 @@ uint64_t trading_create_order(const GtxInput *in) {
   const GtxAccountInfo *market = &in->accounts[TRADING_IX_CREATE_ORDER_MARKET];
   const GtxAccountInfo *oracle = &in->accounts[TRADING_IX_CREATE_ORDER_ORACLE];
   const GtxAccountInfo *order = &in->accounts[TRADING_IX_CREATE_ORDER_ORDER];
-  const GtxAccountInfo *escrow = &in->accounts[TRADING_IX_CREATE_ORDER_ESCROW];
+  const GtxAccountInfo *vault = &in->accounts[TRADING_IX_CREATE_ORDER_VAULT];
   const GtxAccountInfo *source = &in->accounts[TRADING_IX_CREATE_ORDER_OWNER_TOKEN_ACCOUNT];
-  const GtxAccountInfo *mint = &in->accounts[TRADING_IX_CREATE_ORDER_MINT];
   const GtxAccountInfo *token_program = &in->accounts[TRADING_IX_CREATE_ORDER_TOKEN_PROGRAM];
   const GtxAccountInfo *system = &in->accounts[TRADING_IX_CREATE_ORDER_SYSTEM_PROGRAM];
   /* 2. signer */
   GTX_REQUIRE(owner->is_signer, GTX_E_ACCOUNT_NOT_SIGNER);
   /* 3. writable */
-  GTX_REQUIRE(owner->is_writable && order->is_writable && escrow->is_writable && source->is_writable,
+  GTX_REQUIRE(owner->is_writable && order->is_writable && vault->is_writable && source->is_writable,
               GTX_E_ACCOUNT_NOT_MUTABLE);
   /* 4. programs and owners; the new accounts still belong to the System program */
   GTX_REQUIRE(gtx_pubkey_eq(token_program->key, &GTX_TOKEN_PROGRAM_ID), GTX_E_INVALID_PROGRAM_ID);
@@ -99,21 +95,13 @@ uint64_t trading_create_order(const GtxInput *in) {
   GTX_REQUIRE(!trading_market_get_paused(m), TRADING_ERR_MARKET_PAUSED);
   bool sell = args.side == TRADING_ENUM_SIDE_SELL;
   const GtxPubkey *side_mint = sell ? trading_market_grid_mint((uint8_t *)m) : trading_market_thbc_mint((uint8_t *)m);
-  GTX_REQUIRE(gtx_pubkey_eq(mint->key, side_mint) && gtx_is_owned_by(source, &GTX_TOKEN_PROGRAM_ID) &&
-                  source->data_len == GTX_TOKEN_ACCOUNT_LEN &&
+  GTX_REQUIRE(gtx_is_owned_by(source, &GTX_TOKEN_PROGRAM_ID) && source->data_len == GTX_TOKEN_ACCOUNT_LEN &&
                   gtx_pubkey_eq(gtx_token_account_mint(source->data), side_mint),
               TRADING_ERR_MINT_MISMATCH);
-  /* the escrow: a token account of the side's mint that only the order can move, holding no
-   * native SOL, with no delegate or close authority (nobody but the order's owner-to-be could have
-   * set them, and the order does not exist yet, so they are none for any honest client) */
-  const uint8_t *e = escrow->data;
-  GTX_REQUIRE(gtx_is_owned_by(escrow, &GTX_TOKEN_PROGRAM_ID) && escrow->data_len == GTX_TOKEN_ACCOUNT_LEN &&
-                  gtx_pubkey_eq(gtx_token_account_mint(e), side_mint) &&
-                  gtx_pubkey_eq(gtx_token_account_owner(e), order->key) && gtx_token_account_state(e) == 1 &&
-                  gtx_load_u32(e + TRADING_TOKEN_DELEGATE_TAG_OFF) == 0 &&
-                  gtx_load_u32(e + TRADING_TOKEN_IS_NATIVE_TAG_OFF) == 0 &&
-                  gtx_load_u32(e + TRADING_TOKEN_CLOSE_AUTHORITY_TAG_OFF) == 0,
-              TRADING_ERR_INVALID_ESCROW);
+  /* the vault: a fixed PDA of this program (only initialize created it, with the market as its
+   * token authority) */
+  GTX_REQUIRE(gtx_pubkey_eq(vault->key, sell ? &TRADING_PDA_GRID_VAULT : &TRADING_PDA_THBC_VAULT),
+              TRADING_ERR_INVALID_VAULT);
   GTX_REQUIRE(args.limit_price > 0, TRADING_ERR_ZERO_PRICE);
   GTX_REQUIRE(args.amount_wh >= trading_market_get_config_min_order_wh(m), TRADING_ERR_ORDER_TOO_SMALL);
   GtxClock clock;
@@ -144,7 +132,6 @@ uint64_t trading_create_order(const GtxInput *in) {
   gtx_disc_write(d, TRADING_ACCOUNT_ORDER_DISC);
   gtx_pubkey_copy(trading_order_market(d), market->key);
   gtx_pubkey_copy(trading_order_owner(d), owner->key);
-  gtx_pubkey_copy(trading_order_escrow(d), escrow->key);
   trading_order_set_client_order_id(d, args.client_order_id);
   trading_order_set_amount_wh(d, args.amount_wh);
   trading_order_set_limit_price(d, args.limit_price);

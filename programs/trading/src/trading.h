@@ -1,10 +1,13 @@
 /*
  * Trading program: shared declarations and small inline helpers.
  *
- * State: the Market PDA ["market"] and one Order PDA ["order", market, owner, client_order_id LE]
- * per order, each with its own escrow token account whose token authority is the order PDA (the
- * client creates it in the order's transaction; the order stores its address). All are laid out exactly as their borsh encoding (<gen/trading.h> gives the offsets) and
- * read and written in place: no C struct mirrors an account, so no padding can drift from the IDL.
+ * State: the Market PDA ["market"], its two vaults (token accounts at the fixed PDAs ["grid_vault"]
+ * and ["thbc_vault"], token authority: the market) and one Order PDA ["order", market, owner,
+ * client_order_id LE] per order. An order's collateral sits in the vault of its mint; a fill only
+ * moves numbers between the two orders (lock -> settled, fee owed), and cancel / close pay out
+ * what an order holds. The accounts are laid out exactly as their borsh encoding (<gen/trading.h>
+ * gives the offsets) and read and written in place: no C struct mirrors an account, so no padding
+ * can drift from the IDL.
  */
 #ifndef TRADING_H
 #define TRADING_H
@@ -15,6 +18,8 @@
 
 static const uint8_t TRADING_SEED_MARKET[] = TRADING_CONST_MARKET_SEED_BYTES;
 static const uint8_t TRADING_SEED_ORDER[] = TRADING_CONST_ORDER_SEED_BYTES;
+static const uint8_t TRADING_SEED_GRID_VAULT[TRADING_CONST_GRID_VAULT_SEED_LEN] = TRADING_CONST_GRID_VAULT_SEED_BYTES;
+static const uint8_t TRADING_SEED_THBC_VAULT[TRADING_CONST_THBC_VAULT_SEED_LEN] = TRADING_CONST_THBC_VAULT_SEED_BYTES;
 
 /* Seeds ["order", market, owner, client_order_id LE] plus, when given, the bump. `id_le` points at
  * the 8 little-endian bytes of the id (the order account's own field or the instruction's args). */
@@ -63,15 +68,34 @@ GTX_INLINE void trading_refresh_data_len(const GtxAccountInfo *a) {
 uint64_t trading_check_market(const GtxInput *in, const GtxAccountInfo *market);
 uint64_t trading_check_order(const GtxInput *in, const GtxAccountInfo *order);
 uint64_t trading_check_mint(const GtxAccountInfo *mint, uint8_t decimals);
+bool trading_token_account_of(const GtxAccountInfo *a, const GtxPubkey *owner, const GtxPubkey *mint);
 uint64_t trading_market_admin(const GtxInput *in, bool emergency, const GtxAccountInfo **market_out);
-/* The accounts cancel_order and close_order share (BPF calls take at most five arguments). */
+/* The accounts cancel_order and close_order share, from `market` on (BPF calls take at most five
+ * arguments). */
 typedef struct {
   const GtxAccountInfo *order;
-  const GtxAccountInfo *escrow;
   const GtxAccountInfo *owner_wallet;
-  const GtxAccountInfo *destination;
+  const GtxAccountInfo *market;
+  const GtxAccountInfo *grid_vault;
+  const GtxAccountInfo *thbc_vault;
+  const GtxAccountInfo *owner_grid;
+  const GtxAccountInfo *owner_thbc;
+  const GtxAccountInfo *fee_destination;
   const GtxAccountInfo *token_program;
-} TradingCloseAccounts;
-uint64_t trading_close_order_accounts(const GtxInput *in, const TradingCloseAccounts *c, uint64_t *returned);
+} TradingPayoutAccounts;
+/* What cancel / close paid out of the vaults. */
+typedef struct {
+  uint64_t grid;
+  uint64_t thbc;
+  uint64_t fee;
+} TradingPayout;
+/* The accounts of cancel_order and close_order from index `first` (market .. token_program). */
+GTX_INLINE TradingPayoutAccounts trading_payout_accounts(const GtxInput *in, const GtxAccountInfo *order,
+                                                         const GtxAccountInfo *owner_wallet, uint64_t first) {
+  const GtxAccountInfo *a = &in->accounts[first];
+  TradingPayoutAccounts p = {order, owner_wallet, &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6]};
+  return p;
+}
+uint64_t trading_pay_out_and_close(const GtxInput *in, const TradingPayoutAccounts *c, TradingPayout *paid);
 
 #endif
