@@ -6,7 +6,7 @@
  */
 import type { Program } from "@coral-xyz/anchor";
 import { ed25519 } from "@noble/curves/ed25519";
-import { Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { loadDeployAuthority } from "~/lib/solana/deploy-authority";
 import { createAta, expectOk, TestChain, toBigInt, type TxResult } from "~/programs/harness";
 import {
@@ -33,6 +33,7 @@ import {
   transferAdminInstruction,
   unpauseInstruction,
   withdrawalAddress,
+  THB_BRIDGE_ID,
   type Attestation,
   type AttestorSignature,
   type BridgeLimits,
@@ -56,6 +57,24 @@ export const CLUSTER_TAG = new Uint8Array(32).fill(0x4c);
 
 /** Random 32 bytes (deposit ids, THB references and destinations). */
 export const rand32 = () => Keypair.generate().publicKey.toBytes();
+
+/** The canonical bump of a deposit id's Deposit PDA (the bump search `deposit` pays for). */
+export const depositBump = (depositId: Uint8Array) =>
+  PublicKey.findProgramAddressSync([new TextEncoder().encode("deposit"), depositId], THB_BRIDGE_ID)[1];
+
+/**
+ * Deterministic deposit ids for tests that pin compute units: the Deposit PDA's bump search
+ * (~365 CU per bump below 255) depends on the id, so a random id makes CU vary from run to run.
+ * `seededDepositId(n)` is the same 32 bytes on every run; with `bump`, the first seeded id from
+ * `n` on whose PDA has that bump.
+ */
+export function seededDepositId(n: number, bump?: number): Uint8Array {
+  for (let i = n; ; i++) {
+    const id = new Uint8Array(32).fill(0xd5);
+    new DataView(id.buffer).setUint32(0, 0x5eed0000 + i);
+    if (bump === undefined || depositBump(id) === bump) return id;
+  }
+}
 
 export const signWith = (message: Uint8Array, keys: readonly Keypair[]): AttestorSignature[] =>
   keys.map((k) => ({
