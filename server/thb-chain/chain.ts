@@ -19,7 +19,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { ThbChainError } from "./errors";
-import { fundId } from "./encoding";
+import { fundId, sha256Hex } from "./encoding";
 import { Journal, fsyncDirSync, listSegments } from "./journal";
 import {
   JournalDivergenceError,
@@ -252,7 +252,7 @@ export class ThbChain {
    * the order in which they were validated. Returns what applying it answered (a reorg's result).
    */
   private commit(r: NewRecord): Promise<ReorgResult | null> {
-    const rec = { ...r, seq: this.spec.seq + 1 } as JournalRecord;
+    const rec = { ...r, seq: this.spec.seq + 1 };
     let result: ReorgResult | null;
     try {
       result = this.spec.apply(rec);
@@ -391,6 +391,11 @@ export class ThbChain {
   /** Σ balances vs Σ faucet credits, in blocks and with the mempool (for tests and /health). */
   supply() {
     return this.view.supply();
+  }
+
+  /** A hash of the whole state (the served one and the one new requests are checked against). */
+  digest(): string {
+    return sha256Hex(Buffer.from(JSON.stringify([this.view.serialize(), this.spec.serialize()])));
   }
 
   /** Resolves when every accepted change is durable and visible to reads. */

@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { z } from "zod";
+import { type z } from "zod";
 import type { ThbChain } from "./chain";
 import { isAddress } from "./encoding";
 import { ThbChainError } from "./errors";

@@ -51,7 +51,7 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, min: number): number | und
 export function thbChainOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ThbChainOptions & { port?: number } {
   return {
     port: intEnv(env, "THB_CHAIN_PORT", 0),
-    dataDir: env.THB_CHAIN_DATA_DIR || undefined,
+    dataDir: env.THB_CHAIN_DATA_DIR?.trim() ? env.THB_CHAIN_DATA_DIR : undefined,
     blockMs: intEnv(env, "THB_CHAIN_BLOCK_MS", 0),
     confirmations: intEnv(env, "THB_CHAIN_CONFIRMATIONS", 1),
     testKnobs: env.THB_CHAIN_TEST_KNOBS === "1" || env.THB_CHAIN_TEST_KNOBS === "true",

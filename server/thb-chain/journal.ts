@@ -39,6 +39,19 @@ export function encodeLine(record: unknown): Buffer {
   return Buffer.concat([Buffer.from(crc32(json).toString(16).padStart(8, "0") + " ", "ascii"), json, Buffer.from("\n")]);
 }
 
+/** A line's record, or undefined when it is not a whole, valid `<crc32> <JSON>` line. */
+export function parseLine(line: Buffer): unknown {
+  if (line.length < 10 || line[8] !== 0x20) return undefined;
+  const hex = line.subarray(0, 8).toString("ascii");
+  const json = line.subarray(9);
+  if (!/^[0-9a-f]{8}$/.test(hex) || Number.parseInt(hex, 16) !== crc32(json)) return undefined;
+  try {
+    return JSON.parse(json.toString("utf8")) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The segments in the dir, oldest first, with their first record's seq. */
 export function listSegments(dir: string): { name: string; first: number }[] {
   if (!fs.existsSync(dir)) return [];
@@ -88,27 +101,27 @@ export class Journal {
           bad("a line without its newline");
           break;
         }
-        const line = buf.subarray(pos, nl);
-        let record: unknown;
-        if (line.length < 10 || line[8] !== 0x20) {
-          bad("not a journal line");
-          break;
-        }
-        const json = line.subarray(9);
-        if (Number.parseInt(line.subarray(0, 8).toString("ascii"), 16) !== crc32(json) || !/^[0-9a-f]{8}$/.test(line.subarray(0, 8).toString("ascii"))) {
-          bad("checksum mismatch");
-          break;
-        }
-        try {
-          record = JSON.parse(json.toString("utf8"));
-        } catch {
-          bad("not JSON");
+        const record = parseLine(buf.subarray(pos, nl));
+        if (record === undefined) {
+          bad("not a valid journal line (checksum or JSON)");
           break;
         }
         opts.onRecord(record);
         pos = nl + 1;
       }
       if (isLast && pos < buf.length) {
+        // A torn write can only be the tail: if a whole, valid line follows the bad one, the
+        // journal is damaged in the middle and cutting it would lose acknowledged records.
+        const rest = buf.subarray(pos);
+        let at = rest.indexOf(0x0a);
+        while (at >= 0) {
+          const next = rest.indexOf(0x0a, at + 1);
+          if (next < 0) break;
+          if (parseLine(rest.subarray(at + 1, next)) !== undefined) {
+            throw new JournalCorruptError(`journal segment ${name} is damaged at byte ${pos} with valid records after it`);
+          }
+          at = next;
+        }
         opts.log?.(`journal: cut a torn tail of ${buf.length - pos} bytes from ${name} (a crash mid-write; never acknowledged)`);
         fs.truncateSync(file, pos);
         fsyncDirSync(dir);
