@@ -198,6 +198,18 @@ export const APP_ERROR_CODES = {
     httpStatus: 503,
     meaning: "The indexer could not start or finish its catch-up pass; the next call retries.",
   },
+  // The THB chain (the simulator in development; server/api/routers/thb-dev.ts).
+  THB_CHAIN_NOT_CONFIGURED: {
+    trpcCode: "SERVICE_UNAVAILABLE",
+    httpStatus: 503,
+    meaning:
+      "No THB-chain simulator is configured on this server (THB_CHAIN_URL); local THB accounts exist only in development.",
+  },
+  THB_CHAIN_UNAVAILABLE: {
+    trpcCode: "SERVICE_UNAVAILABLE",
+    httpStatus: 503,
+    meaning: "The THB chain could not be reached.",
+  },
   INTERNAL: {
     trpcCode: "INTERNAL_SERVER_ERROR",
     httpStatus: 500,
