@@ -5,10 +5,12 @@
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { bridgeRouter } from "./routers/bridge";
+import { bridgeAdminRouter } from "./routers/bridge-admin";
 import { healthRouter } from "./routers/health";
 import { liveRouter } from "./routers/live";
 import { marketRouter } from "./routers/market";
 import { metersRouter } from "./routers/meters";
+import { thbDevRouter } from "./routers/thb-dev";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -19,6 +21,8 @@ export const appRouter = createTRPCRouter({
   meters: metersRouter,
   market: marketRouter,
   bridge: bridgeRouter,
+  thbDev: thbDevRouter,
+  bridgeAdmin: bridgeAdminRouter,
   admin: adminRouter,
   live: liveRouter,
 });
