@@ -45,8 +45,20 @@ export const env = createEnv({
     OPERATOR_KEYPAIR_PATH: z.string().default(".data/operator-keypair.json"),
     /** THB bridge attestor key (signs deposit and release proofs); never the operator key. Created only on a local chain. */
     BRIDGE_ATTESTOR_KEYPAIR_PATH: z.string().min(1).default(".data/bridge-attestor-keypair.json"),
-    /** The THB-chain account users send THB to (shown on the Wallet page); unset until the THB chain / bridge service provides one. */
+    /** The THB-chain account users send THB to (shown on the Wallet page): the address of BRIDGE_THB_KEYPAIR_PATH (npm run dev and the e2e server set it; the bridge service refuses another). */
     BRIDGE_THB_DEPOSIT_ADDRESS: z.string().min(1).max(128).optional(),
+    /** The THB chain's HTTP API (the simulator, `npm run thb-chain`). Unset: no THB chain (the bridge service and the local THB tools are off); `npm run dev` sets it. */
+    THB_CHAIN_URL: z.url().optional(),
+    /** The bridge's own THB-chain account key (receives deposits, pays withdrawals). Created when missing. */
+    BRIDGE_THB_KEYPAIR_PATH: z.string().min(1).default(".data/bridge-thb-keypair.json"),
+    /** THB confirmations the attestor waits for before it signs a deposit (never fewer than the THB chain's own). */
+    BRIDGE_CONFIRMATIONS: z.coerce.number().int().min(1).max(1_000).optional(),
+    /** Dev runner: bridge service interval (0 disables the timer). */
+    BRIDGE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+    /** Admin queue: an open bridge row not changed for this many minutes is flagged stuck. */
+    BRIDGE_STUCK_MINUTES: z.coerce.number().int().min(1).max(10_080).default(5),
+    /** Failed attempts before a bridge row stops being retried (state failed; an admin retry resets it). */
+    BRIDGE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(20),
     /** Dev runner: mint poller interval (0 disables the timer). */
     MINT_POLLER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
     /** Start the chain indexer when the server starts (else on the first cron call). */
@@ -89,6 +101,12 @@ export const env = createEnv({
     OPERATOR_KEYPAIR_PATH: process.env.OPERATOR_KEYPAIR_PATH,
     BRIDGE_ATTESTOR_KEYPAIR_PATH: process.env.BRIDGE_ATTESTOR_KEYPAIR_PATH,
     BRIDGE_THB_DEPOSIT_ADDRESS: process.env.BRIDGE_THB_DEPOSIT_ADDRESS,
+    THB_CHAIN_URL: process.env.THB_CHAIN_URL,
+    BRIDGE_THB_KEYPAIR_PATH: process.env.BRIDGE_THB_KEYPAIR_PATH,
+    BRIDGE_CONFIRMATIONS: process.env.BRIDGE_CONFIRMATIONS,
+    BRIDGE_INTERVAL_MS: process.env.BRIDGE_INTERVAL_MS,
+    BRIDGE_STUCK_MINUTES: process.env.BRIDGE_STUCK_MINUTES,
+    BRIDGE_MAX_ATTEMPTS: process.env.BRIDGE_MAX_ATTEMPTS,
     MINT_POLLER_INTERVAL_MS: process.env.MINT_POLLER_INTERVAL_MS,
     INDEXER_AUTOSTART: process.env.INDEXER_AUTOSTART,
     APP_DOMAIN: process.env.APP_DOMAIN,

@@ -61,6 +61,38 @@ export const bridgeWithdrawalState = pgEnum("bridge_withdrawal_state", [
   "refunded",
 ]);
 
+/**
+ * The bridge service's own progress on a THB deposit (server/bridge/README.md): seen in the THB
+ * mempool → confirming n/k → attested → submitted → minted (the Deposit PDA exists); or
+ * invalid_memo / rejected (never minted), reorged (left the THB chain unconfirmed), failed (gave up).
+ */
+export const bridgeServiceDepositState = pgEnum("bridge_service_deposit_state", [
+  "seen",
+  "confirming",
+  "attested",
+  "submitted",
+  "minted",
+  "invalid_memo",
+  "rejected",
+  "reorged",
+  "failed",
+]);
+/**
+ * The bridge service's progress on a withdrawal: pending → paying (THB payout sent) → paid (payout
+ * confirmed) → submitted (complete_withdrawal sent) → completed; or refunding → refunded (a
+ * destination it cannot pay); failed (gave up).
+ */
+export const bridgeServiceWithdrawalState = pgEnum("bridge_service_withdrawal_state", [
+  "pending",
+  "paying",
+  "paid",
+  "submitted",
+  "completed",
+  "refunding",
+  "refunded",
+  "failed",
+]);
+
 export type UserRole = (typeof userRole.enumValues)[number];
 export type UserStatus = (typeof userStatus.enumValues)[number];
 export type MeterType = (typeof meterType.enumValues)[number];
@@ -70,6 +102,8 @@ export type OrderSide = (typeof orderSide.enumValues)[number];
 export type OrderStatus = (typeof orderStatus.enumValues)[number];
 export type ErcStatus = (typeof ercStatus.enumValues)[number];
 export type BridgeWithdrawalState = (typeof bridgeWithdrawalState.enumValues)[number];
+export type BridgeServiceDepositState = (typeof bridgeServiceDepositState.enumValues)[number];
+export type BridgeServiceWithdrawalState = (typeof bridgeServiceWithdrawalState.enumValues)[number];
 
 // Column helpers: one place decides how times and amounts are stored.
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -607,6 +641,108 @@ export const bridgeConfig = pgTable("bridge_config", {
   updatedAt: updatedAt(),
 });
 
+// THE BRIDGE SERVICE (server/bridge) ---------------------------------------------------------
+// The service's own records, written only by it (the chain mirrors above stay the indexer's).
+
+/**
+ * One row per THB transfer to the bridge's deposit address. `deposit_id` is derived from the THB
+ * chain id and the transfer id, so every retry and every second service names the same Deposit
+ * PDA and the program mints it once.
+ */
+export const bridgeServiceDeposits = pgTable(
+  "bridge_service_deposits",
+  {
+    /** The THB transfer id (hex), also the deposit's thb_tx_ref. */
+    thbTransferId: text("thb_transfer_id").primaryKey(),
+    thbChainId: text("thb_chain_id").notNull(),
+    depositId: text("deposit_id").notNull().unique(),
+    depositPda: text("deposit_pda").notNull(),
+    thbFrom: text("thb_from"),
+    memo: text("memo").notNull(),
+    /** The memo as a Solana wallet; null when it is not one (invalid_memo). */
+    recipientWallet: text("recipient_wallet"),
+    /** THB base units = THBC base units (both 6 decimals). */
+    amount: thbc("amount").notNull(),
+    state: bridgeServiceDepositState("state").notNull().default("seen"),
+    thbHeight: bigint("thb_height", { mode: "number" }),
+    confirmations: integer("confirmations").notNull().default(0),
+    confirmationsRequired: integer("confirmations_required").notNull(),
+    /** The attestor's Ed25519 signature over the attestation digest (hex). */
+    attestation: text("attestation"),
+    /** The last `deposit` transaction sent (recorded before the send). */
+    txSignature: text("tx_signature"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    lastErrorAt: tstz("last_error_at"),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    lockedUntil: tstz("locked_until"),
+    seenAt: tstz("seen_at").notNull().defaultNow(),
+    confirmedAt: tstz("confirmed_at"),
+    attestedAt: tstz("attested_at"),
+    submittedAt: tstz("submitted_at"),
+    mintedAt: tstz("minted_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("bridge_service_deposits_recipient_idx").on(t.recipientWallet, t.seenAt),
+    index("bridge_service_deposits_state_idx").on(t.state, t.nextAttemptAt),
+    check("bridge_service_deposits_amount_pos", sql`${t.amount} > 0`),
+    check("bridge_service_deposits_hex", sql`${hex32(t.thbTransferId)} and ${hex32(t.depositId)}`),
+    check(
+      "bridge_service_deposits_recipient",
+      sql`(${t.state} = 'invalid_memo') = (${t.recipientWallet} is null)`,
+    ),
+  ],
+);
+
+/** One row per Withdrawal PDA the service found pending on chain. */
+export const bridgeServiceWithdrawals = pgTable(
+  "bridge_service_withdrawals",
+  {
+    withdrawalPda: text("withdrawal_pda").primaryKey(),
+    withdrawalId: bigint("withdrawal_id", { mode: "bigint" }).notNull().unique(),
+    holderWallet: text("holder_wallet").notNull(),
+    amount: thbc("amount").notNull(),
+    /** The THB destination as a THB-chain address (base58 of the 32 bytes on chain). */
+    thbDestination: text("thb_destination").notNull(),
+    state: bridgeServiceWithdrawalState("state").notNull().default("pending"),
+    /** The THB payout transfer (hex): its memo names the Withdrawal PDA. */
+    payoutTransferId: text("payout_transfer_id"),
+    payoutConfirmations: integer("payout_confirmations").notNull().default(0),
+    confirmationsRequired: integer("confirmations_required").notNull(),
+    /** The last complete_withdrawal / refund_withdrawal transaction sent (recorded before the send). */
+    txSignature: text("tx_signature"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    lastErrorAt: tstz("last_error_at"),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    lockedUntil: tstz("locked_until"),
+    seenAt: tstz("seen_at").notNull().defaultNow(),
+    paidAt: tstz("paid_at"),
+    submittedAt: tstz("submitted_at"),
+    resolvedAt: tstz("resolved_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("bridge_service_withdrawals_holder_idx").on(t.holderWallet, t.withdrawalId),
+    index("bridge_service_withdrawals_state_idx").on(t.state, t.nextAttemptAt),
+    check("bridge_service_withdrawals_amount_pos", sql`${t.amount} > 0`),
+    check(
+      "bridge_service_withdrawals_payout_hex",
+      sql`${t.payoutTransferId} is null or ${hex32(t.payoutTransferId)}`,
+    ),
+  ],
+);
+
+/** The service's scan positions (e.g. the THB height below which every deposit is final). */
+export const bridgeServiceCursors = pgTable("bridge_service_cursors", {
+  name: text("name").primaryKey(),
+  height: bigint("height", { mode: "number" }).notNull(),
+  updatedAt: updatedAt(),
+});
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Meter = typeof meters.$inferSelect;
@@ -626,3 +762,5 @@ export type Counter = typeof counters.$inferSelect;
 export type BridgeDeposit = typeof bridgeDeposits.$inferSelect;
 export type BridgeWithdrawal = typeof bridgeWithdrawals.$inferSelect;
 export type BridgeConfigRow = typeof bridgeConfig.$inferSelect;
+export type BridgeServiceDeposit = typeof bridgeServiceDeposits.$inferSelect;
+export type BridgeServiceWithdrawal = typeof bridgeServiceWithdrawals.$inferSelect;

@@ -198,6 +198,12 @@ export const APP_ERROR_CODES = {
     httpStatus: 503,
     meaning: "The indexer could not start or finish its catch-up pass; the next call retries.",
   },
+  BRIDGE_FAILED: {
+    trpcCode: "SERVICE_UNAVAILABLE",
+    httpStatus: 503,
+    meaning:
+      "The bridge service pass failed (THB chain, Solana RPC or database unreachable, or the service is misconfigured); deposits and withdrawals stay queued for the next pass.",
+  },
   // The THB chain (the simulator in development; server/api/routers/thb-dev.ts).
   THB_CHAIN_NOT_CONFIGURED: {
     trpcCode: "SERVICE_UNAVAILABLE",

@@ -1,9 +1,11 @@
 /**
  * The chain handle of the tRPC context (`ctx.chain`): the server's Connection, operator and
- * Programs, the indexer that writes chain mirrors, and "run the mint poller once". By default
+ * Programs, the indexer that writes chain mirrors, "run the mint poller once" and "run the bridge
+ * service once". By default
  * the process's own, opened on first use (a request that never touches the chain opens
  * nothing); router tests pass one on their own local chain (router-chain-testing.ts).
  */
+import type { BridgePassSummary } from "~/server/bridge/service";
 import type { ChainIndexer } from "~/server/indexer/indexer";
 import type { MintPollerSummary } from "~/server/poller/mint-poller";
 import type { ServerChain } from "~/server/solana/connection";
@@ -17,6 +19,8 @@ export interface ChainContext {
    */
   indexer(): Promise<Pick<ChainIndexer, "applySignatures">>;
   runPoller(): Promise<MintPollerSummary>;
+  /** One bridge service pass (server/bridge): the admin console's *Run now*. */
+  runBridge(): Promise<BridgePassSummary>;
 }
 
 // Imported on first use: the environment-backed modules validate env and open connections.
@@ -32,6 +36,10 @@ const processChainContext: ChainContext = {
   async runPoller() {
     const { runMintPollerNow } = await import("~/server/poller/run");
     return runMintPollerNow();
+  },
+  async runBridge() {
+    const { runBridgePassNow } = await import("~/server/bridge/run");
+    return runBridgePassNow();
   },
 };
 

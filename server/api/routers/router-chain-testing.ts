@@ -30,6 +30,8 @@ export function testChainContext(env: ChainEnv): ChainContext {
           operator: env.chain.operator,
           programs: env.chain.programs,
         }),
+      // No THB chain here: a test that runs the bridge passes its own (server/bridge/test-support.ts).
+      runBridge: () => Promise.reject(new Error("this test context has no THB chain: pass runBridge")),
     };
     contexts.set(env, context);
   }
