@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBridgeQueue, listDepositProgress, retryBridgeItem } from "~/db/queries/bridge-service";
 import { depositAddress, withdrawalAddress } from "~/programs/thb_bridge/client";
 import { DEFAULT_BRIDGE_LIMITS } from "~/server/solana/bootstrap";
+import type { TransferView } from "~/server/thb-chain/client";
 import { generateKeypair } from "~/server/thb-chain/keys";
 import { depositIdFor, hexToBytes, payoutMemo, recipientFromMemo } from "./ids";
 import {
@@ -135,7 +136,7 @@ describe("bridge service: deposits", () => {
     const supplyBefore = await thbcSupply(t);
     const offCurve = PublicKey.findProgramAddressSync([Buffer.from("x")], new PublicKey("11111111111111111111111111111111"))[0];
     const memos = ["hello", "", offCurve.toBase58(), `${Keypair.generate().publicKey.toBase58()} thanks`];
-    const sent = [];
+    const sent: TransferView[] = [];
     for (const memo of memos) sent.push(await deposit(t, user, 1n * THB, memo));
     for (let i = 0; i < CONFIRMATIONS + 1; i++) {
       await blocks(t, 1);
