@@ -22,7 +22,8 @@ import { Ledger, type RecordLocation } from "./ledger";
 import { signerFromSeed, type Signer } from "./keys";
 import type { ProgramSpec } from "./programs";
 import { innerInstructionsJson, readMint, readTokenAccount, type InnerInstructionsJson } from "./encoding";
-import { decodeSnapshot, encodeSnapshot, readSnapshot, writeFileAtomic } from "./snapshot";
+import { writeFileAtomic } from "~/server/durable/group-commit";
+import { decodeSnapshot, encodeSnapshot, readSnapshot } from "./snapshot";
 import { isStaticWritable, parseTransaction, type ParsedTx } from "./wire";
 
 export const MAX_PROCESSING_AGE = 150;

@@ -2,9 +2,9 @@
  * Append-only, checksummed record log with group commit.
  *
  * Frame: u32 LE payload length, u32 LE crc32(payload), payload (UTF-8 JSON). Segments are
- * `ledger/<first-seq padded>.log`. Appends are queued; one writer loop writes everything
- * queued with a single writev and one fdatasync, then resolves every waiter in order, so a
- * caller that awaits `durable` knows its record (and every earlier one) is on disk.
+ * `ledger/<first-seq padded>.log`. Appends are group-committed (server/durable): one writer loop
+ * writes everything queued with a single writev and one fdatasync, then resolves every waiter in
+ * order, so a caller that awaits `durable` knows its record (and every earlier one) is on disk.
  *
  * A crash can leave a torn frame at the very end of the last segment; it was never
  * acknowledged (acknowledgement waits for the fsync), so opening truncates it.
@@ -13,6 +13,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
+import { GroupCommitWriter } from "~/server/durable/group-commit";
 
 export interface RecordLocation {
   segment: string;
@@ -23,35 +24,18 @@ export interface RecordLocation {
 const HEADER = 8;
 const MAX_RECORD = 64 * 1024 * 1024;
 
-type QueueItem =
-  | { frame: Buffer; resolve: () => void; reject: (e: Error) => void }
-  | { rotateTo: string };
-
 export class LedgerCorruptError extends Error {
   override readonly name = "LedgerCorruptError";
 }
 
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 export class Ledger {
-  private fh: fsp.FileHandle | null = null;
   private size = 0;
-  private queue: QueueItem[] = [];
-  private flushing = false;
-  private failed: Error | null = null;
   private closed = false;
-  private idle: (() => void)[] = [];
   private segmentName: string;
 
   private constructor(
     readonly dir: string,
+    private readonly writer: GroupCommitWriter,
     segmentName: string,
     size: number,
     private readonly maxSegmentBytes: number,
@@ -112,10 +96,8 @@ export class Ledger {
         lastSize = pos;
       }
     }
-    const ledger = new Ledger(dir, lastName, lastSize, opts.maxSegmentBytes ?? 64 * 1024 * 1024);
-    ledger.fh = await fsp.open(path.join(dir, lastName), "a");
-    if (segments.length === 0) fsyncDir(dir);
-    return ledger;
+    const writer = await GroupCommitWriter.open(path.join(dir, lastName));
+    return new Ledger(dir, writer, lastName, lastSize, opts.maxSegmentBytes ?? 64 * 1024 * 1024);
   }
 
   get currentSegment(): string {
@@ -127,7 +109,7 @@ export class Ledger {
    * `seq` names the next segment if this append starts one.
    */
   append(payload: Buffer, seq: number): { loc: RecordLocation; durable: Promise<void> } {
-    if (this.failed) throw this.failed;
+    if (this.writer.broken) throw this.writer.broken;
     if (this.closed) throw new Error("ledger is closed");
     if (this.size > 0 && this.size + HEADER + payload.length > this.maxSegmentBytes) {
       this.rotate(seq);
@@ -138,73 +120,19 @@ export class Ledger {
     payload.copy(frame, HEADER);
     const loc = { segment: this.segmentName, offset: this.size + HEADER, length: payload.length };
     this.size += frame.length;
-    let resolve!: () => void;
-    let reject!: (e: Error) => void;
-    const durable = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    this.queue.push({ frame, resolve, reject });
-    if (!this.flushing) {
-      this.flushing = true;
-      // Let every request that arrived in this turn of the event loop join the same fsync.
-      setImmediate(() => void this.flushLoop());
-    }
-    return { loc, durable };
+    return { loc, durable: this.writer.append(frame) };
   }
 
   private rotate(seq: number): void {
     const name = `${String(seq).padStart(16, "0")}.log`;
-    this.queue.push({ rotateTo: name });
+    this.writer.rotate(path.join(this.dir, name));
     this.segmentName = name;
     this.size = 0;
   }
 
-  private async flushLoop(): Promise<void> {
-    let items: QueueItem[] = [];
-    try {
-      while (this.queue.length > 0) {
-        items = this.queue;
-        this.queue = [];
-        let batch: { frame: Buffer; resolve: () => void }[] = [];
-        const writeBatch = async () => {
-          if (batch.length === 0) return;
-          await this.fh!.writev(batch.map((q) => q.frame));
-          await this.fh!.datasync();
-          for (const q of batch) q.resolve();
-          batch = [];
-        };
-        for (const item of items) {
-          if ("rotateTo" in item) {
-            // Everything before the marker belongs to the old segment.
-            await writeBatch();
-            await this.fh!.close();
-            this.fh = await fsp.open(path.join(this.dir, item.rotateTo), "a");
-            fsyncDir(this.dir);
-          } else {
-            batch.push(item);
-          }
-        }
-        await writeBatch();
-      }
-    } catch (e) {
-      // The disk refused a write: nothing after this point can be acknowledged.
-      const err = e instanceof Error ? e : new Error(String(e));
-      this.failed = err;
-      // Rejecting an already resolved waiter is a no-op, so the whole in-flight list is safe.
-      for (const q of [...items, ...this.queue]) if ("reject" in q) q.reject(err);
-      this.queue = [];
-    } finally {
-      this.flushing = false;
-      for (const f of this.idle.splice(0)) f();
-    }
-  }
-
   /** Resolves when every record appended so far is durable. */
-  async sync(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return;
-    await new Promise<void>((res) => this.idle.push(res));
-    return this.sync();
+  sync(): Promise<void> {
+    return this.writer.sync();
   }
 
   async read(loc: RecordLocation): Promise<Buffer> {
@@ -219,13 +147,11 @@ export class Ledger {
   }
 
   get broken(): Error | null {
-    return this.failed;
+    return this.writer.broken;
   }
 
   async close(): Promise<void> {
-    await this.sync();
     this.closed = true;
-    await this.fh?.close();
-    this.fh = null;
+    await this.writer.close();
   }
 }

@@ -5,7 +5,6 @@
  * Layout: "GTXSNAP1" | u32 LE meta length | meta JSON | VM bytes | u32 LE crc32(all before).
  */
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 
@@ -35,25 +34,6 @@ export function decodeSnapshot<M>(buf: Buffer, name: string): { meta: M; vm: Uin
   if (metaStart + metaLen > body.length) throw new SnapshotError(`${name}: truncated`);
   const meta = JSON.parse(body.subarray(metaStart, metaStart + metaLen).toString("utf8")) as M;
   return { meta, vm: new Uint8Array(body.subarray(metaStart + metaLen)) };
-}
-
-/** Writes `file` so that a crash leaves either the old or the new content, never a mix. */
-export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
-  const tmp = `${file}.tmp`;
-  const fh = await fsp.open(tmp, "w");
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await fsp.rename(tmp, file);
-  const dir = await fsp.open(path.dirname(file), "r");
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }
 
 export function readSnapshot<M>(file: string): { meta: M; vm: Uint8Array } | null {

@@ -14,13 +14,13 @@
  * then the segments it covers are deleted. On open: the snapshot, then every later record.
  */
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { ThbChainError } from "./errors";
 import { fundId, sha256Hex } from "./encoding";
-import { Journal, fsyncDirSync, listSegments } from "./journal";
+import { fsyncDirSync, writeFileAtomic } from "~/server/durable/group-commit";
+import { Journal, listSegments } from "./journal";
 import {
   JournalDivergenceError,
   LedgerState,
@@ -112,19 +112,6 @@ function readSnapshot(file: string): SerializedState | null {
     throw new Error(`${file} is damaged (checksum mismatch); the journal before it was compacted away, so the chain cannot start`);
   }
   return JSON.parse(json.toString("utf8")) as SerializedState;
-}
-
-async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.tmp`;
-  const fh = await fsp.open(tmp, "w");
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await fsp.rename(tmp, file);
-  fsyncDirSync(path.dirname(file));
 }
 
 export class ThbChain {

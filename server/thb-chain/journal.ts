@@ -1,38 +1,26 @@
 /**
  * The THB chain's append-only journal: one record per line, `<crc32 hex8> <JSON>\n`, in segments
- * `journal/<first seq, 16 digits>.log`. Appends are group-committed: everything queued in one turn
- * of the event loop is written with one writev and one fdatasync, then `onDurable(seq)` runs (the
- * chain applies the records to the state it serves), then every waiter resolves in order. So a
- * caller that awaits an append knows its record, and every earlier one, is on disk.
+ * `journal/<first seq, 16 digits>.log`. Appends are group-committed (server/durable): everything
+ * queued in one turn of the event loop is written with one writev and one fdatasync, then
+ * `onDurable(seq)` runs (the chain applies the records to the state it serves), then every waiter
+ * resolves in order. So a caller that awaits an append knows its record, and every earlier one, is
+ * on disk.
  *
  * Opening reads every line in order. In the last segment the first line that is incomplete (no
  * newline) or fails its checksum ends the journal: it is a torn write from a crash, never
  * acknowledged, and is cut off. A bad line in an earlier segment is corruption and stops the open.
  */
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
+import { GroupCommitWriter, fsyncDirSync } from "~/server/durable/group-commit";
 
 export class JournalCorruptError extends Error {
   override readonly name = "JournalCorruptError";
 }
 
-type QueueItem =
-  | { line: Buffer; seq: number; resolve: () => void; reject: (e: Error) => void }
-  | { rotateTo: number };
-
 const SEGMENT = /^(\d{16})\.log$/;
 export const segmentName = (firstSeq: number) => `${String(firstSeq).padStart(16, "0")}.log`;
-
-export function fsyncDirSync(dir: string): void {
-  const fd = fs.openSync(dir, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 export function encodeLine(record: unknown): Buffer {
   const json = Buffer.from(JSON.stringify(record), "utf8");
@@ -64,15 +52,9 @@ export function listSegments(dir: string): { name: string; first: number }[] {
 }
 
 export class Journal {
-  private fh: fsp.FileHandle | null = null;
-  private queue: QueueItem[] = [];
-  private flushing = false;
-  private failed: Error | null = null;
-  private closed = false;
-  private idle: (() => void)[] = [];
-
   private constructor(
     readonly dir: string,
+    private readonly writer: GroupCommitWriter,
     private readonly onDurable: (seq: number) => void,
   ) {}
 
@@ -127,89 +109,31 @@ export class Journal {
         fsyncDirSync(dir);
       }
     }
-    const j = new Journal(dir, opts.onDurable);
     const last = segments[segments.length - 1];
-    j.fh = await fsp.open(path.join(dir, last ? last.name : segmentName(opts.firstSeq)), "a");
-    if (!last) fsyncDirSync(dir);
-    return j;
+    const writer = await GroupCommitWriter.open(path.join(dir, last ? last.name : segmentName(opts.firstSeq)));
+    return new Journal(dir, writer, opts.onDurable);
   }
 
   /** Queues one record; resolves once it is fsync'd (and `onDurable` has seen it). */
   append(record: { seq: number }): Promise<void> {
-    if (this.failed) return Promise.reject(this.failed);
-    if (this.closed) return Promise.reject(new Error("journal is closed"));
-    const line = encodeLine(record);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ line, seq: record.seq, resolve, reject });
-      this.kick();
-    });
+    return this.writer.append(encodeLine(record), () => this.onDurable(record.seq));
   }
 
   /** Records appended after this call go to a new segment named after `nextSeq`. */
   rotate(nextSeq: number): void {
-    this.queue.push({ rotateTo: nextSeq });
-    this.kick();
-  }
-
-  private kick(): void {
-    if (this.flushing) return;
-    this.flushing = true;
-    // Let everything that arrives in this turn of the event loop share one fsync.
-    setImmediate(() => void this.flushLoop());
-  }
-
-  private async flushLoop(): Promise<void> {
-    let items: QueueItem[] = [];
-    try {
-      while (this.queue.length > 0) {
-        items = this.queue;
-        this.queue = [];
-        let batch: Extract<QueueItem, { line: Buffer }>[] = [];
-        const writeBatch = async () => {
-          if (batch.length === 0) return;
-          await this.fh!.writev(batch.map((q) => q.line));
-          await this.fh!.datasync();
-          this.onDurable(batch[batch.length - 1]!.seq);
-          for (const q of batch) q.resolve();
-          batch = [];
-        };
-        for (const item of items) {
-          if ("rotateTo" in item) {
-            await writeBatch();
-            await this.fh!.close();
-            this.fh = await fsp.open(path.join(this.dir, segmentName(item.rotateTo)), "a");
-            fsyncDirSync(this.dir);
-          } else {
-            batch.push(item);
-          }
-        }
-        await writeBatch();
-      }
-    } catch (e) {
-      // The disk refused a write: nothing from here on can be acknowledged.
-      const err = e instanceof Error ? e : new Error(String(e));
-      this.failed = err;
-      for (const q of [...items, ...this.queue]) if ("reject" in q) q.reject(err);
-      this.queue = [];
-    } finally {
-      this.flushing = false;
-      for (const f of this.idle.splice(0)) f();
-    }
+    this.writer.rotate(path.join(this.dir, segmentName(nextSeq)));
   }
 
   /** Resolves when everything appended so far is durable. */
-  async sync(): Promise<void> {
-    while (this.flushing || this.queue.length > 0) await new Promise<void>((res) => this.idle.push(res));
+  sync(): Promise<void> {
+    return this.writer.sync();
   }
 
   get broken(): Error | null {
-    return this.failed;
+    return this.writer.broken;
   }
 
-  async close(): Promise<void> {
-    await this.sync();
-    this.closed = true;
-    await this.fh?.close();
-    this.fh = null;
+  close(): Promise<void> {
+    return this.writer.close();
   }
 }
