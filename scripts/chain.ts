@@ -9,17 +9,8 @@
  *   --reset               Delete the data dir first (new genesis).
  */
 import { parseArgs } from "node:util";
+import { closeOnSignals, intFlag, runService } from "./service-cli";
 import { startLocalnet } from "../server/localnet";
-
-function int(v: string | undefined, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) {
-    console.error(`chain: --${name} must be an integer >= ${min}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -39,31 +30,14 @@ async function main(): Promise<void> {
     return;
   }
   const net = await startLocalnet({
-    port: int(values.port, "port", 0),
+    port: intFlag("chain", values.port, "port", 0),
     dataDir: values["data-dir"],
-    slotMs: int(values["slot-ms"], "slot-ms", 10),
-    finalizeSlots: int(values["finalize-slots"], "finalize-slots", 1),
+    slotMs: intFlag("chain", values["slot-ms"], "slot-ms", 10),
+    finalizeSlots: intFlag("chain", values["finalize-slots"], "finalize-slots", 1),
     cheats: values.cheats || process.env.LOCALNET_CHEATS === "1",
     reset: values.reset,
   });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`localnet: ${signal}, writing a snapshot and stopping`);
-    net.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        console.error("localnet: close failed", e);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  closeOnSignals("localnet", () => net.close());
 }
 
-main().catch((e: unknown) => {
-  console.error(`chain: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+runService("chain", main);

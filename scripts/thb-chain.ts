@@ -12,17 +12,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { closeOnSignals, intFlag, runService } from "./service-cli";
 import { startThbChain, thbChainOptionsFromEnv } from "../server/thb-chain";
-
-function int(v: string | undefined, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) {
-    console.error(`thb-chain: --${name} must be an integer >= ${min}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -50,10 +41,10 @@ async function main(): Promise<void> {
   const started = await startThbChain({
     ...env,
     dataDir,
-    port: int(values.port, "port", 0) ?? env.port,
-    blockMs: int(values["block-ms"], "block-ms", 0) ?? env.blockMs,
-    confirmations: int(values.confirmations, "confirmations", 1) ?? env.confirmations,
-    snapshotEvery: int(values["snapshot-every"], "snapshot-every", 1) ?? env.snapshotEvery,
+    port: intFlag("thb-chain", values.port, "port", 0) ?? env.port,
+    blockMs: intFlag("thb-chain", values["block-ms"], "block-ms", 0) ?? env.blockMs,
+    confirmations: intFlag("thb-chain", values.confirmations, "confirmations", 1) ?? env.confirmations,
+    snapshotEvery: intFlag("thb-chain", values["snapshot-every"], "snapshot-every", 1) ?? env.snapshotEvery,
     testKnobs: values["test-knobs"] || env.testKnobs,
   });
   const { chain } = started;
@@ -64,24 +55,7 @@ async function main(): Promise<void> {
       `${r.created ? "new chain" : `recovered snapshot at record ${r.snapshotSeq}, replayed ${r.replayed} journal records`}; ` +
       `data ${chain.dataDir}${chain.testKnobs ? "; test knobs ON" : ""}`,
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`thb-chain: ${signal}, writing a snapshot and stopping`);
-    started.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        console.error("thb-chain: close failed", e);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  closeOnSignals("thb-chain", () => started.close());
 }
 
-main().catch((e: unknown) => {
-  console.error(`thb-chain: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+runService("thb-chain", main);
