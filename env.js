@@ -54,7 +54,7 @@ export const env = createEnv({
     /** THB confirmations the attestor waits for before it signs a deposit (never fewer than the THB chain's own). */
     BRIDGE_CONFIRMATIONS: z.coerce.number().int().min(1).max(1_000).optional(),
     /** Dev runner: bridge service interval (0 disables the timer). */
-    BRIDGE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+    BRIDGE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(500),
     /** Admin queue: an open bridge row not changed for this many minutes is flagged stuck. */
     BRIDGE_STUCK_MINUTES: z.coerce.number().int().min(1).max(10_080).default(5),
     /** Failed attempts before a bridge row stops being retried (state failed; an admin retry resets it). */

@@ -6,12 +6,16 @@
  *  3. the Next.js app on http://localhost:3000 (PGlite in .data/pglite unless DATABASE_URL is set;
  *     migrations apply on first use),
  *  4. chain bootstrap (scripts/bootstrap-chain.ts) before the app, and after it the indexer and a
- *     mint-poller timer inside the app process (through /api/cron/index and /api/cron/mint).
- * Ctrl-C stops everything. Flags: --no-chain (use SOLANA_RPC_URL as it is), --prod (next start
- * after next build instead of next dev).
+ *     mint-poller timer inside the app process (through /api/cron/index and /api/cron/mint),
+ *  5. the THB-chain simulator (`npm run thb-chain`, http://127.0.0.1:7070, state in .data/thb-chain)
+ *     and the bridge service on a timer (/api/cron/bridge every BRIDGE_INTERVAL_MS), with the
+ *     bridge's THB account key in BRIDGE_THB_KEYPAIR_PATH (created when missing).
+ * Ctrl-C stops everything. Flags: --no-chain (use SOLANA_RPC_URL as it is), --no-thb-chain (use
+ * THB_CHAIN_URL as it is, or none), --prod (next start after next build instead of next dev).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { loadBridgeThbKey, thbAddressOf } from "~/server/bridge/keys";
 import { startRedisRestServer } from "~/server/redis/rest-server";
 import { portAnswers } from "./test-backends";
 
@@ -77,6 +81,23 @@ if (!args.has("--no-chain")) {
   }
 }
 
+// The THB-chain simulator and the bridge's THB account (the deposit address the Wallet page shows).
+if (!args.has("--no-thb-chain")) {
+  const port = Number(process.env.THB_CHAIN_PORT ?? 7070);
+  if (await portAnswers("127.0.0.1", port)) {
+    console.log(`[dev] a THB chain already answers on :${port}; using it`);
+  } else {
+    start("thb-chain", "npx", ["tsx", "scripts/thb-chain.ts"]);
+    await waitForPort(port, "the THB-chain simulator");
+  }
+  process.env.THB_CHAIN_URL ??= `http://127.0.0.1:${port}`;
+}
+if (process.env.THB_CHAIN_URL) {
+  const key = loadBridgeThbKey(process.env.BRIDGE_THB_KEYPAIR_PATH ?? ".data/bridge-thb-keypair.json", { createIfMissing: true });
+  process.env.BRIDGE_THB_DEPOSIT_ADDRESS ??= thbAddressOf(key);
+  console.log(`[dev] THB chain ${process.env.THB_CHAIN_URL}; bridge deposit address ${process.env.BRIDGE_THB_DEPOSIT_ADDRESS}`);
+}
+
 // Idempotent chain set-up with the operator key (registry, GRID mint, oracle + first price).
 {
   const boot = spawn("npx", ["tsx", "scripts/bootstrap-chain.ts"], {
@@ -112,18 +133,24 @@ console.log("[dev] GridTokenX is up: http://localhost:3000");
       },
     });
   await cron("index").catch((err: unknown) => console.error("[dev] indexer start failed:", err));
-  const every = Number(process.env.MINT_POLLER_INTERVAL_MS ?? 1_000);
-  let busy = false;
-  if (every > 0)
-    setInterval(() => {
-      if (busy || stopping) return;
-      busy = true;
-      cron("mint")
-        .then(async (res) => {
-          if (!res.ok)
-            console.error(`[dev] mint poller: ${res.status} ${(await res.text()).slice(0, 200)}`);
-        })
-        .catch(() => undefined)
-        .finally(() => (busy = false));
-    }, every);
+  const timer = (route: string, label: string, every: number) => {
+    let busy = false;
+    let lastError = "";
+    if (every > 0)
+      setInterval(() => {
+        if (busy || stopping) return;
+        busy = true;
+        cron(route)
+          .then(async (res) => {
+            const text = res.ok ? "" : `${res.status} ${(await res.text()).slice(0, 200)}`;
+            // The same failure every second says nothing new: log it when it changes.
+            if (text && text !== lastError) console.error(`[dev] ${label}: ${text}`);
+            lastError = text;
+          })
+          .catch(() => undefined)
+          .finally(() => (busy = false));
+      }, every);
+  };
+  timer("mint", "mint poller", Number(process.env.MINT_POLLER_INTERVAL_MS ?? 1_000));
+  if (process.env.THB_CHAIN_URL) timer("bridge", "bridge service", Number(process.env.BRIDGE_INTERVAL_MS ?? 500));
 }

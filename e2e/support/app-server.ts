@@ -7,8 +7,11 @@
  *     falls back to its in-process rate limiter);
  *  4. a production build (`next build`), reused only when it was made from exactly the current
  *     sources and public env (a stamp in .next records their hash);
- *  5. `next start` on 127.0.0.1:3100 with APP_DOMAIN, ADMIN_WALLETS (the e2e admin key) and a fixed
- *     SOLANA_GENESIS_HASH, so sign-in needs no chain.
+ *  3b/3c. the e2e Solana chain (e2e-chain.ts) and the THB-chain simulator with a fresh bridge THB
+ *     account (e2e-thb-chain.ts: blocks every 500 ms, 2 confirmations) — THB_CHAIN_URL, BRIDGE_THB_*;
+ *  5. `next start` on 127.0.0.1:3100 with APP_DOMAIN, ADMIN_WALLETS (the e2e admin key), a fresh
+ *     CRON_SECRET and a fixed SOLANA_GENESIS_HASH, so sign-in needs no chain;
+ *  6. the bridge service: POST /api/cron/bridge every 250 ms.
  * SIGTERM/SIGINT stop the app and clean up.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -150,6 +153,18 @@ if (envVar("E2E_CHAIN") !== "none") {
   Object.assign(process.env, e2eChain.env);
 }
 
+// 3c. The THB-chain simulator (e2e/support/e2e-thb-chain.ts) for the bridge -----------------------
+// Server-side only (nothing of it is baked into the build). E2E_THB_CHAIN=none skips it.
+
+let bridgeTimer = false;
+if (envVar("E2E_CHAIN") !== "none" && envVar("E2E_THB_CHAIN") !== "none") {
+  const { startE2eThbChain } = await import("./e2e-thb-chain");
+  const thbChain = await startE2eThbChain(log);
+  cleanups.push(() => thbChain.close());
+  Object.assign(process.env, thbChain.env);
+  bridgeTimer = true;
+}
+
 // 4. The production build ------------------------------------------------------------------------
 
 /** Only NEXT_PUBLIC_* values are baked into a build; server env is read at start. */
@@ -234,8 +249,11 @@ if (devMode) {
 
 // 5. next start ----------------------------------------------------------------------------------
 
+// The bridge timer below calls /api/cron/bridge with it.
+const cronSecret = crypto.randomBytes(24).toString("base64url");
 const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
+  CRON_SECRET: cronSecret,
   ...dbEnv,
   ...redisEnv,
   NODE_ENV: devMode ? "development" : "production",
@@ -263,3 +281,23 @@ child.on("exit", (code, signal) => {
   log(`next start exited (${signal ?? code})`);
   void stop(code ?? 1);
 });
+
+// 6. The bridge service on a timer (as `npm run dev` runs it): one pass every 250 ms, so a
+// deposit is minted within about one block of its second confirmation. Errors until the app
+// answers are expected and ignored.
+if (bridgeTimer) {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || stopping) return;
+    busy = true;
+    fetch(`http://${E2E_HOST}:${E2E_PORT}/api/cron/bridge`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${cronSecret}` },
+      signal: AbortSignal.timeout(30_000),
+    })
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  }, 250);
+  cleanups.push(() => Promise.resolve(clearInterval(timer)));
+}

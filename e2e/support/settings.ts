@@ -25,4 +25,8 @@ export const E2E_CHAIN_PORT = Number(process.env.E2E_CHAIN_PORT ?? 18899);
 export const E2E_RPC_URL = `http://127.0.0.1:${E2E_CHAIN_PORT}`;
 export const E2E_WS_URL = `ws://127.0.0.1:${E2E_CHAIN_PORT + 1}`;
 
+/** The e2e run's THB-chain simulator (e2e/support/e2e-thb-chain.ts), also fixed so specs reach it from Node. */
+export const E2E_THB_CHAIN_PORT = Number(process.env.E2E_THB_CHAIN_PORT ?? 17070);
+export const E2E_THB_CHAIN_URL = `http://127.0.0.1:${E2E_THB_CHAIN_PORT}`;
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
