@@ -423,13 +423,13 @@ export const CU = {
   /** measured 4,837 (sell) / 4,860 (buy) */
   createOrder: 5_000,
   perBumpTry: 410,
-  /** an unfilled order: one transfer back; measured 2,663 */
+  /** an unfilled order: one transfer back; measured 2,628 */
   cancelOrder: 2_750,
-  /** a partly filled buy: its GRID and its THBC; measured 3,874 */
+  /** a partly filled buy: its GRID and its THBC; measured 3,802 */
   cancelOrderBoth: 4_000,
-  /** a partly filled sell: its GRID back, its THBC and the fee; measured 5,019 */
-  cancelOrderAll: 5_150,
-  /** an expired unfilled order: one transfer back */
+  /** a partly filled sell: its GRID back, its THBC and the fee; measured 4,909 (the target is the pin) */
+  cancelOrderAll: 5_000,
+  /** an expired unfilled order: one transfer back; measured 2,793 */
   closeOrder: 3_000,
   /** a filled buy: its GRID and its released THBC; measured 4,038 */
   closeOrderBoth: 4_150,

@@ -98,6 +98,23 @@ GTX_INLINE uint64_t gtx_token_transfer(const GtxPubkey *token_program, const Gtx
                              authority, amount, signers, n_signers);
 }
 
+/* gtx_token_transfer with the caller's account infos (usually the instruction's own array, which
+ * holds all three accounts) instead of three copies made for each call: the runtime looks the
+ * instruction's accounts up in whatever array it is given, and copying 3 x 56 bytes costs ~50 CU a
+ * transfer. */
+GTX_INLINE uint64_t gtx_token_transfer_from_infos(const GtxPubkey *token_program, const GtxAccountInfo *source,
+                                                  const GtxAccountInfo *destination,
+                                                  const GtxAccountInfo *authority, uint64_t amount,
+                                                  const GtxAccountInfo *infos, uint64_t n_infos,
+                                                  const GtxSigner *signers, uint64_t n_signers) {
+  uint8_t data[9];
+  data[0] = GTX_TOKEN_IX_TRANSFER;
+  gtx_store_u64(data + 1, amount);
+  GtxAccountMeta metas[3] = {{source->key, true, false}, {destination->key, true, false}, {authority->key, false, true}};
+  GtxInstruction ix = {token_program, metas, 3, data, sizeof(data)};
+  return gtx_invoke_signed(&ix, infos, n_infos, signers, n_signers);
+}
+
 /* Burn `amount` from `account`.
  * Accounts:
  *   0. [writable] token account

@@ -77,12 +77,14 @@ bool trading_token_account_of(const GtxAccountInfo *a, const GtxPubkey *owner, c
 
 /* Moves `amount` out of a vault, the market PDA signing as its token authority. Out of line: the
  * CPI structs need their own stack frame. */
-static __attribute__((noinline)) uint64_t trading_vault_pay(const GtxAccountInfo *vault, const GtxAccountInfo *to,
-                                                            const GtxAccountInfo *market, uint64_t amount) {
+static __attribute__((noinline)) uint64_t trading_vault_pay(const GtxInput *in, const GtxAccountInfo *vault,
+                                                            const GtxAccountInfo *to, const GtxAccountInfo *market,
+                                                            uint64_t amount) {
   uint8_t bump = TRADING_PDA_MARKET_BUMP;
   GtxSlice seeds[2] = {GTX_SEED(TRADING_SEED_MARKET, sizeof(TRADING_SEED_MARKET)), GTX_SEED(&bump, 1)};
   GtxSigner signer = {seeds, 2};
-  return gtx_token_transfer(&GTX_TOKEN_PROGRAM_ID, vault, to, market, amount, &signer, 1);
+  return gtx_token_transfer_from_infos(&GTX_TOKEN_PROGRAM_ID, vault, to, market, amount, in->accounts,
+                                       in->account_count, &signer, 1);
 }
 
 /* Shared by cancel_order and close_order once the order is checked (4-7) and their own rule holds:
@@ -124,9 +126,9 @@ uint64_t trading_pay_out_and_close(const GtxInput *in, const TradingPayoutAccoun
   gtx_store_u64((uint8_t *)c->owner_wallet->lamports, total);
   gtx_store_u64((uint8_t *)c->order->lamports, 0);
   sol_memset_(d, 0, TRADING_ACCOUNT_ORDER_LEN);
-  if (grid > 0 && (err = trading_vault_pay(c->grid_vault, c->owner_grid, c->market, grid))) return err;
-  if (thbc > 0 && (err = trading_vault_pay(c->thbc_vault, c->owner_thbc, c->market, thbc))) return err;
-  if (fee > 0 && (err = trading_vault_pay(c->thbc_vault, c->fee_destination, c->market, fee))) return err;
+  if (grid > 0 && (err = trading_vault_pay(in, c->grid_vault, c->owner_grid, c->market, grid))) return err;
+  if (thbc > 0 && (err = trading_vault_pay(in, c->thbc_vault, c->owner_thbc, c->market, thbc))) return err;
+  if (fee > 0 && (err = trading_vault_pay(in, c->thbc_vault, c->fee_destination, c->market, fee))) return err;
   paid->grid = grid;
   paid->thbc = thbc;
   paid->fee = fee;
