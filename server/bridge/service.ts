@@ -116,6 +116,8 @@ export interface BridgeDeps {
   batchSize?: number;
   /** Failed attempts before a row stops in `failed` (default 20). */
   maxAttempts?: number;
+  /** Deposits processed at once (default 8). */
+  concurrency?: number;
   hook?: BridgeHook;
   log?: (line: string) => void;
 }
@@ -397,7 +399,9 @@ export async function runBridgePass(deps: BridgeDeps): Promise<BridgePassSummary
   try {
     const claimed = await retryOnConflict(() => claimDeposits(db, { thbChainId, limit: batch, leaseMs }));
     summary.depositsClaimed = claimed.length;
-    for (const row of claimed) {
+    // Deposits are independent (each its own Deposit PDA): several in flight at once, so a block
+    // that confirms many does not make them wait for each other's confirmation.
+    await pool(claimed, deps.concurrency ?? 8, async (row) => {
       try {
         await processDeposit(row);
       } catch (err) {
@@ -414,10 +418,10 @@ export async function runBridgePass(deps: BridgeDeps): Promise<BridgePassSummary
             ...(code === "DEPOSIT_MISMATCH" ? { finalState: "failed" as const } : {}),
           }),
         ).catch((e: unknown) => note(`recording deposit ${row.thbTransferId}`, e));
-        continue;
+        return;
       }
       await releaseDeposit(db, { thbTransferId: row.thbTransferId }).catch(() => undefined);
-    }
+    });
   } catch (err) {
     rethrowAbort(err);
     note("deposits", err);
@@ -612,6 +616,23 @@ export async function runBridgePass(deps: BridgeDeps): Promise<BridgePassSummary
 
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+/** Runs `run` over `items`, `concurrency` at a time; the first error (a hook's "crash") stops new work and is thrown. */
+async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: Error[] = [];
+  const workers = Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, async () => {
+    while (next < items.length && errors.length === 0) {
+      try {
+        await run(items[next++]!);
+      } catch (err) {
+        errors.push(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  });
+  await Promise.all(workers);
+  if (errors[0]) throw errors[0];
 }
 
 function rowObservation(r: BridgeServiceDeposit): ObservedDeposit {
