@@ -287,6 +287,7 @@ child.on("exit", (code, signal) => {
 // answers are expected and ignored.
 if (bridgeTimer) {
   let busy = false;
+  let last = "";
   const timer = setInterval(() => {
     if (busy || stopping) return;
     busy = true;
@@ -295,7 +296,12 @@ if (bridgeTimer) {
       headers: { Authorization: `Bearer ${cronSecret}` },
       signal: AbortSignal.timeout(30_000),
     })
-      .then((res) => res.arrayBuffer())
+      .then(async (res) => {
+        // Logged when it changes: the first pass that works, and any failure code.
+        const now = res.ok ? "ok" : `${res.status} ${(await res.text()).slice(0, 200)}`;
+        if (now !== last) log(`bridge service: ${now === "ok" ? "passes run" : now}`);
+        last = now;
+      })
       .catch(() => undefined)
       .finally(() => (busy = false));
   }, 250);

@@ -10,6 +10,7 @@ import bs58 from "bs58";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBridgeQueue, listDepositProgress, retryBridgeItem } from "~/db/queries/bridge-service";
+import { createTestDb } from "~/db/testing";
 import { depositAddress, withdrawalAddress } from "~/programs/thb_bridge/client";
 import { DEFAULT_BRIDGE_LIMITS } from "~/server/solana/bootstrap";
 import type { TransferView } from "~/server/thb-chain/client";
@@ -230,5 +231,25 @@ describe("bridge service: withdrawals", () => {
     expect(await thbBalance(t, t.depositAddress)).toBe(bridgeBefore);
     const outs = await t.thb.accountTransfers(t.depositAddress, { direction: "out", includeDropped: true });
     expect(outs.transfers.filter((x) => x.memo === payoutMemo(w1.withdrawal.toBase58()) || x.memo === payoutMemo(w2.withdrawal.toBase58()))).toEqual([]);
+  });
+});
+
+describe("bridge service on PGlite (the dev default database)", () => {
+  it("the same SQL: a deposit minted and a withdrawal paid and completed", async () => {
+    const lite = await createTestDb({ driver: "pglite" });
+    try {
+      const over = { db: lite.db };
+      const holder = await wallet(t);
+      const user = await thbUser(t, 9n * THB);
+      const sent = await deposit(t, user, 9n * THB, holder.publicKey.toBase58());
+      await passUntil(t, async () => (await depositRow(lite.db, sent.id))?.state === "minted", { over, what: "minted on PGlite" });
+      expect(await thbcBalance(t, holder.publicKey)).toBe(9n * THB);
+      const dest = generateKeypair().address;
+      const w = await requestWithdrawal(t, holder, 2n * THB, dest);
+      await passUntil(t, async () => (await withdrawalRow(lite.db, w.withdrawal.toBase58()))?.state === "completed", { over, what: "completed on PGlite" });
+      expect(await thbBalance(t, dest)).toBe(2n * THB);
+    } finally {
+      await lite.close();
+    }
   });
 });
