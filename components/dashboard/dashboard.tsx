@@ -9,6 +9,8 @@ import { useAuth } from "~/components/auth/auth-provider";
 import { Button, buttonClasses } from "~/components/ui/button";
 import { DashboardIcon } from "~/components/ui/icons";
 import { gridAccountAddress } from "~/programs/energy_token/client";
+import { thbcAccountAddress } from "~/programs/thb_bridge/client";
+import { formatThbcAmount } from "~/lib/thb-amounts";
 import { useTRPC, type RouterOutputs } from "~/lib/trpc/react";
 import { EnergyChart } from "./energy-chart";
 import { KEEP_DATA_WHILE_REFRESHING, liveView } from "./live-query";
@@ -91,19 +93,22 @@ function Balances({ wallet }: { wallet: string }) {
     refetchInterval: (query) => (query.state.status === "error" ? false : 3_000),
     retry: 1,
     queryFn: async () => {
-      const [lamports, grid] = await Promise.all([
-        connection.getBalance(owner, "confirmed"),
-        connection.getTokenAccountBalance(gridAccountAddress(owner), "confirmed").then(
+      // No token account yet: nothing was ever minted to this wallet. Anything else (the RPC
+      // is down) is an error, not a zero balance.
+      const tokenBalance = (account: PublicKey) =>
+        connection.getTokenAccountBalance(account, "confirmed").then(
           (r) => BigInt(r.value.amount),
           (error: unknown) => {
-            // No GRID account yet: nothing was ever minted to this wallet. Anything else (the
-            // RPC is down) is an error, not a zero balance.
             if (isMissingAccount(error)) return 0n;
             throw error;
           },
-        ),
+        );
+      const [lamports, grid, thbc] = await Promise.all([
+        connection.getBalance(owner, "confirmed"),
+        tokenBalance(gridAccountAddress(owner)),
+        tokenBalance(thbcAccountAddress(owner)),
       ]);
-      return { sol: BigInt(lamports), grid };
+      return { sol: BigInt(lamports), grid, thbc };
     },
   });
   const offline = balances.isError;
@@ -143,9 +148,18 @@ function Balances({ wallet }: { wallet: string }) {
         <BalanceTile
           label="THBC"
           testId="thbc-balance"
-          loading={false}
-          value="—"
-          hint="The THB stablecoin isn't deployed on this network yet; deposits arrive with the bridge."
+          loading={balances.isPending && !offline}
+          stale={offline}
+          value={balances.data ? formatThbcAmount(balances.data.thbc) : "—"}
+          title={balances.data ? formatThbcAmount(balances.data.thbc) : undefined}
+          hint={
+            <>
+              1 THBC = 1 THB ·{" "}
+              <Link className="text-accent underline" href="/wallet">
+                deposit or withdraw
+              </Link>
+            </>
+          }
         />
         <BalanceTile
           label="SOL"

@@ -38,9 +38,16 @@ describe("Getting started ticks its steps from real state", () => {
     expect(three[2]?.detail).toMatch(/^3 meters registered/);
   });
 
-  it("a consumer's third step is the THBC deposit, open while the bridge isn't there", () => {
-    const s = gettingStartedSteps({ walletConnected: true, role: "consumer", meterCount: 2 });
-    expect(s[2]).toMatchObject({ title: "Deposit baht", done: false, href: "/wallet" });
-    expect(s[2]?.detail).toContain("isn't open on this network yet");
+  it("a consumer's third step is the THBC deposit: open until a deposit is minted, checking while that loads", () => {
+    const s = gettingStartedSteps({ walletConnected: true, role: "consumer", meterCount: 2, depositCount: 0 });
+    expect(s[2]).toMatchObject({ title: "Deposit baht", done: false, checking: false, href: "/wallet" });
+    expect(s[2]?.detail).toContain("on the Wallet page");
+    expect(gettingStartedSteps({ walletConnected: true, role: "consumer", meterCount: 0, depositCount: null })[2]).toMatchObject({
+      done: false,
+      checking: true,
+    });
+    const done = gettingStartedSteps({ walletConnected: true, role: "consumer", meterCount: 0, depositCount: 1 });
+    expect(done[2]).toMatchObject({ done: true, checking: false });
+    expect(done[2]?.detail).toMatch(/^THBC deposited/);
   });
 });

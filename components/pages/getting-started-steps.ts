@@ -1,8 +1,8 @@
 /**
  * The Getting started steps, each ticked from real state (pure, so it is tested without a
  * browser): a connected wallet, a session, a registered meter (meters.mine) for prosumers or
- * THBC for consumers, a trade. THBC deposits and trades don't exist on this network yet, so those
- * steps stay open and say so.
+ * a minted THBC deposit (bridge.deposits) for consumers, a trade. Trades don't exist on this
+ * network yet, so that step stays open and says so.
  */
 export interface Step {
   title: string;
@@ -19,12 +19,15 @@ export interface GettingStartedState {
   role: "prosumer" | "consumer" | "admin" | null;
   /** How many meters the user has registered (meters.mine), or null while that is loading. */
   meterCount: number | null;
+  /** How many THBC deposits were minted to the user (bridge.deposits), or null while loading. */
+  depositCount?: number | null;
 }
 
 export function gettingStartedSteps({
   walletConnected,
   role,
   meterCount,
+  depositCount = null,
 }: GettingStartedState): Step[] {
   const signedIn = role !== null;
   const meters = meterCount ?? 0;
@@ -43,8 +46,11 @@ export function gettingStartedSteps({
       ? {
           title: "Deposit baht",
           detail:
-            "Turn THB into THBC on the Wallet page to pay for energy. The THB bridge isn't open on this network yet.",
-          done: false,
+            (depositCount ?? 0) > 0
+              ? "THBC deposited: your baht are in your wallet as THBC, ready to pay for energy."
+              : "Turn THB into THBC on the Wallet page to pay for energy.",
+          done: (depositCount ?? 0) > 0,
+          checking: signedIn && depositCount === null,
           href: "/wallet",
         }
       : {

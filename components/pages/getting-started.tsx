@@ -9,14 +9,18 @@ import { gettingStartedSteps } from "./getting-started-steps";
 
 /**
  * The path from a first visit to a first trade, each step ticked from real state: a connected
- * wallet, a session, a registered meter (meters.mine) or THBC for consumers, a trade. THBC and
- * trades don't exist on this network yet, so those steps stay open and say so.
+ * wallet, a session, a registered meter (meters.mine) or a minted THBC deposit (bridge.deposits)
+ * for consumers, a trade. Trades don't exist on this network yet, so that step stays open.
  */
 export function GettingStarted() {
   const auth = useAuth();
   const trpc = useTRPC();
   const signedIn = auth.user !== null;
   const meters = useQuery({ ...trpc.meters.mine.queryOptions(), enabled: signedIn });
+  const deposits = useQuery({
+    ...trpc.bridge.deposits.queryOptions({ limit: 1 }),
+    enabled: signedIn && auth.user?.role === "consumer",
+  });
   if (auth.status === "loading") {
     return (
       <section className="mt-6" aria-busy="true" aria-label="Loading getting started" role="status">
@@ -37,6 +41,7 @@ export function GettingStarted() {
     role: auth.user?.role ?? null,
     // Unknown (null) only while loading: a failed read leaves the step open, not "checking" forever.
     meterCount: meters.data?.length ?? (meters.isError ? 0 : null),
+    depositCount: deposits.data?.length ?? (deposits.isError ? 0 : null),
   });
 
   return (
