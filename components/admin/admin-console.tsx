@@ -6,6 +6,7 @@ import { EmptyBlock, ErrorBlock, LoadingBlock, Panel } from "~/components/dashbo
 import { SignedInGate } from "~/components/dashboard/signed-in-gate";
 import { formatDateTime, formatGrid, gridEnergyTitle } from "~/components/dashboard/units";
 import { StatusBadge } from "~/components/meters/meter-list";
+import { BridgeQueue, BridgeSettings } from "./bridge-queue";
 import { Button } from "~/components/ui/button";
 import { Dialog } from "~/components/ui/dialog";
 import { ShieldIcon } from "~/components/ui/icons";
@@ -438,6 +439,7 @@ export function AdminConsole() {
         "Job status with manual runs",
         "Health",
         "Indexer dead letters",
+        "The THB bridge queue, limits and pause",
       ]}
     >
       <div className="grid gap-6 lg:grid-cols-3">
@@ -446,6 +448,8 @@ export function AdminConsole() {
           <MintPollerJob />
           <Health />
         </div>
+        <BridgeQueue />
+        <BridgeSettings />
         <DeadLetters />
       </div>
     </SignedInGate>
