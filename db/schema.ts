@@ -17,6 +17,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -743,6 +744,155 @@ export const bridgeServiceCursors = pgTable("bridge_service_cursors", {
   updatedAt: updatedAt(),
 });
 
+// THE TRADING MARKET'S CHAIN MIRRORS (server/indexer/handlers/trading.ts) --------------------
+// Written only by the indexer, emptied and rebuilt by `npm run reindex`.
+
+/**
+ * A Trading order's life: open (nothing filled) → partial → filled, or ended by an event:
+ * cancelled (by its owner), closed (filled, paid out by anyone's close_order) or expired_closed
+ * (closed after its expiry). An ended state never goes back.
+ */
+export const tradingOrderState = pgEnum("trading_order_state", [
+  "open",
+  "partial",
+  "filled",
+  "cancelled",
+  "closed",
+  "expired_closed",
+]);
+export type TradingOrderState = (typeof tradingOrderState.enumValues)[number];
+
+/**
+ * One row per Order PDA, from OrderCreated, OrderFilled, OrderCancelled and OrderClosed. Each
+ * event fills only its own columns and `filled_wh` only grows (the largest fill total seen), so the
+ * row is the same whatever order the events are applied in: a fill or a cancel applied before the
+ * creation leaves the creation's columns null until it comes. `state` and `locked` are computed by
+ * PostgreSQL from the other columns (generated), never written: `locked` is what the unfilled
+ * remainder holds in the market's vault (a sell's remaining Wh, a buy's ceil(remaining × limit /
+ * 1000) THBC; 0 once ended; null until the creation is known). A client order id reused after the
+ * order closed re-creates the same PDA: the mirror keeps one row per PDA, so the app never reuses one.
+ */
+export const tradingOrders = pgTable(
+  "trading_orders",
+  {
+    orderPda: text("order_pda").primaryKey(),
+    owner: text("owner").notNull(),
+    side: orderSide("side").notNull(),
+    clientOrderId: bigint("client_order_id", { mode: "bigint" }),
+    amountWh: wh("amount_wh"),
+    filledWh: wh("filled_wh").notNull().default(sql`0`),
+    /** THBC base units per kWh. */
+    limitPrice: thbc("limit_price"),
+    /** What create_order moved into the vault (GRID Wh for a sell, THBC for a buy). */
+    createdLocked: bigint("created_locked", { mode: "bigint" }),
+    /** The Oracle's retail price the band was checked against at creation. */
+    referencePrice: thbc("reference_price"),
+    expiresAt: tstz("expires_at"),
+    /** Set by OrderCancelled / OrderClosed; `state` follows it. */
+    endedAs: tradingOrderState("ended_as"),
+    state: tradingOrderState("state").generatedAlwaysAs(
+      sql`case when ended_as is not null then ended_as when amount_wh is not null and filled_wh >= amount_wh then 'filled'::trading_order_state when filled_wh > 0 then 'partial'::trading_order_state else 'open'::trading_order_state end`,
+    ),
+    locked: bigint("locked", { mode: "bigint" }).generatedAlwaysAs(
+      sql`case when ended_as is not null then 0::bigint when amount_wh is null or limit_price is null then null when side = 'sell' then amount_wh - filled_wh else div((amount_wh - filled_wh)::numeric * limit_price + 999, 1000)::bigint end`,
+    ),
+    createdSignature: text("created_signature"),
+    createdSlot: bigint("created_slot", { mode: "number" }),
+    /** Block time of the creation (null until a pass that knows it). */
+    createdAt: tstz("created_at"),
+    /** What cancel / close paid out: to the owner (GRID, THBC) and the fee to the fee destination. */
+    paidGrid: wh("paid_grid"),
+    paidThbc: thbc("paid_thbc"),
+    feePaid: thbc("fee_paid"),
+    endedSignature: text("ended_signature"),
+    endedSlot: bigint("ended_slot", { mode: "number" }),
+    endedAt: tstz("ended_at"),
+    /** The newest slot of any event applied to the order. */
+    lastSlot: bigint("last_slot", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("trading_orders_owner_idx").on(t.owner, t.createdSlot),
+    // The book: open orders of one side by price.
+    index("trading_orders_book_idx")
+      .on(t.side, t.limitPrice, t.createdSlot)
+      .where(sql`ended_as is null`),
+    check("trading_orders_amounts", sql`${t.filledWh} >= 0 and (${t.amountWh} is null or ${t.amountWh} > 0)`),
+    check(
+      "trading_orders_ended",
+      sql`(${t.endedAs} is null or ${t.endedAs} in ('cancelled', 'closed', 'expired_closed')) and (${t.endedAs} is null) = (${t.endedSignature} is null)`,
+    ),
+  ],
+);
+
+/**
+ * One row per OrderFilled: (signature, the fill's index among the transaction's OrderFilled
+ * events). The fee is paid by the seller (`fee_payer`) out of `cost`; `released_to_buyer` is what
+ * the fill freed of the buyer's lock (price improvement and rounding).
+ */
+export const tradingFills = pgTable(
+  "trading_fills",
+  {
+    signature: text("signature").notNull(),
+    fillIndex: integer("fill_index").notNull(),
+    buyOrder: text("buy_order").notNull(),
+    sellOrder: text("sell_order").notNull(),
+    buyer: text("buyer").notNull(),
+    seller: text("seller").notNull(),
+    /** The order created first, whose limit is the price. */
+    makerOrder: text("maker_order").notNull(),
+    amountWh: wh("amount_wh").notNull(),
+    /** THBC base units per kWh. */
+    price: thbc("price").notNull(),
+    /** floor(amount_wh × price / 1000) THBC. */
+    cost: thbc("cost").notNull(),
+    fee: thbc("fee").notNull(),
+    feePayer: text("fee_payer").notNull(),
+    releasedToBuyer: thbc("released_to_buyer").notNull(),
+    /** Both orders' filled totals after this fill. */
+    buyFilledWh: wh("buy_filled_wh").notNull(),
+    sellFilledWh: wh("sell_filled_wh").notNull(),
+    slot: bigint("slot", { mode: "number" }).notNull(),
+    /** Block time; null until a pass that knows it. */
+    filledAt: tstz("filled_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.signature, t.fillIndex] }),
+    index("trading_fills_slot_idx").on(t.slot),
+    index("trading_fills_buyer_idx").on(t.buyer, t.slot),
+    index("trading_fills_seller_idx").on(t.seller, t.slot),
+    index("trading_fills_buy_order_idx").on(t.buyOrder),
+    index("trading_fills_sell_order_idx").on(t.sellOrder),
+    check("trading_fills_amounts", sql`${t.amountWh} > 0 and ${t.cost} > 0 and ${t.fee} >= 0 and ${t.fee} <= ${t.cost}`),
+  ],
+);
+
+/**
+ * The Market account's settings as its events left them (MarketInitialized, MarketParamsChanged,
+ * ParamsAuthorityTransferProposed / ParamsAuthorityTransferred, MarketPauseChanged). As in
+ * bridge_config, each group carries the slot of the event that set it and only a same-slot or
+ * newer event replaces it. Null: no event for that group applied yet.
+ */
+export const tradingMarket = pgTable("trading_market", {
+  /** The Market PDA. */
+  market: text("market").primaryKey(),
+  gridMint: text("grid_mint"),
+  thbcMint: text("thbc_mint"),
+  paramsAuthority: text("params_authority"),
+  /** The proposed params authority of a two-step hand-over; null when none. */
+  pendingParamsAuthority: text("pending_params_authority"),
+  authoritySlot: bigint("authority_slot", { mode: "number" }),
+  emergencyAuthority: text("emergency_authority"),
+  feeDestination: text("fee_destination"),
+  minOrderWh: wh("min_order_wh"),
+  maxOracleAgeSecs: integer("max_oracle_age_secs"),
+  feeBps: integer("fee_bps"),
+  priceBandBps: integer("price_band_bps"),
+  configSlot: bigint("config_slot", { mode: "number" }),
+  paused: boolean("paused"),
+  pausedSlot: bigint("paused_slot", { mode: "number" }),
+  updatedAt: updatedAt(),
+});
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Meter = typeof meters.$inferSelect;
@@ -764,3 +914,6 @@ export type BridgeWithdrawal = typeof bridgeWithdrawals.$inferSelect;
 export type BridgeConfigRow = typeof bridgeConfig.$inferSelect;
 export type BridgeServiceDeposit = typeof bridgeServiceDeposits.$inferSelect;
 export type BridgeServiceWithdrawal = typeof bridgeServiceWithdrawals.$inferSelect;
+export type TradingOrder = typeof tradingOrders.$inferSelect;
+export type TradingFill = typeof tradingFills.$inferSelect;
+export type TradingMarketRow = typeof tradingMarket.$inferSelect;

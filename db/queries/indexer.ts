@@ -188,7 +188,7 @@ export async function recordChainPrice(
 export async function resetChainDerived(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(
-      sql`truncate table mints, prices, counters, bridge_deposits, bridge_withdrawals, bridge_config, indexer_cursors restart identity`,
+      sql`truncate table mints, prices, counters, bridge_deposits, bridge_withdrawals, bridge_config, trading_orders, trading_fills, trading_market, indexer_cursors restart identity`,
     );
     await tx.execute(sql`update meters set settled_net_gen_wh = 0`);
   });

@@ -38,13 +38,17 @@ describe("the program list", () => {
     expect([...LIVE_CHANNELS].sort()).toEqual([
       "bridge",
       "deposits",
+      "market",
       "meters",
       "mints",
+      "order-funds",
+      "orders",
       "prices",
       "readings",
+      "trades",
       "users",
       "withdrawals",
     ]);
-    expect(Object.keys(CHAIN_PROGRAMS)).toEqual(["registry", "energyToken", "oracle", "thbBridge", "counter"]);
+    expect(Object.keys(CHAIN_PROGRAMS)).toEqual(["registry", "energyToken", "oracle", "thbBridge", "trading", "counter"]);
   });
 });

@@ -21,16 +21,20 @@ import { ENERGY_TOKEN_ID } from "~/programs/energy_token/client";
 import { registryIdl } from "~/programs/registry/idl/registry";
 import { THB_BRIDGE_ID } from "~/programs/thb_bridge/client";
 import { thbBridgeIdl } from "~/programs/thb_bridge/idl/thb_bridge";
+import { TRADING_ID } from "~/programs/trading/client";
+import { tradingIdl } from "~/programs/trading/idl/trading";
 import { counterIndexer } from "~/server/indexer/handlers/counter";
 import { energyTokenIndexer } from "~/server/indexer/handlers/energy-token";
 import { oracleIndexer } from "~/server/indexer/handlers/oracle";
 import { registryIndexer } from "~/server/indexer/handlers/registry";
 import { thbBridgeIndexer } from "~/server/indexer/handlers/thb-bridge";
+import { tradingIndexer } from "~/server/indexer/handlers/trading";
 import {
   bootstrapEnergyToken,
   bootstrapOracle,
   bootstrapRegistry,
   bootstrapThbBridge,
+  bootstrapTrading,
   type BootstrapStep,
 } from "~/server/solana/bootstrap-steps";
 import type { LiveChannelSpecs, ProgramIndexer } from "./types";
@@ -78,6 +82,14 @@ export const CHAIN_PROGRAMS = {
     idl: thbBridgeIdl,
     indexer: thbBridgeIndexer,
     bootstrap: bootstrapThbBridge,
+  }),
+  // After the bridge: the market settles in the bridge's THBC.
+  trading: entry({
+    name: "trading",
+    id: TRADING_ID,
+    idl: tradingIdl,
+    indexer: tradingIndexer,
+    bootstrap: bootstrapTrading,
   }),
   counter: entry({ name: "counter", id: COUNTER_ID, idl: counterIdl, indexer: counterIndexer }),
 };

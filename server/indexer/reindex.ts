@@ -1,7 +1,7 @@
 /**
  * Rebuilds the chain-derived tables from the chain alone: empty them (mints, prices, counters, the
- * bridge mirrors, cursors; the meters' settlement mirror), then replay every program's history
- * from the beginning.
+ * bridge and trading mirrors, cursors; the meters' settlement mirror), then replay every
+ * program's history from the beginning.
  */
 import type { Connection } from "@solana/web3.js";
 import type { Db } from "~/db/client";

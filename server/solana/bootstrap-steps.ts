@@ -1,10 +1,15 @@
 /**
  * Each program's idempotent set-up, as the program list (server/chain/programs.ts) names it:
  * done only when the chain does not have it yet. `initialize` calls are co-signed by the deploy
- * authority; the operator pays and becomes the Registry and Oracle authority and the THB
- * bridge's admin (never its attestor: that is a key of its own, server/solana/bridge-attestor.ts).
+ * authority; the operator pays and becomes the Registry and Oracle authority, the THB bridge's
+ * admin (never its attestor: that is a key of its own, server/solana/bridge-attestor.ts) and the
+ * Trading market's params and emergency authority.
  */
 import bs58 from "bs58";
+import {
+  createAssociatedTokenAccountIdempotentInstruction,
+  getAssociatedTokenAddressSync,
+} from "@solana/spl-token";
 import type { Keypair, TransactionInstruction } from "@solana/web3.js";
 import {
   addFeederInstruction,
@@ -14,13 +19,18 @@ import {
   type OracleLimits,
 } from "~/programs/oracle/client";
 import { registryAddress, registryInitializeInstruction } from "~/programs/registry/client";
-import { energyTokenInitializeInstruction, tokenConfigAddress } from "~/programs/energy_token/client";
+import {
+  energyTokenInitializeInstruction,
+  gridMintAddress,
+  tokenConfigAddress,
+} from "~/programs/energy_token/client";
 import {
   bridgeAddress,
   bridgeInitializeInstruction,
   thbcMintAddress,
   type BridgeLimits,
 } from "~/programs/thb_bridge/client";
+import { marketAddress, tradingInitializeInstruction, type MarketConfig } from "~/programs/trading/client";
 import type { ServerChain } from "./connection";
 
 /** Retail 4.20 THB/kWh and feed-in 2.20 THB/kWh in THBC base units (6 decimals) per kWh. */
@@ -47,6 +57,22 @@ export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
   maxPerDeposit: 100_000n * THB,
   maxPerDay: 1_000_000n * THB,
   withdrawalTimeoutSecs: 86_400n,
+};
+
+/**
+ * The Trading market's settings at bootstrap: orders of at least 1 kWh (1,000 Wh), a 0.25 % fee
+ * (paid by the seller), limits within ±30 % of the Oracle's retail price, and a reference price
+ * usable while the Oracle itself calls it fresh: `max_oracle_age_secs` is the Oracle's own
+ * `max_staleness_secs` (DEFAULT_ORACLE_LIMITS, 15 min). A longer age would let orders be priced
+ * against a price every other reader already treats as stale; a shorter one would refuse orders
+ * between feeds the Oracle still accepts. Bootstrap publishes the first price once, so without a
+ * feeder publishing again, create_order refuses (OracleStale) from 15 min after the last price.
+ */
+export const DEFAULT_MARKET_CONFIG: MarketConfig = {
+  minOrderWh: 1_000n,
+  maxOracleAgeSecs: DEFAULT_ORACLE_LIMITS.maxStalenessSecs,
+  feeBps: 25,
+  priceBandBps: 3_000,
 };
 
 export interface BootstrapContext {
@@ -183,4 +209,58 @@ export async function bootstrapThbBridge({ chain, deploy, bridgeAttestor, send, 
     warnings.push(
       `the bridge attestor key ${attestor.publicKey.toBase58()} is not one of the THB bridge's attestors: its proofs will be refused`,
     );
+}
+
+/**
+ * The Trading market: initialised once, co-signed by the deploy authority, with the operator as
+ * its params authority and its emergency authority (pause), GRID = Energy Token's mint, THBC =
+ * the THB bridge's mint (so this step runs after the bridge's: the list order is the bootstrap
+ * order), DEFAULT_MARKET_CONFIG, and fees paid to the operator's THBC token account (its
+ * associated token account, created when missing).
+ */
+export async function bootstrapTrading({ chain, deploy, send, done, warnings }: BootstrapContext) {
+  const me = chain.operator.publicKey;
+  const { programs, connection } = chain;
+  const existing = await programs.trading.account.market.fetchNullable(marketAddress(), "confirmed");
+  if (existing) {
+    if (!existing.paramsAuthority.equals(me))
+      warnings.push(
+        `the Trading market's params authority is ${existing.paramsAuthority.toBase58()}, not the operator: market settings from the console will fail`,
+      );
+    if (!existing.emergencyAuthority.equals(me))
+      warnings.push(
+        `the Trading market's emergency authority is ${existing.emergencyAuthority.toBase58()}, not the operator: pause from the console will fail`,
+      );
+    return;
+  }
+  const bridge = await programs.thbBridge.account.bridge.fetchNullable(bridgeAddress(), "confirmed");
+  if (!bridge) {
+    warnings.push("the THB bridge is not initialised: the Trading market needs its THBC mint, so it was not initialised");
+    return;
+  }
+  const gridMint = gridMintAddress();
+  if (!(await connection.getAccountInfo(gridMint, "confirmed"))) {
+    warnings.push("the GRID mint does not exist: the Trading market was not initialised");
+    return;
+  }
+  const thbcMint = bridge.thbcMint;
+  const feeDestination = getAssociatedTokenAddressSync(thbcMint, me);
+  if (!(await connection.getAccountInfo(feeDestination, "confirmed"))) {
+    await send(createAssociatedTokenAccountIdempotentInstruction(me, feeDestination, me, thbcMint), []);
+    done.push(`created the operator's THBC account ${feeDestination.toBase58()} (the market's fee destination)`);
+  }
+  const ix = await tradingInitializeInstruction(programs.trading, {
+    payer: me,
+    deployer: deploy().publicKey,
+    paramsAuthority: me,
+    emergencyAuthority: me,
+    gridMint,
+    thbcMint,
+    feeDestination,
+    config: DEFAULT_MARKET_CONFIG,
+  });
+  await send(ix, [deploy()]);
+  done.push(
+    `trading.initialize (market ${marketAddress().toBase58()}; operator is the params and emergency authority; fee ${DEFAULT_MARKET_CONFIG.feeBps} bps to ${feeDestination.toBase58()})`,
+  );
 }
