@@ -80,6 +80,9 @@ describe.each(targets)("schema on $label", ({ driver }) => {
       "prices",
       "sessions",
       "trades",
+      "trading_fills",
+      "trading_market",
+      "trading_orders",
       "users",
     ]);
     await migrateDb({ db: tdb.db, driver: tdb.driver, location: tdb.url });

@@ -1,7 +1,7 @@
 "use client";
 
 import { useAnchorWallet, useConnection } from "@solana/wallet-adapter-react";
-import { Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import { Keypair, PublicKey } from "@solana/web3.js";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import bs58 from "bs58";
 import { useId, useRef, useState, type FormEvent } from "react";
@@ -10,11 +10,11 @@ import { ErrorBlock, Panel } from "~/components/dashboard/panel";
 import { Button } from "~/components/ui/button";
 import { AlertIcon, CopyIcon } from "~/components/ui/icons";
 import { useToast } from "~/components/ui/toast";
-import { env } from "~/env.js";
 import { onChainName } from "~/lib/display-name";
 import { MAX_METER_ID_LEN } from "~/lib/reading-encoding";
 import { useTRPC } from "~/lib/trpc/react";
 import { meterAddress, meterKeyAddress } from "~/programs/registry/client";
+import { LowSolNotice, useSolBalance } from "~/components/wallet/test-sol";
 import { useWalletTx, type WalletTxStep } from "~/components/wallet/use-wallet-tx";
 import { describeTxError } from "./chain-error";
 import { buildRegistrationTx, registryProgram, type ChainMeterType } from "./registry-program";
@@ -126,20 +126,7 @@ export function RegisterMeterForm() {
   const registration = useQuery(trpc.meters.registrationData.queryOptions());
   const sync = useMutation(trpc.meters.syncFromChain.mutationOptions());
 
-  const balance = useQuery({
-    queryKey: ["sol-balance", anchorWallet?.publicKey.toBase58()],
-    enabled: !!anchorWallet,
-    queryFn: async () => BigInt(await connection.getBalance(anchorWallet!.publicKey, "confirmed")),
-  });
-  const airdrop = useMutation({
-    mutationFn: async () => {
-      const sig = await connection.requestAirdrop(anchorWallet!.publicKey, LAMPORTS_PER_SOL);
-      const bh = await connection.getLatestBlockhash("confirmed");
-      await connection.confirmTransaction({ signature: sig, ...bh }, "confirmed");
-    },
-    onSuccess: () => void balance.refetch(),
-    onError: (e) => notify({ tone: "error", title: "Airdrop failed", description: describeTxError(e) }),
-  });
+  const sol = useSolBalance(describeTxError);
 
   const idBytes = new TextEncoder().encode(meterId.trim()).length;
   const parsedKey = parsePublicKey(keyText);
@@ -220,7 +207,7 @@ export function RegisterMeterForm() {
       setGenerated(null);
       setKeyText("");
       setMeterId(randomMeterId());
-      void balance.refetch();
+      void sol.balance.refetch();
     } catch (err) {
       setFormError(describeTxError(err));
     } finally {
@@ -229,7 +216,6 @@ export function RegisterMeterForm() {
     }
   }
 
-  const lowSol = balance.data !== undefined && balance.data < 5_000_000n;
   const label = "text-sm font-medium";
   const input =
     "border-line bg-canvas h-10 w-full rounded-lg border px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-[var(--accent)]";
@@ -247,16 +233,7 @@ export function RegisterMeterForm() {
             : "Your wallet isn't registered on chain yet: the same transaction registers you first (one signature)."}
         </p>
       )}
-      {lowSol ? (
-        <div className="bg-surface-muted flex flex-wrap items-center gap-3 rounded-xl p-3 text-sm">
-          <span className="flex-1">Your wallet needs a little SOL for the fee and account rent.</span>
-          {env.NEXT_PUBLIC_SOLANA_CLUSTER !== "mainnet-beta" ? (
-            <Button size="sm" variant="secondary" busy={airdrop.isPending} onClick={() => airdrop.mutate()}>
-              Get 1 test SOL
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
+      <LowSolNotice sol={sol} needsFor="the fee and account rent" />
 
       {registeredSecret ? (
         <GeneratedSecret

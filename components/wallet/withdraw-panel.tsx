@@ -1,16 +1,15 @@
 "use client";
 
 import { useAnchorWallet, useConnection } from "@solana/wallet-adapter-react";
-import { LAMPORTS_PER_SOL } from "@solana/web3.js";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useAuth } from "~/components/auth/auth-provider";
 import { Panel } from "~/components/dashboard/panel";
 import { Button } from "~/components/ui/button";
 import { useToast } from "~/components/ui/toast";
+import { LowSolNotice, useSolBalance } from "~/components/wallet/test-sol";
 import { useWalletTx, type WalletTxStep } from "~/components/wallet/use-wallet-tx";
 import { describeWalletTxError } from "~/components/wallet/wallet-tx";
-import { env } from "~/env.js";
 import { amountFieldSchema, formatThbcAmount, thbAddressBytes, thbAddressSchema } from "~/lib/thb-amounts";
 import { useTRPC } from "~/lib/trpc/react";
 import { THB_BRIDGE_ID } from "~/programs/thb_bridge/client";
@@ -27,8 +26,6 @@ const STEP_TEXT: Record<Step, string> = {
   confirming: "Waiting for confirmation…",
   saving: "Recording your withdrawal…",
 };
-/** Below this the wallet cannot pay the fee and the Withdrawal account's rent. */
-const MIN_LAMPORTS = 5_000_000n;
 const BRIDGE = { programId: THB_BRIDGE_ID.toBase58() };
 
 /**
@@ -60,20 +57,7 @@ export function WithdrawPanel({ fast }: { fast: boolean }) {
     if (localAccount && !destinationTouched.current) setDestination(localAccount);
   }, [localAccount]);
 
-  const sol = useQuery({
-    queryKey: ["sol-balance", anchorWallet?.publicKey.toBase58()],
-    enabled: !!anchorWallet,
-    queryFn: async () => BigInt(await connection.getBalance(anchorWallet!.publicKey, "confirmed")),
-  });
-  const airdrop = useMutation({
-    mutationFn: async () => {
-      const sig = await connection.requestAirdrop(anchorWallet!.publicKey, LAMPORTS_PER_SOL);
-      const bh = await connection.getLatestBlockhash("confirmed");
-      await connection.confirmTransaction({ signature: sig, ...bh }, "confirmed");
-    },
-    onSuccess: () => void sol.refetch(),
-    onError: (e) => notify({ tone: "error", title: "Airdrop failed", description: describeWalletTxError(e, BRIDGE) }),
-  });
+  const sol = useSolBalance((e) => describeWalletTxError(e, BRIDGE));
 
   const paused = config.data?.paused === true;
   const thbc = balance.data?.amount ?? null;
@@ -118,7 +102,7 @@ export function WithdrawPanel({ fast }: { fast: boolean }) {
       setStep("saving");
       await sync.mutateAsync({ signatures: [sent.signature] }).catch(() => undefined);
       await queryClient.invalidateQueries({ queryKey: trpc.bridge.pathKey() });
-      void sol.refetch();
+      void sol.balance.refetch();
       notify({
         tone: "success",
         title: `Withdrawal of ${formatThbcAmount(parsedAmount.data)} requested`,
@@ -133,7 +117,6 @@ export function WithdrawPanel({ fast }: { fast: boolean }) {
     }
   }
 
-  const lowSol = sol.data !== undefined && sol.data < MIN_LAMPORTS;
   const busy = step !== "idle";
   return (
     <Panel title="Withdraw to THB" labelledBy={`${ids}-title`}>
@@ -141,16 +124,7 @@ export function WithdrawPanel({ fast }: { fast: boolean }) {
         Your wallet signs the withdrawal: the THBC is burned at once and the bridge pays the same amount of
         THB to the destination.
       </p>
-      {lowSol ? (
-        <div className="bg-surface-muted flex flex-wrap items-center gap-3 rounded-xl p-3 text-sm">
-          <span className="flex-1">Your wallet needs a little SOL for the fee and the withdrawal record&apos;s rent.</span>
-          {env.NEXT_PUBLIC_SOLANA_CLUSTER !== "mainnet-beta" ? (
-            <Button size="sm" variant="secondary" busy={airdrop.isPending} onClick={() => airdrop.mutate()}>
-              Get 1 test SOL
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
+      <LowSolNotice sol={sol} needsFor={"the fee and the withdrawal record's rent"} />
       <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-3" noValidate>
         <div className="flex flex-col gap-1.5">
           <label htmlFor={`${ids}-amount`} className={fieldLabel}>

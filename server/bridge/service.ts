@@ -371,8 +371,14 @@ export async function runBridgePass(deps: BridgeDeps): Promise<BridgePassSummary
     try {
       await sendAndConfirm(connection, signed);
     } catch (err) {
+      // Another attempt (a crashed run's transaction, another service) may have minted it: a second
+      // service that built the very same transaction (same blockhash, deterministic signatures)
+      // sees its copy dropped as a duplicate and waits until the blockhash expires. The chain decides.
+      if (await depositOnChain(row)) {
+        if (await markDepositMinted(db, { thbTransferId: id })) summary.minted += 1;
+        return;
+      }
       const e = toChainTxError(err);
-      // Another attempt (a crashed run's transaction, another service) minted it: the chain says so below.
       if (e.errorName !== "DepositAlreadyProcessed") {
         if (e.errorName && REJECTING_DEPOSIT_ERRORS.has(e.errorName)) {
           await recordDepositError(db, { thbTransferId: id, code: e.errorName, delayMs: 0, maxAttempts, finalState: "rejected" });
