@@ -23,6 +23,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { BRIDGE_DEPOSIT_STATES, BRIDGE_WITHDRAWAL_STATES } from "../lib/bridge-states";
 
 // 1. ENUMS ------------------------------------------------------------------------------------
 
@@ -67,32 +68,13 @@ export const bridgeWithdrawalState = pgEnum("bridge_withdrawal_state", [
  * mempool → confirming n/k → attested → submitted → minted (the Deposit PDA exists); or
  * invalid_memo / rejected (never minted), reorged (left the THB chain unconfirmed), failed (gave up).
  */
-export const bridgeServiceDepositState = pgEnum("bridge_service_deposit_state", [
-  "seen",
-  "confirming",
-  "attested",
-  "submitted",
-  "minted",
-  "invalid_memo",
-  "rejected",
-  "reorged",
-  "failed",
-]);
+export const bridgeServiceDepositState = pgEnum("bridge_service_deposit_state", BRIDGE_DEPOSIT_STATES);
 /**
  * The bridge service's progress on a withdrawal: pending → paying (THB payout sent) → paid (payout
  * confirmed) → submitted (complete_withdrawal sent) → completed; or refunding → refunded (a
  * destination it cannot pay); failed (gave up).
  */
-export const bridgeServiceWithdrawalState = pgEnum("bridge_service_withdrawal_state", [
-  "pending",
-  "paying",
-  "paid",
-  "submitted",
-  "completed",
-  "refunding",
-  "refunded",
-  "failed",
-]);
+export const bridgeServiceWithdrawalState = pgEnum("bridge_service_withdrawal_state", BRIDGE_WITHDRAWAL_STATES);
 
 export type UserRole = (typeof userRole.enumValues)[number];
 export type UserStatus = (typeof userStatus.enumValues)[number];

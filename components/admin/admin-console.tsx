@@ -14,6 +14,7 @@ import { useToast } from "~/components/ui/toast";
 import { shortAddress } from "~/lib/format";
 import { describeError, getAppError } from "~/lib/trpc/errors";
 import { useTRPC, type RouterOutputs } from "~/lib/trpc/react";
+import { RunErrors } from "./run-errors";
 
 type Filter = "pending" | "active" | "suspended" | "all";
 const FILTERS: Filter[] = ["pending", "active", "suspended", "all"];
@@ -227,13 +228,7 @@ function MintPollerJob() {
             {s.meters} meters · {s.claimed} claimed · {s.duplicates} already on chain · {s.deferred}{" "}
             deferred · {s.failed} failed · {s.transactions} transactions
           </p>
-          {s.errors.length ? (
-            <ul className="text-danger mt-2 list-disc pl-5 text-xs">
-              {s.errors.map((e) => (
-                <li key={e}>{e}</li>
-              ))}
-            </ul>
-          ) : null}
+          <RunErrors errors={s.errors} />
         </div>
       ) : null}
     </Panel>

@@ -8,9 +8,11 @@ import { Button } from "~/components/ui/button";
 import { Dialog } from "~/components/ui/dialog";
 import { useToast } from "~/components/ui/toast";
 import { shortAddress } from "~/lib/format";
+import { BRIDGE_DEPOSIT_STATES, BRIDGE_WITHDRAWAL_STATES } from "~/lib/bridge-states";
 import { amountFieldSchema, amountInputText, formatThbAmount, formatThbcAmount } from "~/lib/thb-amounts";
 import { describeError, getAppError } from "~/lib/trpc/errors";
 import { useTRPC, type RouterOutputs } from "~/lib/trpc/react";
+import { RunErrors } from "./run-errors";
 
 type Queue = RouterOutputs["bridge"]["queue"];
 type QueueDeposit = Queue["deposits"][number];
@@ -18,21 +20,7 @@ type QueueWithdrawal = Queue["withdrawals"][number];
 
 /** Every state of both tables: the "All" view (the default view is the open, failed and refused ones). */
 const ALL_STATES: (QueueDeposit["state"] | QueueWithdrawal["state"])[] = [
-  "seen",
-  "confirming",
-  "attested",
-  "submitted",
-  "minted",
-  "invalid_memo",
-  "rejected",
-  "reorged",
-  "failed",
-  "pending",
-  "paying",
-  "paid",
-  "completed",
-  "refunding",
-  "refunded",
+  ...new Set([...BRIDGE_DEPOSIT_STATES, ...BRIDGE_WITHDRAWAL_STATES]),
 ];
 
 /** The server's own words for a conflict or a chain refusal, else the generic text. */
@@ -204,13 +192,7 @@ export function BridgeQueue() {
             THB tip {s.thbTip} · {s.scanned} transfers scanned · {s.depositsClaimed} deposits claimed · {s.rejected} rejected ·{" "}
             {s.reorged} reorged · {s.withdrawalsSeen} withdrawals seen · {s.deferred} deferred · {s.transactions} transactions
           </p>
-          {s.errors.length ? (
-            <ul className="text-danger mt-2 list-disc pl-5 text-xs">
-              {s.errors.map((e) => (
-                <li key={e}>{e}</li>
-              ))}
-            </ul>
-          ) : null}
+          <RunErrors errors={s.errors} />
         </div>
       ) : null}
       {queue.isPending ? (
