@@ -59,6 +59,20 @@ export const env = createEnv({
     BRIDGE_STUCK_MINUTES: z.coerce.number().int().min(1).max(10_080).default(5),
     /** Failed attempts before a bridge row stops being retried (state failed; an admin retry resets it). */
     BRIDGE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(20),
+    /** Oracle feeder (/api/cron/oracle): the reference retail price it publishes, THB/kWh (at most 6 decimals). */
+    ORACLE_FEED_RETAIL_PRICE: z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,6})?$/, "a price in THB/kWh with at most 6 decimals, e.g. 4.20")
+      .default("4.20"),
+    /** Oracle feeder: the reference feed-in price it publishes, THB/kWh (≤ the retail price). */
+    ORACLE_FEED_FEED_IN_PRICE: z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,6})?$/, "a price in THB/kWh with at most 6 decimals, e.g. 2.20")
+      .default("2.20"),
+    /** Oracle feeder's key (a listed feeder). Unset: the operator key (bootstrap makes it a feeder). */
+    ORACLE_FEEDER_KEYPAIR_PATH: z.string().min(1).optional(),
+    /** Dev runner and e2e server: oracle feeder interval (0 disables the timer); well under the Oracle's 900 s staleness. */
+    ORACLE_FEED_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
     /** Dev runner: mint poller interval (0 disables the timer). */
     MINT_POLLER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
     /** Start the chain indexer when the server starts (else on the first cron call). */
@@ -107,6 +121,10 @@ export const env = createEnv({
     BRIDGE_INTERVAL_MS: process.env.BRIDGE_INTERVAL_MS,
     BRIDGE_STUCK_MINUTES: process.env.BRIDGE_STUCK_MINUTES,
     BRIDGE_MAX_ATTEMPTS: process.env.BRIDGE_MAX_ATTEMPTS,
+    ORACLE_FEED_RETAIL_PRICE: process.env.ORACLE_FEED_RETAIL_PRICE,
+    ORACLE_FEED_FEED_IN_PRICE: process.env.ORACLE_FEED_FEED_IN_PRICE,
+    ORACLE_FEEDER_KEYPAIR_PATH: process.env.ORACLE_FEEDER_KEYPAIR_PATH,
+    ORACLE_FEED_INTERVAL_MS: process.env.ORACLE_FEED_INTERVAL_MS,
     MINT_POLLER_INTERVAL_MS: process.env.MINT_POLLER_INTERVAL_MS,
     INDEXER_AUTOSTART: process.env.INDEXER_AUTOSTART,
     APP_DOMAIN: process.env.APP_DOMAIN,

@@ -204,6 +204,12 @@ export const APP_ERROR_CODES = {
     meaning:
       "The bridge service pass failed (THB chain, Solana RPC or database unreachable, or the service is misconfigured); deposits and withdrawals stay queued for the next pass.",
   },
+  ORACLE_FEED_FAILED: {
+    trpcCode: "SERVICE_UNAVAILABLE",
+    httpStatus: 503,
+    meaning:
+      "The oracle feeder pass failed (Solana RPC unreachable, the feeder key is not a listed feeder, or the configured prices break the Oracle's limits); the next pass retries.",
+  },
   // The THB chain (the simulator in development; server/api/routers/thb-dev.ts).
   THB_CHAIN_NOT_CONFIGURED: {
     trpcCode: "SERVICE_UNAVAILABLE",

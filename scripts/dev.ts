@@ -9,7 +9,9 @@
  *     mint-poller timer inside the app process (through /api/cron/index and /api/cron/mint),
  *  5. the THB-chain simulator (`npm run thb-chain`, http://127.0.0.1:7070, state in .data/thb-chain)
  *     and the bridge service on a timer (/api/cron/bridge every BRIDGE_INTERVAL_MS), with the
- *     bridge's THB account key in BRIDGE_THB_KEYPAIR_PATH (created when missing).
+ *     bridge's THB account key in BRIDGE_THB_KEYPAIR_PATH (created when missing),
+ *  6. the oracle feeder (/api/cron/oracle) at once and every ORACLE_FEED_INTERVAL_MS (60 s), so the
+ *     reference price the Trading market needs never goes stale (server/oracle-feeder).
  * Ctrl-C stops everything. Flags: --no-chain (use SOLANA_RPC_URL as it is), --no-thb-chain (use
  * THB_CHAIN_URL as it is, or none), --prod (next start after next build instead of next dev).
  */
@@ -133,24 +135,28 @@ console.log("[dev] GridTokenX is up: http://localhost:3000");
       },
     });
   await cron("index").catch((err: unknown) => console.error("[dev] indexer start failed:", err));
-  const timer = (route: string, label: string, every: number) => {
+  const timer = (route: string, label: string, every: number, options: { now?: boolean } = {}) => {
     let busy = false;
     let lastError = "";
-    if (every > 0)
-      setInterval(() => {
-        if (busy || stopping) return;
-        busy = true;
-        cron(route)
-          .then(async (res) => {
-            const text = res.ok ? "" : `${res.status} ${(await res.text()).slice(0, 200)}`;
-            // The same failure every second says nothing new: log it when it changes.
-            if (text && text !== lastError) console.error(`[dev] ${label}: ${text}`);
-            lastError = text;
-          })
-          .catch(() => undefined)
-          .finally(() => (busy = false));
-      }, every);
+    const tick = () => {
+      if (busy || stopping) return;
+      busy = true;
+      cron(route)
+        .then(async (res) => {
+          const text = res.ok ? "" : `${res.status} ${(await res.text()).slice(0, 200)}`;
+          // The same failure every second says nothing new: log it when it changes.
+          if (text && text !== lastError) console.error(`[dev] ${label}: ${text}`);
+          lastError = text;
+        })
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    };
+    if (every > 0) {
+      if (options.now) tick();
+      setInterval(tick, every);
+    }
   };
   timer("mint", "mint poller", Number(process.env.MINT_POLLER_INTERVAL_MS ?? 1_000));
+  timer("oracle", "oracle feeder", Number(process.env.ORACLE_FEED_INTERVAL_MS ?? 60_000), { now: true });
   if (process.env.THB_CHAIN_URL) timer("bridge", "bridge service", Number(process.env.BRIDGE_INTERVAL_MS ?? 500));
 }

@@ -11,7 +11,9 @@
  *     account (e2e-thb-chain.ts: blocks every 500 ms, 2 confirmations) — THB_CHAIN_URL, BRIDGE_THB_*;
  *  5. `next start` on 127.0.0.1:3100 with APP_DOMAIN, ADMIN_WALLETS (the e2e admin key), a fresh
  *     CRON_SECRET and a fixed SOLANA_GENESIS_HASH, so sign-in needs no chain;
- *  6. the bridge service: POST /api/cron/bridge every 250 ms.
+ *  6. the bridge service: POST /api/cron/bridge every 250 ms;
+ *  7. the oracle feeder: POST /api/cron/oracle every 20 s (the price bootstrap published before the
+ *     build would otherwise go stale, and create_order refuse OracleStale, 900 s later).
  * SIGTERM/SIGINT stop the app and clean up.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -306,4 +308,35 @@ if (bridgeTimer) {
       .finally(() => (busy = false));
   }, 250);
   cleanups.push(() => Promise.resolve(clearInterval(timer)));
+}
+
+// 7. The oracle feeder on a timer (as `npm run dev` runs it): the reference price stays fresh for
+// create_order however long the build and the run take. Until the app answers, calls fail and are
+// retried by the next tick.
+{
+  let busy = false;
+  let last = "";
+  const feed = () => {
+    if (busy || stopping) return;
+    busy = true;
+    fetch(`http://${E2E_HOST}:${E2E_PORT}/api/cron/oracle`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${cronSecret}` },
+      signal: AbortSignal.timeout(30_000),
+    })
+      .then(async (res) => {
+        const now = res.ok ? "ok" : `${res.status} ${(await res.text()).slice(0, 200)}`;
+        if (now !== last) log(`oracle feeder: ${now === "ok" ? "prices published" : now}`);
+        last = now;
+      })
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  };
+  // Every 2 s until the first pass succeeds (the app is starting), then every 20 s.
+  const starting = setInterval(() => {
+    if (last === "ok") clearInterval(starting);
+    else feed();
+  }, 2_000);
+  const timer = setInterval(feed, 20_000);
+  cleanups.push(() => Promise.resolve((clearInterval(starting), clearInterval(timer))));
 }

@@ -58,6 +58,7 @@ const APP_ERROR_TEXT: Record<AppErrorCode, string> = {
   CRON_UNAUTHORIZED: "That background job needs the platform's cron secret.",
   MINT_POLLER_FAILED: "Minting couldn't run just now; the readings stay queued. Try again in a moment.",
   INDEXER_FAILED: "The chain indexer couldn't catch up just now. Try again in a moment.",
+  ORACLE_FEED_FAILED: "The oracle feeder couldn't publish the reference prices just now; the next pass retries.",
   BRIDGE_FAILED: "The bridge couldn't run just now; deposits and withdrawals stay queued. Try again in a moment.",
   THB_CHAIN_NOT_CONFIGURED:
     "Local THB accounts exist only in development, with the THB-chain simulator running (THB_CHAIN_URL).",
