@@ -62,7 +62,11 @@ export async function submitReadingInstructions(
       new BN(reading.consumptionRegisterWh.toString()),
       new BN(reading.timestamp.toString()),
     )
-    .accountsStrict({ meter: meterAddress(reading.meterId), instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
+    .accountsStrict({
+      meter: meterAddress(reading.meterId),
+      instructions: SYSVAR_INSTRUCTIONS_PUBKEY,
+      registry: registryAddress(),
+    })
     .instruction();
   return [attest, submit];
 }

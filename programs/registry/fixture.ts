@@ -81,6 +81,7 @@ export interface MeterState {
   productionRegister: bigint;
   consumptionRegister: bigint;
   activatedAt: bigint;
+  ercCertifiedUntil: bigint;
   zoneId: number;
   meterType: string;
   status: string;
@@ -110,9 +111,12 @@ export class GridFixture {
     chain.airdrop(this.deployer.publicKey, 10_000_000_000n);
   }
 
-  /** A chain with both programs; `initialize` (default true) initialises Energy Token and Registry. */
-  static async create(opts: { initialize?: boolean } = {}): Promise<GridFixture> {
-    const chain = TestChain.create({ programs: ["registry", "energy_token"] });
+  /**
+   * A chain with both programs (and `programs`, e.g. governance); `initialize` (default true)
+   * initialises Energy Token and Registry.
+   */
+  static async create(opts: { initialize?: boolean; programs?: string[] } = {}): Promise<GridFixture> {
+    const chain = TestChain.create({ programs: ["registry", "energy_token", ...(opts.programs ?? [])] });
     chain.setUnixTimestamp(T0);
     const f = new GridFixture(chain);
     if (opts.initialize !== false) {
@@ -299,6 +303,7 @@ export class GridFixture {
       productionRegister: big(d.productionRegister),
       consumptionRegister: big(d.consumptionRegister),
       activatedAt: big(d.activatedAt),
+      ercCertifiedUntil: big(d.ercCertifiedUntil),
       zoneId: Number(d.zoneId),
       meterType: enumName(d.meterType),
       status: enumName(d.status),
@@ -332,6 +337,7 @@ export class GridFixture {
       meterCount: big(d.meterCount),
       activeMeterCount: big(d.activeMeterCount),
       bump: Number(d.bump),
+      totalProduction: big(d.totalProduction),
     };
   }
 }

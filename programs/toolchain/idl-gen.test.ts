@@ -41,6 +41,7 @@ import { oracleAddress } from "../oracle/client";
 import { registryAddress } from "../registry/client";
 import { gridVaultAddress, marketAddress, thbcVaultAddress } from "../trading/client";
 import { bridgeAddress, thbcMintAddress } from "../thb_bridge/client";
+import { governanceAddress } from "../governance/client";
 import { gridMintAddress, mintAuthorityAddress, tokenConfigAddress } from "../energy_token/client";
 
 describe("discriminators", () => {
@@ -265,6 +266,7 @@ describe("fixed PDAs (every seed constant) in the generated headers", () => {
       TRADING_PDA_THBC_VAULT: thbcVaultAddress(),
       THB_BRIDGE_PDA_BRIDGE: bridgeAddress(),
       THB_BRIDGE_PDA_THBC_MINT: thbcMintAddress(),
+      GOVERNANCE_PDA_GOVERNANCE: governanceAddress(),
     };
     const seen: string[] = [];
     for (const name of listPrograms()) {

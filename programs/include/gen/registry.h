@@ -9,7 +9,7 @@
 static const GtxPubkey REGISTRY_PROGRAM_ID = {REGISTRY_PROGRAM_ID_BYTES};
 
 /* ---- Fixed PDAs (every seed constant): compare the account with the address, no hash ---- */
-/* ["registry"] under 3brtkdVQRyvWySubbRKWY2YZBVFoMyxnJtZWpuX7nAqa = E5ftBFBNfWPCLeE4xUQw5cYVTNW3brdsnPt6GKXBSrgH (initialize.registry, register_meter.registry, register_user.registry, set_meter_status.registry, set_user_status.registry, settle_balance.registry) */
+/* ["registry"] under 3brtkdVQRyvWySubbRKWY2YZBVFoMyxnJtZWpuX7nAqa = E5ftBFBNfWPCLeE4xUQw5cYVTNW3brdsnPt6GKXBSrgH (initialize.registry, register_meter.registry, register_user.registry, set_meter_status.registry, set_user_status.registry, settle_balance.registry, submit_reading.registry) */
 #define REGISTRY_PDA_REGISTRY_BYTES {194, 90, 55, 187, 24, 87, 3, 38, 94, 209, 146, 202, 112, 193, 81, 160, 76, 176, 99, 153, 97, 54, 59, 175, 103, 81, 244, 124, 184, 203, 39, 18}
 #define REGISTRY_PDA_REGISTRY_BUMP 253
 static const GtxPubkey REGISTRY_PDA_REGISTRY = {REGISTRY_PDA_REGISTRY_BYTES};
@@ -94,6 +94,16 @@ static const GtxPubkey REGISTRY_CONST_DEPLOY_AUTHORITY = {REGISTRY_CONST_DEPLOY_
 #define REGISTRY_ERR_METER_KEY_ALREADY_REGISTERED_LOG "AnchorError occurred. Error Code: MeterKeyAlreadyRegistered. Error Number: 6026. Error Message: This device key already belongs to another meter."
 #define REGISTRY_ERR_NOT_DEPLOY_AUTHORITY 6027ULL /* NotDeployAuthority: Only the deploy authority may initialize */
 #define REGISTRY_ERR_NOT_DEPLOY_AUTHORITY_LOG "AnchorError occurred. Error Code: NotDeployAuthority. Error Number: 6027. Error Message: Only the deploy authority may initialize."
+#define REGISTRY_ERR_NOT_GOVERNANCE 6028ULL /* NotGovernance: Only the Governance program's PDA may claim ERC generation */
+#define REGISTRY_ERR_NOT_GOVERNANCE_LOG "AnchorError occurred. Error Code: NotGovernance. Error Number: 6028. Error Message: Only the Governance program's PDA may claim ERC generation."
+#define REGISTRY_ERR_NOT_GREEN_METER 6029ULL /* NotGreenMeter: Only Solar and Wind meters' generation can be certified */
+#define REGISTRY_ERR_NOT_GREEN_METER_LOG "AnchorError occurred. Error Code: NotGreenMeter. Error Number: 6029. Error Message: Only Solar and Wind meters' generation can be certified."
+#define REGISTRY_ERR_EXCEEDS_UNCERTIFIED_GENERATION 6030ULL /* ExceedsUncertifiedGeneration: More than the meter's generation not yet certified (total_production - claimed_erc_gen) */
+#define REGISTRY_ERR_EXCEEDS_UNCERTIFIED_GENERATION_LOG "AnchorError occurred. Error Code: ExceedsUncertifiedGeneration. Error Number: 6030. Error Message: More than the meter's generation not yet certified (total_production - claimed_erc_gen)."
+#define REGISTRY_ERR_ZERO_VOLUME 6031ULL /* ZeroVolume: The volume must be greater than zero */
+#define REGISTRY_ERR_ZERO_VOLUME_LOG "AnchorError occurred. Error Code: ZeroVolume. Error Number: 6031. Error Message: The volume must be greater than zero."
+#define REGISTRY_ERR_NOT_METER_OWNER 6032ULL /* NotMeterOwner: The signer does not own the meter */
+#define REGISTRY_ERR_NOT_METER_OWNER_LOG "AnchorError occurred. Error Code: NotMeterOwner. Error Number: 6032. Error Message: The signer does not own the meter."
 
 /* enum MeterStatus (borsh u8 variant index) */
 #define REGISTRY_ENUM_METER_STATUS_PENDING 0
@@ -304,16 +314,18 @@ GTX_INLINE bool registry_set_user_status_decode(const GtxInput *in, RegistrySetU
 GTX_INLINE bool registry_settle_balance_data_ok(const GtxInput *in) { return in->data_len == 8; }
 
 /* submit_reading: sha256("global:submit_reading")[0..8] = {195, 186, 45, 0, 106, 119, 103, 166}
- *   Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading.
+ *   Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading. The Registry's total_production grows by the same production difference.
  * Accounts:
  *   0. [writable] meter
  *   1. [] instructions (address Sysvar1nstructions1111111111111111111111111)
+ *   2. [writable] registry (PDA)
  */
 #define REGISTRY_IX_SUBMIT_READING_DISC 0xa667776a002dbac3ULL
 #define REGISTRY_IX_SUBMIT_READING_DISC_BYTES {195, 186, 45, 0, 106, 119, 103, 166}
-#define REGISTRY_IX_SUBMIT_READING_ACCOUNTS 2
+#define REGISTRY_IX_SUBMIT_READING_ACCOUNTS 3
 #define REGISTRY_IX_SUBMIT_READING_METER 0
 #define REGISTRY_IX_SUBMIT_READING_INSTRUCTIONS 1
+#define REGISTRY_IX_SUBMIT_READING_REGISTRY 2
 typedef struct {
   uint64_t production_register_wh;
   uint64_t consumption_register_wh;
@@ -330,12 +342,37 @@ GTX_INLINE bool registry_submit_reading_decode(const GtxInput *in, RegistrySubmi
   return gtx_reader_done(r);
 }
 
+/* claim_erc_generation: sha256("global:claim_erc_generation")[0..8] = {213, 133, 131, 167, 77, 169, 141, 162}
+ *   Governance only (signer: the Governance program's PDA ["governance"], i.e. its PDA-signed CPI from issue_erc): claims volume_wh of the meter's generation for a renewable energy certificate. The meter must be Active, Solar or Wind, owned by `owner` (who signs), volume_wh > 0 and claimed_erc_gen + volume_wh <= total_production. claimed_erc_gen advances first; erc_certified_until becomes last_reading_at when nothing is left uncertified.
+ * Accounts:
+ *   0. [signer] governance
+ *   1. [writable] meter
+ *   2. [signer] owner
+ */
+#define REGISTRY_IX_CLAIM_ERC_GENERATION_DISC 0xa28da94da78385d5ULL
+#define REGISTRY_IX_CLAIM_ERC_GENERATION_DISC_BYTES {213, 133, 131, 167, 77, 169, 141, 162}
+#define REGISTRY_IX_CLAIM_ERC_GENERATION_ACCOUNTS 3
+#define REGISTRY_IX_CLAIM_ERC_GENERATION_GOVERNANCE 0
+#define REGISTRY_IX_CLAIM_ERC_GENERATION_METER 1
+#define REGISTRY_IX_CLAIM_ERC_GENERATION_OWNER 2
+typedef struct {
+  uint64_t volume_wh;
+} RegistryClaimErcGenerationArgs;
+/* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
+GTX_INLINE bool registry_claim_erc_generation_decode(const GtxInput *in, RegistryClaimErcGenerationArgs *out) {
+  if (in->data_len < 8) return false;
+  GtxReader rd = gtx_reader(in->data + 8, in->data_len - 8);
+  GtxReader *r = &rd;
+  out->volume_wh = gtx_read_u64(r);
+  return gtx_reader_done(r);
+}
+
 /* ---- Accounts (8-byte discriminator, then borsh fields, no padding) ---- */
 
 /* account Meter: sha256("account:Meter")[0..8] = {5, 115, 227, 240, 63, 166, 206, 182} */
 #define REGISTRY_ACCOUNT_METER_DISC 0xb6cea63ff0e37305ULL
 #define REGISTRY_ACCOUNT_METER_DISC_BYTES {5, 115, 227, 240, 63, 166, 206, 182}
-#define REGISTRY_ACCOUNT_METER_LEN 200 /* total bytes, discriminator included */
+#define REGISTRY_ACCOUNT_METER_LEN 208 /* total bytes, discriminator included */
 #define REGISTRY_ACCOUNT_METER_OWNER_OFF 8
 #define REGISTRY_ACCOUNT_METER_METER_PUBKEY_OFF 40
 #define REGISTRY_ACCOUNT_METER_METER_ID_OFF 72
@@ -357,6 +394,7 @@ GTX_INLINE bool registry_submit_reading_decode(const GtxInput *in, RegistrySubmi
 #define REGISTRY_ACCOUNT_METER_METER_TYPE_OFF 197
 #define REGISTRY_ACCOUNT_METER_STATUS_OFF 198
 #define REGISTRY_ACCOUNT_METER_BUMP_OFF 199
+#define REGISTRY_ACCOUNT_METER_ERC_CERTIFIED_UNTIL_OFF 200
 GTX_INLINE GtxPubkey *registry_meter_owner(uint8_t *d) { return (GtxPubkey *)(d + 8); }
 GTX_INLINE GtxPubkey *registry_meter_meter_pubkey(uint8_t *d) { return (GtxPubkey *)(d + 40); }
 GTX_INLINE uint8_t *registry_meter_meter_id(uint8_t *d) { return d + 72; /* 32 bytes */ }
@@ -394,6 +432,8 @@ GTX_INLINE uint8_t registry_meter_get_status(const uint8_t *d) { return (uint8_t
 GTX_INLINE void registry_meter_set_status(uint8_t *d, uint8_t v) { gtx_store_u8(d + 198, v); }
 GTX_INLINE uint8_t registry_meter_get_bump(const uint8_t *d) { return (uint8_t)d[199]; }
 GTX_INLINE void registry_meter_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 199, (uint8_t)v); }
+GTX_INLINE int64_t registry_meter_get_erc_certified_until(const uint8_t *d) { return (int64_t)gtx_load_u64(d + 200); }
+GTX_INLINE void registry_meter_set_erc_certified_until(uint8_t *d, int64_t v) { gtx_store_u64(d + 200, (uint64_t)v); }
 
 /* account MeterKey: sha256("account:MeterKey")[0..8] = {145, 2, 134, 214, 239, 156, 206, 238} */
 #define REGISTRY_ACCOUNT_METER_KEY_DISC 0xeece9cefd6860291ULL
@@ -408,12 +448,13 @@ GTX_INLINE void registry_meter_key_set_bump(uint8_t *d, uint8_t v) { gtx_store_u
 /* account Registry: sha256("account:Registry")[0..8] = {47, 174, 110, 246, 184, 182, 252, 218} */
 #define REGISTRY_ACCOUNT_REGISTRY_DISC 0xdafcb6b8f66eae2fULL
 #define REGISTRY_ACCOUNT_REGISTRY_DISC_BYTES {47, 174, 110, 246, 184, 182, 252, 218}
-#define REGISTRY_ACCOUNT_REGISTRY_LEN 65 /* total bytes, discriminator included */
+#define REGISTRY_ACCOUNT_REGISTRY_LEN 73 /* total bytes, discriminator included */
 #define REGISTRY_ACCOUNT_REGISTRY_AUTHORITY_OFF 8
 #define REGISTRY_ACCOUNT_REGISTRY_USER_COUNT_OFF 40
 #define REGISTRY_ACCOUNT_REGISTRY_METER_COUNT_OFF 48
 #define REGISTRY_ACCOUNT_REGISTRY_ACTIVE_METER_COUNT_OFF 56
 #define REGISTRY_ACCOUNT_REGISTRY_BUMP_OFF 64
+#define REGISTRY_ACCOUNT_REGISTRY_TOTAL_PRODUCTION_OFF 65
 GTX_INLINE GtxPubkey *registry_registry_authority(uint8_t *d) { return (GtxPubkey *)(d + 8); }
 GTX_INLINE uint64_t registry_registry_get_user_count(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 40); }
 GTX_INLINE void registry_registry_set_user_count(uint8_t *d, uint64_t v) { gtx_store_u64(d + 40, (uint64_t)v); }
@@ -423,6 +464,8 @@ GTX_INLINE uint64_t registry_registry_get_active_meter_count(const uint8_t *d) {
 GTX_INLINE void registry_registry_set_active_meter_count(uint8_t *d, uint64_t v) { gtx_store_u64(d + 56, (uint64_t)v); }
 GTX_INLINE uint8_t registry_registry_get_bump(const uint8_t *d) { return (uint8_t)d[64]; }
 GTX_INLINE void registry_registry_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 64, (uint8_t)v); }
+GTX_INLINE uint64_t registry_registry_get_total_production(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 65); }
+GTX_INLINE void registry_registry_set_total_production(uint8_t *d, uint64_t v) { gtx_store_u64(d + 65, (uint64_t)v); }
 
 /* account User: sha256("account:User")[0..8] = {159, 117, 95, 227, 239, 151, 58, 236} */
 #define REGISTRY_ACCOUNT_USER_DISC 0xec3a97efe35f759fULL
@@ -575,6 +618,23 @@ GTX_INLINE void registry_emit_user_status_changed(const GtxPubkey *user, const G
   gtx_store_u8(b + 104, old_status);
   gtx_store_u8(b + 105, new_status);
   gtx_emit_event(b, REGISTRY_EVENT_USER_STATUS_CHANGED_LEN);
+}
+
+/* event ErcGenerationClaimed: sha256("event:ErcGenerationClaimed")[0..8] = {194, 38, 227, 142, 207, 150, 249, 4} */
+#define REGISTRY_EVENT_ERC_GENERATION_CLAIMED_DISC 0x04f996cf8ee326c2ULL
+#define REGISTRY_EVENT_ERC_GENERATION_CLAIMED_DISC_BYTES {194, 38, 227, 142, 207, 150, 249, 4}
+#define REGISTRY_EVENT_ERC_GENERATION_CLAIMED_LEN 104
+GTX_INLINE void registry_emit_erc_generation_claimed(const GtxPubkey *meter, const GtxPubkey *owner, uint64_t volume_wh, uint64_t claimed_erc_gen, uint64_t total_production, int64_t erc_certified_until) {
+  uint64_t buf[(REGISTRY_EVENT_ERC_GENERATION_CLAIMED_LEN + 7) / 8]; /* 8-aligned */
+  uint8_t *b = (uint8_t *)buf;
+  gtx_store_u64(b, REGISTRY_EVENT_ERC_GENERATION_CLAIMED_DISC);
+  gtx_pubkey_copy((GtxPubkey *)(b + 8), meter);
+  gtx_pubkey_copy((GtxPubkey *)(b + 40), owner);
+  gtx_store_u64(b + 72, (uint64_t)volume_wh);
+  gtx_store_u64(b + 80, (uint64_t)claimed_erc_gen);
+  gtx_store_u64(b + 88, (uint64_t)total_production);
+  gtx_store_u64(b + 96, (uint64_t)erc_certified_until);
+  gtx_emit_event(b, REGISTRY_EVENT_ERC_GENERATION_CLAIMED_LEN);
 }
 
 #endif

@@ -368,7 +368,7 @@ export interface Registry {
     {
       name: "submitReading";
       docs: [
-        "Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading.",
+        "Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading. The Registry's total_production grows by the same production difference.",
       ];
       discriminator: [195, 186, 45, 0, 106, 119, 103, 166];
       accounts: [
@@ -379,6 +379,19 @@ export interface Registry {
         {
           name: "instructions";
           address: "Sysvar1nstructions1111111111111111111111111";
+        },
+        {
+          name: "registry";
+          docs: ["The Registry PDA: its total_production grows with the meter's."];
+          writable: true;
+          pda: {
+            seeds: [
+              {
+                kind: "const";
+                value: [114, 101, 103, 105, 115, 116, 114, 121];
+              },
+            ];
+          };
         },
       ];
       args: [
@@ -393,6 +406,35 @@ export interface Registry {
         {
           name: "timestamp";
           type: "i64";
+        },
+      ];
+    },
+    {
+      name: "claimErcGeneration";
+      docs: [
+        "Governance only (signer: the Governance program's PDA [\"governance\"], i.e. its PDA-signed CPI from issue_erc): claims volume_wh of the meter's generation for a renewable energy certificate. The meter must be Active, Solar or Wind, owned by `owner` (who signs), volume_wh > 0 and claimed_erc_gen + volume_wh <= total_production. claimed_erc_gen advances first; erc_certified_until becomes last_reading_at when nothing is left uncertified.",
+      ];
+      discriminator: [213, 133, 131, 167, 77, 169, 141, 162];
+      accounts: [
+        {
+          name: "governance";
+          docs: ["must be the Governance PDA (GOVERNANCE_PDA_GOVERNANCE)"];
+          signer: true;
+        },
+        {
+          name: "meter";
+          writable: true;
+        },
+        {
+          name: "owner";
+          docs: ["the meter's owner"];
+          signer: true;
+        },
+      ];
+      args: [
+        {
+          name: "volumeWh";
+          type: "u64";
         },
       ];
     },
@@ -443,6 +485,10 @@ export interface Registry {
     {
       name: "userStatusChanged";
       discriminator: [106, 61, 11, 180, 207, 192, 186, 41];
+    },
+    {
+      name: "ercGenerationClaimed";
+      discriminator: [194, 38, 227, 142, 207, 150, 249, 4];
     },
   ];
   errors: [
@@ -586,6 +632,31 @@ export interface Registry {
       name: "notDeployAuthority";
       msg: "Only the deploy authority may initialize";
     },
+    {
+      code: 6028;
+      name: "notGovernance";
+      msg: "Only the Governance program's PDA may claim ERC generation";
+    },
+    {
+      code: 6029;
+      name: "notGreenMeter";
+      msg: "Only Solar and Wind meters' generation can be certified";
+    },
+    {
+      code: 6030;
+      name: "exceedsUncertifiedGeneration";
+      msg: "More than the meter's generation not yet certified (total_production - claimed_erc_gen)";
+    },
+    {
+      code: 6031;
+      name: "zeroVolume";
+      msg: "The volume must be greater than zero";
+    },
+    {
+      code: 6032;
+      name: "notMeterOwner";
+      msg: "The signer does not own the meter";
+    },
   ];
   types: [
     {
@@ -620,7 +691,7 @@ export interface Registry {
     {
       name: "meter";
       docs: [
-        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds. total_production / total_consumption are the energy measured since the baseline (the register differences); production_register / consumption_register are the registers of the last accepted reading.',
+        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds. total_production / total_consumption are the energy measured since the baseline (the register differences); production_register / consumption_register are the registers of the last accepted reading. claimed_erc_gen is the generation claimed by renewable energy certificates (Governance issue_erc), never more than total_production.',
       ];
       type: {
         kind: "struct";
@@ -710,6 +781,13 @@ export interface Registry {
           {
             name: "bump";
             type: "u8";
+          },
+          {
+            name: "ercCertifiedUntil";
+            docs: [
+              "The reading time up to which the meter's generation is fully certified (0: nothing yet). Set by claim_erc_generation when a claim leaves nothing uncertified.",
+            ];
+            type: "i64";
           },
         ];
       };
@@ -922,6 +1000,13 @@ export interface Registry {
             name: "bump";
             type: "u8";
           },
+          {
+            name: "totalProduction";
+            docs: [
+              "Sum of every meter's total_production (Wh), advanced by submit_reading: Governance's quorum is a share of it.",
+            ];
+            type: "u64";
+          },
         ];
       };
     },
@@ -1114,6 +1199,41 @@ export interface Registry {
           {
             name: "bump";
             type: "u8";
+          },
+        ];
+      };
+    },
+    {
+      name: "ercGenerationClaimed";
+      docs: [
+        "Generation of a meter claimed by a renewable energy certificate (Governance issue_erc).",
+      ];
+      type: {
+        kind: "struct";
+        fields: [
+          {
+            name: "meter";
+            type: "pubkey";
+          },
+          {
+            name: "owner";
+            type: "pubkey";
+          },
+          {
+            name: "volumeWh";
+            type: "u64";
+          },
+          {
+            name: "claimedErcGen";
+            type: "u64";
+          },
+          {
+            name: "totalProduction";
+            type: "u64";
+          },
+          {
+            name: "ercCertifiedUntil";
+            type: "i64";
           },
         ];
       };
@@ -1537,7 +1657,7 @@ export const registryIdl = {
     {
       name: "submit_reading",
       docs: [
-        "Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading.",
+        "Records one meter reading: the meter's cumulative production and consumption registers (Wh) at `timestamp`. The instruction immediately before it must be an Ed25519-program instruction holding exactly one signature, by the meter's registered key, over the reading's canonical encoding (READING_DOMAIN, meter id length and zero-padded id, production register, consumption register, timestamp). Any fee payer may send it. The meter must be Active and the timestamp later than the last accepted reading and not in the future. The first reading after activation sets the baseline registers and adds nothing; its timestamp must be at or after activated_at. Every later reading adds the register differences to the totals; registers never decrease, and the production difference is capped by rated capacity times the time since the previous accepted reading. The Registry's total_production grows by the same production difference.",
       ],
       discriminator: [195, 186, 45, 0, 106, 119, 103, 166],
       accounts: [
@@ -1548,6 +1668,19 @@ export const registryIdl = {
         {
           name: "instructions",
           address: "Sysvar1nstructions1111111111111111111111111",
+        },
+        {
+          name: "registry",
+          docs: ["The Registry PDA: its total_production grows with the meter's."],
+          writable: true,
+          pda: {
+            seeds: [
+              {
+                kind: "const",
+                value: [114, 101, 103, 105, 115, 116, 114, 121],
+              },
+            ],
+          },
         },
       ],
       args: [
@@ -1562,6 +1695,35 @@ export const registryIdl = {
         {
           name: "timestamp",
           type: "i64",
+        },
+      ],
+    },
+    {
+      name: "claim_erc_generation",
+      docs: [
+        "Governance only (signer: the Governance program's PDA [\"governance\"], i.e. its PDA-signed CPI from issue_erc): claims volume_wh of the meter's generation for a renewable energy certificate. The meter must be Active, Solar or Wind, owned by `owner` (who signs), volume_wh > 0 and claimed_erc_gen + volume_wh <= total_production. claimed_erc_gen advances first; erc_certified_until becomes last_reading_at when nothing is left uncertified.",
+      ],
+      discriminator: [213, 133, 131, 167, 77, 169, 141, 162],
+      accounts: [
+        {
+          name: "governance",
+          docs: ["must be the Governance PDA (GOVERNANCE_PDA_GOVERNANCE)"],
+          signer: true,
+        },
+        {
+          name: "meter",
+          writable: true,
+        },
+        {
+          name: "owner",
+          docs: ["the meter's owner"],
+          signer: true,
+        },
+      ],
+      args: [
+        {
+          name: "volume_wh",
+          type: "u64",
         },
       ],
     },
@@ -1612,6 +1774,10 @@ export const registryIdl = {
     {
       name: "UserStatusChanged",
       discriminator: [106, 61, 11, 180, 207, 192, 186, 41],
+    },
+    {
+      name: "ErcGenerationClaimed",
+      discriminator: [194, 38, 227, 142, 207, 150, 249, 4],
     },
   ],
   errors: [
@@ -1755,6 +1921,31 @@ export const registryIdl = {
       name: "NotDeployAuthority",
       msg: "Only the deploy authority may initialize",
     },
+    {
+      code: 6028,
+      name: "NotGovernance",
+      msg: "Only the Governance program's PDA may claim ERC generation",
+    },
+    {
+      code: 6029,
+      name: "NotGreenMeter",
+      msg: "Only Solar and Wind meters' generation can be certified",
+    },
+    {
+      code: 6030,
+      name: "ExceedsUncertifiedGeneration",
+      msg: "More than the meter's generation not yet certified (total_production - claimed_erc_gen)",
+    },
+    {
+      code: 6031,
+      name: "ZeroVolume",
+      msg: "The volume must be greater than zero",
+    },
+    {
+      code: 6032,
+      name: "NotMeterOwner",
+      msg: "The signer does not own the meter",
+    },
   ],
   types: [
     {
@@ -1789,7 +1980,7 @@ export const registryIdl = {
     {
       name: "Meter",
       docs: [
-        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds. total_production / total_consumption are the energy measured since the baseline (the register differences); production_register / consumption_register are the registers of the last accepted reading.',
+        'A smart meter. Seeds ["meter", meter_id]. Energy in Wh; timestamps are the meter\'s unix seconds. total_production / total_consumption are the energy measured since the baseline (the register differences); production_register / consumption_register are the registers of the last accepted reading. claimed_erc_gen is the generation claimed by renewable energy certificates (Governance issue_erc), never more than total_production.',
       ],
       type: {
         kind: "struct",
@@ -1879,6 +2070,13 @@ export const registryIdl = {
           {
             name: "bump",
             type: "u8",
+          },
+          {
+            name: "erc_certified_until",
+            docs: [
+              "The reading time up to which the meter's generation is fully certified (0: nothing yet). Set by claim_erc_generation when a claim leaves nothing uncertified.",
+            ],
+            type: "i64",
           },
         ],
       },
@@ -2091,6 +2289,13 @@ export const registryIdl = {
             name: "bump",
             type: "u8",
           },
+          {
+            name: "total_production",
+            docs: [
+              "Sum of every meter's total_production (Wh), advanced by submit_reading: Governance's quorum is a share of it.",
+            ],
+            type: "u64",
+          },
         ],
       },
     },
@@ -2283,6 +2488,41 @@ export const registryIdl = {
           {
             name: "bump",
             type: "u8",
+          },
+        ],
+      },
+    },
+    {
+      name: "ErcGenerationClaimed",
+      docs: [
+        "Generation of a meter claimed by a renewable energy certificate (Governance issue_erc).",
+      ],
+      type: {
+        kind: "struct",
+        fields: [
+          {
+            name: "meter",
+            type: "pubkey",
+          },
+          {
+            name: "owner",
+            type: "pubkey",
+          },
+          {
+            name: "volume_wh",
+            type: "u64",
+          },
+          {
+            name: "claimed_erc_gen",
+            type: "u64",
+          },
+          {
+            name: "total_production",
+            type: "u64",
+          },
+          {
+            name: "erc_certified_until",
+            type: "i64",
           },
         ],
       },

@@ -15,11 +15,13 @@
 ///  - later readings: timestamp > last_reading_at (replays and older readings are refused; they
 ///    lose nothing, because the next register covers them), registers >= the stored ones, and the
 ///    production difference <= rated_capacity_w * (timestamp - last_reading_at) / 3600 (floor).
-///    The totals grow by the register differences in checked u64 arithmetic.
+///    The totals grow by the register differences in checked u64 arithmetic, and so does the
+///    Registry's total_production (the sum over all meters: Governance's quorum is a share of it).
 ///
 /// Accounts:
 ///   0. [writable] meter - PDA ["meter", meter_id]
 ///   1. [] instructions - the instructions sysvar
+///   2. [writable] registry - PDA ["registry"]
 uint64_t registry_submit_reading(const GtxInput *in) {
   RegistrySubmitReadingArgs args;
   GTX_REQUIRE(registry_submit_reading_decode(in, &args), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
@@ -27,11 +29,14 @@ uint64_t registry_submit_reading(const GtxInput *in) {
   GTX_REQUIRE(in->account_count >= REGISTRY_IX_SUBMIT_READING_ACCOUNTS, GTX_E_ACCOUNT_NOT_ENOUGH_KEYS);
   const GtxAccountInfo *meter = &in->accounts[REGISTRY_IX_SUBMIT_READING_METER];
   const GtxAccountInfo *ixs = &in->accounts[REGISTRY_IX_SUBMIT_READING_INSTRUCTIONS];
+  const GtxAccountInfo *registry = &in->accounts[REGISTRY_IX_SUBMIT_READING_REGISTRY];
   /* 2. no signer: the meter's signature is checked below. 3. writable */
-  GTX_REQUIRE(meter->is_writable, GTX_E_ACCOUNT_NOT_MUTABLE);
+  GTX_REQUIRE(meter->is_writable && registry->is_writable, GTX_E_ACCOUNT_NOT_MUTABLE);
   /* 4-7. the sysvar's address; the meter's owner, size, discriminator, PDA */
   GTX_REQUIRE(gtx_pubkey_eq(ixs->key, &GTX_SYSVAR_INSTRUCTIONS_ID), GTX_E_ACCOUNT_SYSVAR_MISMATCH);
   uint64_t err = registry_check_meter(in, meter);
+  if (err) return err;
+  err = registry_check_registry(in, registry);
   if (err) return err;
   uint8_t *d = meter->data;
   /* The meter signed exactly this reading. */
@@ -72,6 +77,9 @@ uint64_t registry_submit_reading(const GtxInput *in) {
                 REGISTRY_ERR_OVERFLOW);
   }
   GTX_REQUIRE(gtx_add(registry_meter_get_reading_count(d), 1, &count), REGISTRY_ERR_OVERFLOW);
+  uint64_t all_production;
+  GTX_REQUIRE(gtx_add(registry_registry_get_total_production(registry->data), production_wh, &all_production),
+              REGISTRY_ERR_OVERFLOW);
   /* 9. write */
   registry_meter_set_production_register(d, args.production_register_wh);
   registry_meter_set_consumption_register(d, args.consumption_register_wh);
@@ -79,6 +87,7 @@ uint64_t registry_submit_reading(const GtxInput *in) {
   registry_meter_set_total_consumption(d, consumption);
   registry_meter_set_reading_count(d, count);
   registry_meter_set_last_reading_at(d, args.timestamp);
+  if (production_wh > 0) registry_registry_set_total_production(registry->data, all_production);
   /* 10. event */
   registry_emit_reading_submitted(meter->key, registry_meter_owner(d), production_wh, consumption_wh,
                                   args.production_register_wh, args.consumption_register_wh, args.timestamp, baseline,

@@ -24,6 +24,8 @@
 #include <gen/registry.h>
 /* Energy Token: the CPI target of settle_balance, its GRID mint and mint authority PDAs. */
 #include <gen/energy_token.h>
+/* Governance: its PDA ["governance"] is the only signer claim_erc_generation accepts. */
+#include <gen/governance.h>
 
 static const uint8_t REGISTRY_SEED_REGISTRY[] = REGISTRY_CONST_REGISTRY_SEED_BYTES;
 static const uint8_t REGISTRY_SEED_USER[] = REGISTRY_CONST_USER_SEED_BYTES;

@@ -4,6 +4,7 @@
 
 uint64_t registry_submit_reading(const GtxInput *in);
 uint64_t registry_settle_balance(const GtxInput *in);
+uint64_t registry_claim_erc_generation(const GtxInput *in);
 uint64_t registry_register_meter(const GtxInput *in);
 uint64_t registry_register_user(const GtxInput *in);
 uint64_t registry_set_meter_status(const GtxInput *in);
@@ -23,6 +24,7 @@ uint64_t entrypoint(const uint8_t *input) {
   /* Hot paths first: readings arrive far more often than anything else. */
   if (disc == REGISTRY_IX_SUBMIT_READING_DISC) return registry_submit_reading(&in);
   if (disc == REGISTRY_IX_SETTLE_BALANCE_DISC) return registry_settle_balance(&in);
+  if (disc == REGISTRY_IX_CLAIM_ERC_GENERATION_DISC) return registry_claim_erc_generation(&in);
   if (disc == REGISTRY_IX_REGISTER_METER_DISC) return registry_register_meter(&in);
   if (disc == REGISTRY_IX_REGISTER_USER_DISC) return registry_register_user(&in);
   if (disc == REGISTRY_IX_SET_METER_STATUS_DISC) return registry_set_meter_status(&in);
