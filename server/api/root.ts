@@ -10,6 +10,7 @@ import { healthRouter } from "./routers/health";
 import { liveRouter } from "./routers/live";
 import { marketRouter } from "./routers/market";
 import { metersRouter } from "./routers/meters";
+import { ordersRouter } from "./routers/orders";
 import { thbDevRouter } from "./routers/thb-dev";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   meters: metersRouter,
   market: marketRouter,
+  orders: ordersRouter,
   bridge: bridgeRouter,
   thbDev: thbDevRouter,
   bridgeAdmin: bridgeAdminRouter,
