@@ -6,7 +6,8 @@ import { useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { useAuth } from "~/components/auth/auth-provider";
-import { Button, buttonClasses } from "~/components/ui/button";
+import { DashboardTrades } from "~/components/trade/dashboard-trades";
+import { Button } from "~/components/ui/button";
 import { DashboardIcon } from "~/components/ui/icons";
 import { gridAccountAddress } from "~/programs/energy_token/client";
 import { thbcAccountAddress } from "~/programs/thb_bridge/client";
@@ -394,14 +395,7 @@ export function DashboardContent() {
             <MintHistory />
           </div>
           <ProfileCard />
-          <Panel title="Recent trades" className="lg:col-span-3">
-            <EmptyBlock>
-              Trading opens with the order book. Your fills will be listed here.
-            </EmptyBlock>
-            <Link href="/trade" className={`${buttonClasses("secondary", "sm")} self-start`}>
-              Go to Trade
-            </Link>
-          </Panel>
+          <DashboardTrades className="lg:col-span-3" />
         </div>
       ) : null}
     </SignedInGate>

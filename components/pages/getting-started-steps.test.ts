@@ -50,4 +50,14 @@ describe("Getting started ticks its steps from real state", () => {
     expect(done[2]).toMatchObject({ done: true, checking: false });
     expect(done[2]?.detail).toMatch(/^THBC deposited/);
   });
+
+  it("the Trade step ticks with the first fill, checking while orders.myTrades loads", () => {
+    const base = { walletConnected: true, role: "prosumer" as const, meterCount: 1 };
+    expect(gettingStartedSteps({ ...base, tradeCount: 0 })[3]).toMatchObject({ title: "Trade", done: false, checking: false, href: "/trade" });
+    expect(gettingStartedSteps({ ...base, tradeCount: null })[3]).toMatchObject({ done: false, checking: true });
+    expect(gettingStartedSteps({ ...base, role: null, tradeCount: null })[3]).toMatchObject({ done: false, checking: false });
+    const traded = gettingStartedSteps({ ...base, tradeCount: 1 })[3];
+    expect(traded).toMatchObject({ done: true, checking: false });
+    expect(traded?.detail).toMatch(/first order has filled/);
+  });
 });

@@ -1,8 +1,7 @@
 /**
  * The Getting started steps, each ticked from real state (pure, so it is tested without a
  * browser): a connected wallet, a session, a registered meter (meters.mine) for prosumers or
- * a minted THBC deposit (bridge.deposits) for consumers, a trade. Trades don't exist on this
- * network yet, so that step stays open and says so.
+ * a minted THBC deposit (bridge.deposits) for consumers, a first fill (orders.myTrades).
  */
 export interface Step {
   title: string;
@@ -21,6 +20,8 @@ export interface GettingStartedState {
   meterCount: number | null;
   /** How many THBC deposits were minted to the user (bridge.deposits), or null while loading. */
   depositCount?: number | null;
+  /** How many fills the user's orders had (orders.myTrades), or null while loading. */
+  tradeCount?: number | null;
 }
 
 export function gettingStartedSteps({
@@ -28,6 +29,7 @@ export function gettingStartedSteps({
   role,
   meterCount,
   depositCount = null,
+  tradeCount = null,
 }: GettingStartedState): Step[] {
   const signedIn = role !== null;
   const meters = meterCount ?? 0;
@@ -66,8 +68,11 @@ export function gettingStartedSteps({
     {
       title: "Trade",
       detail:
-        "Place buy or sell orders in kWh at a price in THB per kWh. Trading opens with the order book.",
-      done: false,
+        (tradeCount ?? 0) > 0
+          ? "Your first order has filled: see it in your trade history."
+          : "Place buy or sell orders in kWh at a price in THB per kWh on the order book.",
+      done: (tradeCount ?? 0) > 0,
+      checking: signedIn && tradeCount === null,
       href: "/trade",
     },
   ];

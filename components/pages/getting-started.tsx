@@ -10,7 +10,7 @@ import { gettingStartedSteps } from "./getting-started-steps";
 /**
  * The path from a first visit to a first trade, each step ticked from real state: a connected
  * wallet, a session, a registered meter (meters.mine) or a minted THBC deposit (bridge.deposits)
- * for consumers, a trade. Trades don't exist on this network yet, so that step stays open.
+ * for consumers, a first fill (orders.myTrades).
  */
 export function GettingStarted() {
   const auth = useAuth();
@@ -21,6 +21,7 @@ export function GettingStarted() {
     ...trpc.bridge.deposits.queryOptions({ limit: 1 }),
     enabled: signedIn && auth.user?.role === "consumer",
   });
+  const trades = useQuery({ ...trpc.orders.myTrades.queryOptions({ limit: 1 }), enabled: signedIn });
   if (auth.status === "loading") {
     return (
       <section className="mt-6" aria-busy="true" aria-label="Loading getting started" role="status">
@@ -42,6 +43,7 @@ export function GettingStarted() {
     // Unknown (null) only while loading: a failed read leaves the step open, not "checking" forever.
     meterCount: meters.data?.length ?? (meters.isError ? 0 : null),
     depositCount: deposits.data?.length ?? (deposits.isError ? 0 : null),
+    tradeCount: trades.data?.length ?? (trades.isError ? 0 : null),
   });
 
   return (
