@@ -12,6 +12,7 @@ import type { Program } from "@coral-xyz/anchor";
 import BN from "bn.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { fillCertificateAddress, GOVERNANCE_ID } from "../governance/client";
 import { ORACLE_PROGRAM_ID } from "../oracle/idl/oracle";
 import { TRADING_PROGRAM_ID, type Trading } from "./idl/trading";
 
@@ -189,6 +190,8 @@ export function setPausedInstruction(
 /**
  * create_order: the owner signs and pays the order's rent; the lock moves from
  * `ownerTokenAccount` (GRID for a sell, THBC for a buy) into the market's vault for that mint.
+ * Green: a sell names `certificate` (a Validated Governance certificate of the owner, which
+ * locks `amountWh` of its volume); a buy with `greenOnly` fills only against green sells.
  */
 export function createOrderInstruction(
   program: Program<Trading>,
@@ -204,10 +207,17 @@ export function createOrderInstruction(
     market?: PublicKey;
     oracle?: PublicKey;
     order?: PublicKey;
+    /** A green sell's certificate. */
+    certificate?: PublicKey;
+    /** A buy that fills only against green sells. */
+    greenOnly?: boolean;
   },
 ): Promise<TransactionInstruction> {
   const market = p.market ?? marketAddress();
   const order = p.order ?? orderAddress(p.owner, p.clientOrderId);
+  if (p.side === "sell" && p.greenOnly) throw new Error("greenOnly is for buy orders");
+  if (p.side === "buy" && p.certificate) throw new Error("a certificate backs sell orders only");
+  const green = p.side === "sell" ? p.certificate !== undefined : p.greenOnly === true;
   return program.methods
     .createOrder(
       sideArg(p.side),
@@ -215,6 +225,7 @@ export function createOrderInstruction(
       bn(p.amountWh),
       bn(p.limitPrice),
       bn(p.expiresAt),
+      green,
     )
     .accountsStrict({
       owner: p.owner,
@@ -226,8 +237,15 @@ export function createOrderInstruction(
       tokenProgram: TOKEN_PROGRAM,
       systemProgram: SystemProgram.programId,
     })
+    .remainingAccounts(p.certificate ? greenOrderAccounts(p.certificate) : [])
     .instruction();
 }
+
+/** What follows a green sell's fixed accounts in create_order, cancel_order and close_order. */
+const greenOrderAccounts = (certificate: PublicKey) => [
+  { pubkey: certificate, isSigner: false, isWritable: true },
+  { pubkey: GOVERNANCE_ID, isSigner: false, isWritable: false },
+];
 
 /**
  * Where cancel_order and close_order pay out: the owner's GRID and THBC token accounts (each
@@ -241,6 +259,8 @@ export interface PayoutAccounts {
   market?: PublicKey;
   gridVault?: PublicKey;
   thbcVault?: PublicKey;
+  /** A green sell's certificate (the order's `certificate`): its lock is released. */
+  certificate?: PublicKey;
 }
 
 const payoutAccounts = (p: PayoutAccounts) => ({
@@ -261,6 +281,7 @@ export function cancelOrderInstruction(
   return program.methods
     .cancelOrder()
     .accountsStrict({ owner: p.owner, order: p.order, ...payoutAccounts(p) })
+    .remainingAccounts(p.certificate ? greenOrderAccounts(p.certificate) : [])
     .instruction();
 }
 
@@ -272,6 +293,7 @@ export function closeOrderInstruction(
   return program.methods
     .closeOrder()
     .accountsStrict({ order: p.order, owner: p.owner, ...payoutAccounts(p) })
+    .remainingAccounts(p.certificate ? greenOrderAccounts(p.certificate) : [])
     .instruction();
 }
 
@@ -280,6 +302,8 @@ export interface Fill {
   buyOrder: PublicKey;
   sellOrder: PublicKey;
   amountWh: bigint;
+  /** The sell order's certificate when it is green: the fill hands the volume to the buyer. */
+  sellCertificate?: PublicKey;
 }
 
 /** Accounts per fill in match_orders' remaining accounts (the IDL constant FILL_ACCOUNTS). */
@@ -300,11 +324,26 @@ export function encodeFills(fills: readonly { amountWh: bigint }[]): Uint8Array 
  */
 export function matchOrdersInstruction(
   program: Program<Trading>,
-  p: { fills: readonly Fill[]; market?: PublicKey },
+  p: {
+    fills: readonly Fill[];
+    market?: PublicKey;
+    /** Pays the rent of new buyer certificates; required when a fill is green. */
+    payer?: PublicKey;
+  },
 ): TransactionInstruction {
   const w = (pubkey: PublicKey) => ({ pubkey, isSigner: false, isWritable: true });
   const disc = program.idl.instructions.find((ix) => ix.name === "matchOrders")!.discriminator;
   const amounts = encodeFills(p.fills);
+  const anyGreen = p.fills.some((f) => f.sellCertificate);
+  if (anyGreen && !p.payer) throw new Error("a green fill needs a payer for the buyer's certificate");
+  const greenTail =
+    anyGreen && p.payer
+      ? [
+          { pubkey: p.payer, isSigner: true, isWritable: true },
+          { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
+          { pubkey: GOVERNANCE_ID, isSigner: false, isWritable: false },
+        ]
+      : [];
   const data = new Uint8Array(8 + 4 + amounts.length);
   data.set(disc, 0);
   new DataView(data.buffer).setUint32(8, amounts.length, true);
@@ -313,7 +352,17 @@ export function matchOrdersInstruction(
     programId: program.programId,
     keys: [
       { pubkey: p.market ?? marketAddress(), isSigner: false, isWritable: false },
-      ...p.fills.flatMap((f) => [w(f.buyOrder), w(f.sellOrder)]),
+      ...p.fills.flatMap((f) =>
+        f.sellCertificate
+          ? [
+              w(f.buyOrder),
+              w(f.sellOrder),
+              w(f.sellCertificate),
+              w(fillCertificateAddress(f.sellCertificate, f.buyOrder)),
+            ]
+          : [w(f.buyOrder), w(f.sellOrder)],
+      ),
+      ...greenTail,
     ],
     // web3.js serialises any Uint8Array here; its type says Buffer
     data: data as unknown as TransactionInstruction["data"],

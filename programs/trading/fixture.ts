@@ -420,7 +420,7 @@ export const CU = {
   initialize: 9_800,
   setMarketParams: 1_000,
   admin: 650,
-  /** measured 4,837 (sell) / 4,860 (buy) */
+  /** measured 4,949 (sell) / 4,951 (buy), the green arg and fields included (4,837 / 4,860 before) */
   createOrder: 5_000,
   perBumpTry: 410,
   /** an unfilled order: one transfer back; measured 2,628 */
@@ -433,10 +433,10 @@ export const CU = {
   closeOrder: 3_000,
   /** a filled buy: its GRID and its released THBC; measured 4,038 */
   closeOrderBoth: 4_150,
-  /** match_orders with one fill (no token moves); measured 1,862 */
-  oneFill: 1_950,
-  /** per fill, averaged over an 8-fill transaction; measured 1,574 */
-  perFillOf8: 1_650,
+  /** match_orders with one plain fill (no token moves); measured 1,945 (1,862 before green orders) */
+  oneFill: 2_050,
+  /** per plain fill, averaged over an 8-fill transaction; measured 1,636 (1,574 before green orders) */
+  perFillOf8: 1_700,
 } as const;
 
 /** The create_order budget for an order whose PDA has `bump`. */

@@ -97,6 +97,7 @@ describe("match_orders: one fill", () => {
       releasedToBuyer: release,
       buyFilledWh: 2_000n,
       sellFilledWh: 2_000n,
+      green: false,
     });
     expectCu(r, { max: CU.oneFill });
     // the vaults hold exactly what the two orders hold

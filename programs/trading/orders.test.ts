@@ -31,6 +31,8 @@ import {
 import { tradingIdl } from "./idl/trading";
 
 const U64_MAX = (1n << 64n) - 1n;
+/** An Order account: 8-byte discriminator + its borsh fields (with the green certificate and flag). */
+const ORDER_SPACE = 187;
 
 let f: TradingFixture;
 let alice: Trader;
@@ -124,8 +126,8 @@ describe("create_order", () => {
     });
     const acct = f.chain.getAccount(tx.order)!;
     expect(acct.owner.equals(f.programId)).toBe(true);
-    expect(acct.data.length).toBe(154);
-    expect(acct.lamports).toBe(f.chain.minimumBalance(154));
+    expect(acct.data.length).toBe(ORDER_SPACE);
+    expect(acct.lamports).toBe(f.chain.minimumBalance(ORDER_SPACE));
     expect(plain(f.event(r, "orderCreated"))).toEqual({
       order: tx.order.toBase58(),
       owner: alice.kp.publicKey.toBase58(),
@@ -136,6 +138,8 @@ describe("create_order", () => {
       locked: 12_345n,
       expiresAt: now + 3_600n,
       referencePrice: RETAIL,
+      certificate: PublicKey.default.toBase58(),
+      greenOnly: false,
     });
     expectCu({ ...r, computeUnits: f.programCu(r) }, { max: createOrderBudget(o.bump) });
   });
@@ -294,7 +298,7 @@ describe("cancel_order", () => {
     expectOk(f.sendCreate(tx));
     const lock = buyLock(2_500n, 4_000_001n);
     const lamports = f.chain.balance(bob.kp.publicKey);
-    const rent = f.chain.minimumBalance(154);
+    const rent = f.chain.minimumBalance(ORDER_SPACE);
     const r = expectOk(f.chain.send(await f.cancelIx(bob, 3n), [bob.kp]));
     expect(f.balance(bob.thbc)).toBe(10_000_000_000n);
     expect(f.balance(f.thbcVault)).toBe(0n);
@@ -406,7 +410,7 @@ describe("close_order", () => {
     const callerLamports = f.chain.balance(caller.publicKey);
     const r = expectOk(f.chain.send(await f.closeIx(alice, 1n), [], { feePayer: caller }));
     expect(f.balance(alice.grid)).toBe(1_000_000n);
-    expect(f.chain.balance(alice.kp.publicKey)).toBe(lamports + f.chain.minimumBalance(154));
+    expect(f.chain.balance(alice.kp.publicKey)).toBe(lamports + f.chain.minimumBalance(ORDER_SPACE));
     expect(f.chain.balance(caller.publicKey)).toBe(callerLamports - 5_000n);
     expect(f.chain.getAccount(tx.order)).toBeNull();
     expect(f.balance(f.gridVault)).toBe(0n);

@@ -115,6 +115,12 @@ static const GtxPubkey TRADING_CONST_DEPLOY_AUTHORITY = {TRADING_CONST_DEPLOY_AU
 #define TRADING_ERR_OVERFILL_LOG "AnchorError occurred. Error Code: Overfill. Error Number: 6031. Error Message: The fill amount is zero or above what an order still has open."
 #define TRADING_ERR_FILL_TOO_SMALL 6032ULL /* FillTooSmall: The fill's cost rounds down to zero THBC */
 #define TRADING_ERR_FILL_TOO_SMALL_LOG "AnchorError occurred. Error Code: FillTooSmall. Error Number: 6032. Error Message: The fill's cost rounds down to zero THBC."
+#define TRADING_ERR_GREEN_ACCOUNTS_MISSING 6033ULL /* GreenAccountsMissing: A green order needs its certificate and the Governance program (and, to match, the payer and System program) */
+#define TRADING_ERR_GREEN_ACCOUNTS_MISSING_LOG "AnchorError occurred. Error Code: GreenAccountsMissing. Error Number: 6033. Error Message: A green order needs its certificate and the Governance program (and, to match, the payer and System program)."
+#define TRADING_ERR_CERTIFICATE_MISMATCH 6034ULL /* CertificateMismatch: The certificate is not the one this green sell order locks */
+#define TRADING_ERR_CERTIFICATE_MISMATCH_LOG "AnchorError occurred. Error Code: CertificateMismatch. Error Number: 6034. Error Message: The certificate is not the one this green sell order locks."
+#define TRADING_ERR_GREEN_ONLY_BUY 6035ULL /* GreenOnlyBuy: A green-only buy fills only against green sell orders */
+#define TRADING_ERR_GREEN_ONLY_BUY_LOG "AnchorError occurred. Error Code: GreenOnlyBuy. Error Number: 6035. Error Message: A green-only buy fills only against green sell orders."
 
 /* enum Side (borsh u8 variant index) */
 #define TRADING_ENUM_SIDE_BUY 0
@@ -275,6 +281,7 @@ GTX_INLINE bool trading_unpause_data_ok(const GtxInput *in) { return in->data_le
 
 /* create_order: sha256("global:create_order")[0..8] = {141, 54, 37, 207, 237, 210, 250, 215}
  *   The owner signs and pays: creates Order PDA ["order", market, owner, client_order_id LE] and moves the collateral from owner_token_account into the market's vault for that mint: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle's fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders (the vault is written by the token program only).
+ *   green: a sell locks amount_wh of a Validated certificate of the owner (remaining accounts: certificate (writable), governance_program) through Governance's lock_for_order, signed by the market PDA; a buy fills only against green sells.
  * Accounts:
  *   0. [writable, signer] owner
  *   1. [] market (PDA)
@@ -302,6 +309,7 @@ typedef struct {
   uint64_t amount_wh;
   uint64_t limit_price;
   int64_t expires_at;
+  bool green;
 } TradingCreateOrderArgs;
 /* Decode the borsh args after the discriminator; false on short, malformed or trailing data. */
 GTX_INLINE bool trading_create_order_decode(const GtxInput *in, TradingCreateOrderArgs *out) {
@@ -314,11 +322,13 @@ GTX_INLINE bool trading_create_order_decode(const GtxInput *in, TradingCreateOrd
   out->amount_wh = gtx_read_u64(r);
   out->limit_price = gtx_read_u64(r);
   out->expires_at = gtx_read_i64(r);
+  out->green = gtx_read_bool(r);
   return gtx_reader_done(r);
 }
 
 /* match_orders: sha256("global:match_orders")[0..8] = {17, 1, 201, 93, 7, 51, 251, 134}
  *   Anyone settles several fills atomically, moving numbers between orders and no tokens. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, sell_order (both writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) leaves the buy order's lock, the seller is credited cost - fee and owes the fee floor(cost * fee_bps / 10000); the buyer is credited the GRID and its lock above ceil(remaining * buy limit / 1000). What is credited is paid out by cancel_order or close_order. Any bad fill fails the whole transaction. Refused when paused.
+ *   A green sell's fill takes two more accounts after its pair: the sell's certificate (writable) and the buyer's certificate PDA ["certificate_fill", certificate, buy_order] of Governance (writable); when any fill is green the last three accounts are payer (writable, signer: pays a new buyer certificate's rent), system_program and governance_program. A green-only buy fills only against a green sell.
  * Accounts:
  *   0. [] market (PDA)
  */
@@ -341,6 +351,7 @@ GTX_INLINE bool trading_match_orders_decode(const GtxInput *in, TradingMatchOrde
 
 /* cancel_order: sha256("global:cancel_order")[0..8] = {95, 129, 237, 240, 8, 49, 223, 132}
  *   The owner cancels: its remaining lock, what its fills credited it (GRID and THBC) and the fee it owes are paid out of the vaults, and the order is closed (rent to the owner). Allowed when the market is paused.
+ *   A green sell also takes its certificate (writable) and governance_program as remaining accounts: Governance's unlock releases what was not delivered.
  * Accounts:
  *   0. [writable, signer] owner
  *   1. [writable] order
@@ -369,6 +380,7 @@ GTX_INLINE bool trading_cancel_order_data_ok(const GtxInput *in) { return in->da
 
 /* close_order: sha256("global:close_order")[0..8] = {90, 103, 209, 28, 7, 63, 168, 4}
  *   Anyone closes a fully filled or expired order: everything it holds goes to token accounts of its owner (the fee it owes to the fee destination), the rent to the owner's wallet, nothing to the caller. Allowed when the market is paused.
+ *   A green sell also takes its certificate (writable) and governance_program as remaining accounts: Governance's unlock releases what was not delivered.
  * Accounts:
  *   0. [writable] order
  *   1. [writable] owner
@@ -435,7 +447,7 @@ GTX_INLINE void trading_market_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d 
 /* account Order: sha256("account:Order")[0..8] = {134, 173, 223, 185, 77, 86, 28, 51} */
 #define TRADING_ACCOUNT_ORDER_DISC 0x331c564db9dfad86ULL
 #define TRADING_ACCOUNT_ORDER_DISC_BYTES {134, 173, 223, 185, 77, 86, 28, 51}
-#define TRADING_ACCOUNT_ORDER_LEN 154 /* total bytes, discriminator included */
+#define TRADING_ACCOUNT_ORDER_LEN 187 /* total bytes, discriminator included */
 #define TRADING_ACCOUNT_ORDER_MARKET_OFF 8
 #define TRADING_ACCOUNT_ORDER_OWNER_OFF 40
 #define TRADING_ACCOUNT_ORDER_CLIENT_ORDER_ID_OFF 72
@@ -450,6 +462,8 @@ GTX_INLINE void trading_market_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d 
 #define TRADING_ACCOUNT_ORDER_EXPIRES_AT_OFF 144
 #define TRADING_ACCOUNT_ORDER_SIDE_OFF 152
 #define TRADING_ACCOUNT_ORDER_BUMP_OFF 153
+#define TRADING_ACCOUNT_ORDER_CERTIFICATE_OFF 154
+#define TRADING_ACCOUNT_ORDER_GREEN_ONLY_OFF 186
 GTX_INLINE GtxPubkey *trading_order_market(uint8_t *d) { return (GtxPubkey *)(d + 8); }
 GTX_INLINE GtxPubkey *trading_order_owner(uint8_t *d) { return (GtxPubkey *)(d + 40); }
 GTX_INLINE uint64_t trading_order_get_client_order_id(const uint8_t *d) { return (uint64_t)gtx_load_u64(d + 72); }
@@ -476,6 +490,9 @@ GTX_INLINE uint8_t trading_order_get_side(const uint8_t *d) { return (uint8_t)d[
 GTX_INLINE void trading_order_set_side(uint8_t *d, uint8_t v) { gtx_store_u8(d + 152, v); }
 GTX_INLINE uint8_t trading_order_get_bump(const uint8_t *d) { return (uint8_t)d[153]; }
 GTX_INLINE void trading_order_set_bump(uint8_t *d, uint8_t v) { gtx_store_u8(d + 153, (uint8_t)v); }
+GTX_INLINE GtxPubkey *trading_order_certificate(uint8_t *d) { return (GtxPubkey *)(d + 154); }
+GTX_INLINE bool trading_order_get_green_only(const uint8_t *d) { return d[186] != 0; }
+GTX_INLINE void trading_order_set_green_only(uint8_t *d, bool v) { gtx_store_u8(d + 186, v ? 1 : 0); }
 
 /* ---- Events (one sol_log_data slice: discriminator + borsh fields) ---- */
 
@@ -564,8 +581,8 @@ GTX_INLINE void trading_emit_market_pause_changed(const GtxPubkey *authority, bo
 /* event OrderCreated: sha256("event:OrderCreated")[0..8] = {224, 1, 229, 63, 254, 60, 190, 159} */
 #define TRADING_EVENT_ORDER_CREATED_DISC 0x9fbe3cfe3fe501e0ULL
 #define TRADING_EVENT_ORDER_CREATED_DISC_BYTES {224, 1, 229, 63, 254, 60, 190, 159}
-#define TRADING_EVENT_ORDER_CREATED_LEN 121
-GTX_INLINE void trading_emit_order_created(const GtxPubkey *order, const GtxPubkey *owner, uint8_t side, uint64_t client_order_id, uint64_t amount_wh, uint64_t limit_price, uint64_t locked, int64_t expires_at, uint64_t reference_price) {
+#define TRADING_EVENT_ORDER_CREATED_LEN 154
+GTX_INLINE void trading_emit_order_created(const GtxPubkey *order, const GtxPubkey *owner, uint8_t side, uint64_t client_order_id, uint64_t amount_wh, uint64_t limit_price, uint64_t locked, int64_t expires_at, uint64_t reference_price, const GtxPubkey *certificate, bool green_only) {
   uint64_t buf[(TRADING_EVENT_ORDER_CREATED_LEN + 7) / 8]; /* 8-aligned */
   uint8_t *b = (uint8_t *)buf;
   gtx_store_u64(b, TRADING_EVENT_ORDER_CREATED_DISC);
@@ -578,6 +595,8 @@ GTX_INLINE void trading_emit_order_created(const GtxPubkey *order, const GtxPubk
   gtx_store_u64(b + 97, (uint64_t)locked);
   gtx_store_u64(b + 105, (uint64_t)expires_at);
   gtx_store_u64(b + 113, (uint64_t)reference_price);
+  gtx_pubkey_copy((GtxPubkey *)(b + 121), certificate);
+  gtx_store_u8(b + 153, green_only ? 1 : 0);
   gtx_emit_event(b, TRADING_EVENT_ORDER_CREATED_LEN);
 }
 
@@ -625,8 +644,8 @@ GTX_INLINE void trading_emit_order_closed(const GtxPubkey *order, const GtxPubke
 /* event OrderFilled: sha256("event:OrderFilled")[0..8] = {120, 124, 109, 66, 249, 116, 174, 30} */
 #define TRADING_EVENT_ORDER_FILLED_DISC 0x1eae74f9426d7c78ULL
 #define TRADING_EVENT_ORDER_FILLED_DISC_BYTES {120, 124, 109, 66, 249, 116, 174, 30}
-#define TRADING_EVENT_ORDER_FILLED_LEN 256
-GTX_INLINE void trading_emit_order_filled(const GtxPubkey *buy_order, const GtxPubkey *sell_order, const GtxPubkey *buyer, const GtxPubkey *seller, const GtxPubkey *maker_order, uint64_t amount_wh, uint64_t price, uint64_t cost, uint64_t fee, const GtxPubkey *fee_payer, uint64_t released_to_buyer, uint64_t buy_filled_wh, uint64_t sell_filled_wh) {
+#define TRADING_EVENT_ORDER_FILLED_LEN 257
+GTX_INLINE void trading_emit_order_filled(const GtxPubkey *buy_order, const GtxPubkey *sell_order, const GtxPubkey *buyer, const GtxPubkey *seller, const GtxPubkey *maker_order, uint64_t amount_wh, uint64_t price, uint64_t cost, uint64_t fee, const GtxPubkey *fee_payer, uint64_t released_to_buyer, uint64_t buy_filled_wh, uint64_t sell_filled_wh, bool green) {
   uint64_t buf[(TRADING_EVENT_ORDER_FILLED_LEN + 7) / 8]; /* 8-aligned */
   uint8_t *b = (uint8_t *)buf;
   gtx_store_u64(b, TRADING_EVENT_ORDER_FILLED_DISC);
@@ -643,6 +662,7 @@ GTX_INLINE void trading_emit_order_filled(const GtxPubkey *buy_order, const GtxP
   gtx_store_u64(b + 232, (uint64_t)released_to_buyer);
   gtx_store_u64(b + 240, (uint64_t)buy_filled_wh);
   gtx_store_u64(b + 248, (uint64_t)sell_filled_wh);
+  gtx_store_u8(b + 256, green ? 1 : 0);
   gtx_emit_event(b, TRADING_EVENT_ORDER_FILLED_LEN);
 }
 

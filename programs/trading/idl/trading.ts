@@ -258,6 +258,7 @@ export interface Trading {
       name: "createOrder";
       docs: [
         "The owner signs and pays: creates Order PDA [\"order\", market, owner, client_order_id LE] and moves the collateral from owner_token_account into the market's vault for that mint: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle's fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders (the vault is written by the token program only).",
+        "green: a sell locks amount_wh of a Validated certificate of the owner (remaining accounts: certificate (writable), governance_program) through Governance's lock_for_order, signed by the market PDA; a buy fills only against green sells.",
       ];
       discriminator: [141, 54, 37, 207, 237, 210, 250, 215];
       accounts: [
@@ -350,12 +351,17 @@ export interface Trading {
           name: "expiresAt";
           type: "i64";
         },
+        {
+          name: "green";
+          type: "bool";
+        },
       ];
     },
     {
       name: "matchOrders";
       docs: [
         "Anyone settles several fills atomically, moving numbers between orders and no tokens. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, sell_order (both writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) leaves the buy order's lock, the seller is credited cost - fee and owes the fee floor(cost * fee_bps / 10000); the buyer is credited the GRID and its lock above ceil(remaining * buy limit / 1000). What is credited is paid out by cancel_order or close_order. Any bad fill fails the whole transaction. Refused when paused.",
+        "A green sell's fill takes two more accounts after its pair: the sell's certificate (writable) and the buyer's certificate PDA [\"certificate_fill\", certificate, buy_order] of Governance (writable); when any fill is green the last three accounts are payer (writable, signer: pays a new buyer certificate's rent), system_program and governance_program. A green-only buy fills only against a green sell.",
       ];
       discriminator: [17, 1, 201, 93, 7, 51, 251, 134];
       accounts: [
@@ -382,6 +388,7 @@ export interface Trading {
       name: "cancelOrder";
       docs: [
         "The owner cancels: its remaining lock, what its fills credited it (GRID and THBC) and the fee it owes are paid out of the vaults, and the order is closed (rent to the owner). Allowed when the market is paused.",
+        "A green sell also takes its certificate (writable) and governance_program as remaining accounts: Governance's unlock releases what was not delivered.",
       ];
       discriminator: [95, 129, 237, 240, 8, 49, 223, 132];
       accounts: [
@@ -455,6 +462,7 @@ export interface Trading {
       name: "closeOrder";
       docs: [
         "Anyone closes a fully filled or expired order: everything it holds goes to token accounts of its owner (the fee it owes to the fee destination), the rent to the owner's wallet, nothing to the caller. Allowed when the market is paused.",
+        "A green sell also takes its certificate (writable) and governance_program as remaining accounts: Governance's unlock releases what was not delivered.",
       ];
       discriminator: [90, 103, 209, 28, 7, 63, 168, 4];
       accounts: [
@@ -738,6 +746,21 @@ export interface Trading {
       name: "fillTooSmall";
       msg: "The fill's cost rounds down to zero THBC";
     },
+    {
+      code: 6033;
+      name: "greenAccountsMissing";
+      msg: "A green order needs its certificate and the Governance program (and, to match, the payer and System program)";
+    },
+    {
+      code: 6034;
+      name: "certificateMismatch";
+      msg: "The certificate is not the one this green sell order locks";
+    },
+    {
+      code: 6035;
+      name: "greenOnlyBuy";
+      msg: "A green-only buy fills only against green sell orders";
+    },
   ];
   types: [
     {
@@ -901,6 +924,18 @@ export interface Trading {
           {
             name: "bump";
             type: "u8";
+          },
+          {
+            name: "certificate";
+            docs: [
+              "A green sell: the Governance certificate whose volume it locks and hands to its buyers (all-zero: a plain order).",
+            ];
+            type: "pubkey";
+          },
+          {
+            name: "greenOnly";
+            docs: ["A buy that fills only against green sells."];
+            type: "bool";
           },
         ];
       };
@@ -1077,6 +1112,14 @@ export interface Trading {
             name: "referencePrice";
             type: "u64";
           },
+          {
+            name: "certificate";
+            type: "pubkey";
+          },
+          {
+            name: "greenOnly";
+            type: "bool";
+          },
         ];
       };
     },
@@ -1184,6 +1227,13 @@ export interface Trading {
           {
             name: "sellFilledWh";
             type: "u64";
+          },
+          {
+            name: "green";
+            docs: [
+              "The sell was green: Governance handed amount_wh of certificate volume to the buyer.",
+            ];
+            type: "bool";
           },
         ];
       };
@@ -1564,6 +1614,7 @@ export const tradingIdl = {
       name: "create_order",
       docs: [
         "The owner signs and pays: creates Order PDA [\"order\", market, owner, client_order_id LE] and moves the collateral from owner_token_account into the market's vault for that mint: a sell locks amount_wh GRID, a buy locks ceil(amount_wh * limit_price / 1000) THBC (the seller pays the fee, out of its THBC). Refused: paused market, wrong mint, limit price outside the band around the Oracle's fresh retail price, amount below min_order_wh, expiry not in the future. Writes no account shared by all traders (the vault is written by the token program only).",
+        "green: a sell locks amount_wh of a Validated certificate of the owner (remaining accounts: certificate (writable), governance_program) through Governance's lock_for_order, signed by the market PDA; a buy fills only against green sells.",
       ],
       discriminator: [141, 54, 37, 207, 237, 210, 250, 215],
       accounts: [
@@ -1656,12 +1707,17 @@ export const tradingIdl = {
           name: "expires_at",
           type: "i64",
         },
+        {
+          name: "green",
+          type: "bool",
+        },
       ],
     },
     {
       name: "match_orders",
       docs: [
         "Anyone settles several fills atomically, moving numbers between orders and no tokens. fills: n little-endian u64 amounts (Wh); the remaining accounts hold FILL_ACCOUNTS per fill: buy_order, sell_order (both writable). Each fill: both orders of this market, open, not expired, different owners, buy limit >= sell limit, amount <= what both still have; the price is the maker's (the order created first; on a tie, the sell order's); cost = floor(amount * price / 1000) THBC (> 0) leaves the buy order's lock, the seller is credited cost - fee and owes the fee floor(cost * fee_bps / 10000); the buyer is credited the GRID and its lock above ceil(remaining * buy limit / 1000). What is credited is paid out by cancel_order or close_order. Any bad fill fails the whole transaction. Refused when paused.",
+        "A green sell's fill takes two more accounts after its pair: the sell's certificate (writable) and the buyer's certificate PDA [\"certificate_fill\", certificate, buy_order] of Governance (writable); when any fill is green the last three accounts are payer (writable, signer: pays a new buyer certificate's rent), system_program and governance_program. A green-only buy fills only against a green sell.",
       ],
       discriminator: [17, 1, 201, 93, 7, 51, 251, 134],
       accounts: [
@@ -1688,6 +1744,7 @@ export const tradingIdl = {
       name: "cancel_order",
       docs: [
         "The owner cancels: its remaining lock, what its fills credited it (GRID and THBC) and the fee it owes are paid out of the vaults, and the order is closed (rent to the owner). Allowed when the market is paused.",
+        "A green sell also takes its certificate (writable) and governance_program as remaining accounts: Governance's unlock releases what was not delivered.",
       ],
       discriminator: [95, 129, 237, 240, 8, 49, 223, 132],
       accounts: [
@@ -1761,6 +1818,7 @@ export const tradingIdl = {
       name: "close_order",
       docs: [
         "Anyone closes a fully filled or expired order: everything it holds goes to token accounts of its owner (the fee it owes to the fee destination), the rent to the owner's wallet, nothing to the caller. Allowed when the market is paused.",
+        "A green sell also takes its certificate (writable) and governance_program as remaining accounts: Governance's unlock releases what was not delivered.",
       ],
       discriminator: [90, 103, 209, 28, 7, 63, 168, 4],
       accounts: [
@@ -2044,6 +2102,21 @@ export const tradingIdl = {
       name: "FillTooSmall",
       msg: "The fill's cost rounds down to zero THBC",
     },
+    {
+      code: 6033,
+      name: "GreenAccountsMissing",
+      msg: "A green order needs its certificate and the Governance program (and, to match, the payer and System program)",
+    },
+    {
+      code: 6034,
+      name: "CertificateMismatch",
+      msg: "The certificate is not the one this green sell order locks",
+    },
+    {
+      code: 6035,
+      name: "GreenOnlyBuy",
+      msg: "A green-only buy fills only against green sell orders",
+    },
   ],
   types: [
     {
@@ -2207,6 +2280,18 @@ export const tradingIdl = {
           {
             name: "bump",
             type: "u8",
+          },
+          {
+            name: "certificate",
+            docs: [
+              "A green sell: the Governance certificate whose volume it locks and hands to its buyers (all-zero: a plain order).",
+            ],
+            type: "pubkey",
+          },
+          {
+            name: "green_only",
+            docs: ["A buy that fills only against green sells."],
+            type: "bool",
           },
         ],
       },
@@ -2383,6 +2468,14 @@ export const tradingIdl = {
             name: "reference_price",
             type: "u64",
           },
+          {
+            name: "certificate",
+            type: "pubkey",
+          },
+          {
+            name: "green_only",
+            type: "bool",
+          },
         ],
       },
     },
@@ -2490,6 +2583,13 @@ export const tradingIdl = {
           {
             name: "sell_filled_wh",
             type: "u64",
+          },
+          {
+            name: "green",
+            docs: [
+              "The sell was green: Governance handed amount_wh of certificate volume to the buyer.",
+            ],
+            type: "bool",
           },
         ],
       },

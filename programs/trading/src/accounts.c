@@ -120,6 +120,11 @@ uint64_t trading_pay_out_and_close(const GtxInput *in, const TradingPayoutAccoun
   if (fee > 0)
     GTX_REQUIRE(gtx_pubkey_eq(c->fee_destination->key, trading_market_fee_destination(m)),
                 TRADING_ERR_INVALID_FEE_DESTINATION);
+  /* a green sell: Governance releases what its certificate still locks for this order (it
+   * compares the order's address, so this comes before the order is zeroed) */
+  _Static_assert(TRADING_IX_CANCEL_ORDER_ACCOUNTS == TRADING_IX_CLOSE_ORDER_ACCOUNTS, "same fixed accounts");
+  err = trading_green_release(in, c->order, TRADING_IX_CANCEL_ORDER_ACCOUNTS);
+  if (err) return err;
   /* 9. the order's numbers go to zero with the order itself; then the tokens */
   uint64_t lamports = gtx_lamports(c->order), total;
   if (!gtx_add(gtx_lamports(c->owner_wallet), lamports, &total)) return GTX_FAIL(TRADING_ERR_MATH_OVERFLOW);

@@ -14,6 +14,7 @@
 ///   6. [writable] owner_thbc - the owner's THBC token account (checked if THBC is paid out)
 ///   7. [writable] fee_destination - the market's (checked if a fee is owed)
 ///   8. [] token_program - SPL Token
+///   a green sell also: 9. [writable] certificate (the order's)  10. [] governance_program
 uint64_t trading_cancel_order(const GtxInput *in) {
   GTX_REQUIRE(trading_cancel_order_data_ok(in), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
   /* 1. account count */
@@ -36,7 +37,7 @@ uint64_t trading_cancel_order(const GtxInput *in) {
   uint64_t id = trading_order_get_client_order_id(d);
   uint64_t amount = trading_order_get_amount_wh(d);
   uint64_t filled = trading_order_get_filled_wh(d);
-  /* 8-9. market, vaults, the signer is the owner; pay out and close */
+  /* 8-9. market, vaults, the signer is the owner; a green sell's lock released; pay out and close */
   TradingPayout paid;
   err = trading_pay_out_and_close(in, &c, &paid);
   if (err) return err;

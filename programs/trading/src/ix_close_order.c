@@ -14,6 +14,7 @@
 ///   6. [writable] owner_thbc - the owner's THBC token account (checked if THBC is paid out)
 ///   7. [writable] fee_destination - the market's (checked if a fee is owed)
 ///   8. [] token_program - SPL Token
+///   a green sell also: 9. [writable] certificate (the order's)  10. [] governance_program
 uint64_t trading_close_order(const GtxInput *in) {
   GTX_REQUIRE(trading_close_order_data_ok(in), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
   /* 1. account count */
@@ -38,7 +39,7 @@ uint64_t trading_close_order(const GtxInput *in) {
   GTX_REQUIRE(gtx_get_clock(&clock), TRADING_ERR_CLOCK_UNAVAILABLE);
   bool expired = clock.unix_timestamp >= trading_order_get_expires_at(d);
   GTX_REQUIRE(filled >= amount || expired, TRADING_ERR_ORDER_STILL_OPEN);
-  /* 8-9. market, vaults, the owner's wallet; pay out and close */
+  /* 8-9. market, vaults, the owner's wallet; a green sell's lock released; pay out and close */
   TradingPayout paid;
   err = trading_pay_out_and_close(in, &c, &paid);
   if (err) return err;

@@ -37,7 +37,7 @@ static __attribute__((noinline)) uint64_t trading_open_order(const GtxInput *in,
                             &a[TRADING_IX_CREATE_ORDER_VAULT], owner, lock, NULL, 0);
 }
 
-/// create_order(side, client_order_id, amount_wh, limit_price, expires_at): the owner opens a
+/// create_order(side, client_order_id, amount_wh, limit_price, expires_at, green): the owner opens a
 /// collateralised order. A sell locks amount_wh GRID; a buy locks ceil(amount_wh * limit_price /
 /// 1000) THBC (the seller pays the fee out of what it receives, so the buyer's lock is the cost
 /// alone). The lock moves from owner_token_account into the market's vault for that mint, whose
@@ -55,6 +55,9 @@ static __attribute__((noinline)) uint64_t trading_open_order(const GtxInput *in,
 ///   5. [writable] owner_token_account - the owner's token account of the side's mint (source)
 ///   6. [] token_program - SPL Token
 ///   7. [] system_program
+///   a green sell (green = true) also:
+///   8. [writable] certificate - a Validated Governance certificate of the owner, not locked
+///   9. [] governance_program
 uint64_t trading_create_order(const GtxInput *in) {
   TradingCreateOrderArgs args;
   GTX_REQUIRE(trading_create_order_decode(in, &args), GTX_E_INSTRUCTION_DID_NOT_DESERIALIZE);
@@ -121,6 +124,16 @@ uint64_t trading_create_order(const GtxInput *in) {
                    &hi))
     hi = UINT64_MAX;
   GTX_REQUIRE(args.limit_price >= lo && args.limit_price <= hi, TRADING_ERR_PRICE_OUTSIDE_BAND);
+  /* a green sell names its certificate; Governance checks it (validated, the owner's, free
+   * volume, not backing another order) when it locks it below */
+  const GtxAccountInfo *certificate = NULL;
+  if (sell && args.green) {
+    GTX_REQUIRE(in->account_count >= TRADING_IX_CREATE_ORDER_ACCOUNTS + 2, TRADING_ERR_GREEN_ACCOUNTS_MISSING);
+    certificate = &in->accounts[TRADING_IX_CREATE_ORDER_ACCOUNTS];
+    GTX_REQUIRE(certificate->is_writable, GTX_E_ACCOUNT_NOT_MUTABLE);
+    err = trading_green_program_ok(&in->accounts[TRADING_IX_CREATE_ORDER_ACCOUNTS + 1]);
+    if (err) return err;
+  }
   uint64_t lock = args.amount_wh;
   if (!sell)
     GTX_REQUIRE(gtx_mul_div(args.amount_wh, args.limit_price, TRADING_CONST_WH_PER_KWH, GTX_ROUND_UP, &lock),
@@ -140,8 +153,16 @@ uint64_t trading_create_order(const GtxInput *in) {
   trading_order_set_expires_at(d, args.expires_at);
   trading_order_set_side(d, args.side);
   trading_order_set_bump(d, order_bump);
+  trading_order_set_green_only(d, !sell && args.green);
+  if (certificate) {
+    gtx_pubkey_copy(trading_order_certificate(d), certificate->key);
+    /* the order's fields are written first: Governance reads the order it locks for */
+    err = trading_green_lock(in, order, certificate, owner, args.amount_wh);
+    if (err) return err;
+  }
   /* 10. event */
   trading_emit_order_created(order->key, owner->key, args.side, args.client_order_id, args.amount_wh,
-                             args.limit_price, lock, args.expires_at, reference);
+                             args.limit_price, lock, args.expires_at, reference, trading_order_certificate(d),
+                             !sell && args.green);
   return GTX_SUCCESS;
 }

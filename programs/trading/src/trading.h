@@ -12,6 +12,7 @@
 #ifndef TRADING_H
 #define TRADING_H
 
+#include <gen/governance.h>
 #include <gen/oracle.h>
 #include <gen/trading.h>
 #include <gtx/pda_fast.h>
@@ -97,5 +98,22 @@ GTX_INLINE TradingPayoutAccounts trading_payout_accounts(const GtxInput *in, con
   return p;
 }
 uint64_t trading_pay_out_and_close(const GtxInput *in, const TradingPayoutAccounts *c, TradingPayout *paid);
+
+/* green.c: green orders through Governance (signed by the market PDA). */
+typedef struct {
+  const GtxAccountInfo *buy;
+  const GtxAccountInfo *sell;
+  const GtxAccountInfo *source;            /* the sell's certificate */
+  const GtxAccountInfo *buyer_certificate; /* Governance PDA ["certificate_fill", source, buy] */
+  const GtxAccountInfo *payer;             /* pays a new buyer certificate's rent */
+} TradingGreenFill;
+uint64_t trading_green_program_ok(const GtxAccountInfo *governance_program);
+uint64_t trading_green_lock(const GtxInput *in, const GtxAccountInfo *order, const GtxAccountInfo *certificate,
+                            const GtxAccountInfo *owner, uint64_t volume_wh);
+uint64_t trading_green_unlock(const GtxInput *in, const GtxAccountInfo *order, const GtxAccountInfo *certificate);
+uint64_t trading_green_deliver(const GtxInput *in, const TradingGreenFill *g, uint64_t volume_wh);
+/* cancel / close: releases a green sell's lock (its certificate and the Governance program follow
+ * the `fixed_accounts`); nothing for a plain order. */
+uint64_t trading_green_release(const GtxInput *in, const GtxAccountInfo *order, uint64_t fixed_accounts);
 
 #endif
