@@ -7,6 +7,7 @@
 import { getDb } from "~/db/client";
 import { describeError } from "~/db/retry";
 import { dropProcessSingleton, processSingleton } from "~/lib/process-singleton";
+import { onIndexerNotice } from "~/server/market/book-cache";
 import { publish } from "~/server/redis/event-bus";
 import { getServerChain } from "~/server/solana/server-chain";
 import { createIndexer, type ChainIndexer } from "./indexer";
@@ -41,12 +42,18 @@ async function startIndexer(): Promise<ChainIndexer> {
   try {
     status.state = "starting";
     const chain = getServerChain();
+    const db = await getDb();
     const indexer = createIndexer({
       status,
-      db: await getDb(),
+      db,
       connection: chain.connection,
       programs: chain.programs,
-      publish: (channel, payload) => publish(channel, payload),
+      // The order-book cache first (server/market/book-cache.ts), so a browser that refetches on
+      // the notice reads the new book.
+      publish: async (channel, payload) => {
+        await onIndexerNotice(db, channel).catch((err: unknown) => console.error(`[book-cache] ${String(err)}`));
+        await publish(channel, payload);
+      },
       log: (line) => console.error(line),
     });
     await indexer.start();

@@ -14,6 +14,7 @@ import {
   matchOrdersInstruction,
   orderAddress,
 } from "~/programs/trading/client";
+import { onIndexerNotice } from "~/server/market/book-cache";
 import { pickClientOrderId } from "~/server/market/client-order-id";
 import {
   buyersWithThbc,
@@ -40,6 +41,8 @@ let other: Keypair;
 let auth: ReturnType<typeof chainAuthConfig>;
 
 const env = () => m.env;
+/** The env's indexer with the app's book-cache hook (server/indexer/background.ts does the same). */
+const indexer = () => envIndexer(env(), { publish: (channel) => onIndexerNotice(env().tdb.db, channel) });
 const band = (ref: bigint, bps: number) => ({
   lower: (ref * BigInt(10_000 - bps) + 9_999n) / 10_000n,
   upper: (ref * BigInt(10_000 + bps)) / 10_000n,
@@ -170,7 +173,7 @@ describe("orders router", () => {
 
   it("pickClientOrderId skips an id the owner used (on chain and in the mirror)", async () => {
     const placed = await placeOrder(env(), seller, "sell", 1_000n, INITIAL_RETAIL_PRICE);
-    await envIndexer(env()).catchUp();
+    await indexer().catchUp();
     const id = await pickClientOrderId({ db: env().tdb.db, connection: env().chain.connection, owner: seller.publicKey, from: placed.clientOrderId });
     expect(id).not.toBeNull();
     expect(id).toBeGreaterThan(placed.clientOrderId);
@@ -192,7 +195,7 @@ describe("orders router", () => {
     await placeOrder(env(), other, "buy", 1_000n, r - 60_000n);
     // expires in 3 s: counted until then
     const shortLived = await placeOrder(env(), other, "buy", 1_000n, r - 50_000n, { expiresAt: (await chainNow(env())) + 3 });
-    await envIndexer(env()).catchUp();
+    await indexer().catchUp();
     const book = await anon().call((c) => c.orders.book({ depth: 200 }));
     expect(book.sequence).toBeGreaterThan(before.sequence);
     const level = (side: "bids" | "asks", price: bigint) => book[side].find((l) => l.price === price);
@@ -238,7 +241,7 @@ describe("orders router", () => {
       fills: [{ buyOrder: buy.order, sellOrder: sell.order, amountWh: 1_234n }],
     });
     const matchSig = await sendSigned(env().chain.programs, ix, []);
-    await envIndexer(env()).catchUp();
+    await indexer().catchUp();
     const cost = (1_234n * price) / 1000n;
     const fee = (cost * BigInt(DEFAULT_MARKET_CONFIG.feeBps)) / 10_000n;
     expect(fee).toBeGreaterThan(0n);
