@@ -9,7 +9,9 @@
 import type { Program } from "@coral-xyz/anchor";
 import BN from "bn.js";
 import { PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { registryAddress, userAddress } from "../registry/client";
 import { REGISTRY_PROGRAM_ID } from "../registry/idl/registry";
+import { TRADING_PROGRAM_ID } from "../trading/idl/trading";
 import { GOVERNANCE_PROGRAM_ID, type Governance } from "./idl/governance";
 
 export const GOVERNANCE_ID = new PublicKey(GOVERNANCE_PROGRAM_ID);
@@ -299,6 +301,153 @@ export function deliverGreenInstruction(
       buyerCertificate: p.buyerCertificate ?? fillCertificateAddress(p.source, p.buyOrder),
       payer: p.payer,
       systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voting: create_proposal, cast_vote, finalize_proposal, accept_market_authority.
+// ---------------------------------------------------------------------------------------------
+
+/** What a proposal changes: Trading's fee, price band or minimum order, or nothing (a signal). */
+export type ProposalKind = "feeBps" | "priceBandBps" | "minOrderWh" | "signal";
+export type ProposalStatus = "voting" | "executed" | "passed" | "rejected" | "noQuorum";
+export type VoteChoice = "for" | "against" | "abstain";
+
+/** Most meters one cast_vote may pass (the IDL constant MAX_VOTE_METERS). */
+export const MAX_VOTE_METERS = 8;
+
+/** Trading (the program a passed proposal executes through) and its Market PDA ["market"]; not
+ * imported from programs/trading/client.ts, which imports this file. */
+export const TRADING_PROGRAM = new PublicKey(TRADING_PROGRAM_ID);
+export const tradingMarketAddress = () =>
+  PublicKey.findProgramAddressSync([enc.encode("market")], TRADING_PROGRAM)[0];
+
+/** The borsh enum arguments as Anchor's coder takes them. */
+export const proposalKindArg = (k: ProposalKind) =>
+  k === "feeBps"
+    ? { feeBps: {} }
+    : k === "priceBandBps"
+      ? { priceBandBps: {} }
+      : k === "minOrderWh"
+        ? { minOrderWh: {} }
+        : { signal: {} };
+export const voteChoiceArg = (c: VoteChoice) =>
+  c === "for" ? { for: {} } : c === "against" ? { against: {} } : { abstain: {} };
+
+/**
+ * create_proposal: a registered, Active prosumer opens proposal `id`, which must be the
+ * Governance PDA's proposal_count (read it first); `payer` pays the proposal's rent. `value` must
+ * be one Trading accepts (fee <= 500 bps, band 1..=9,000 bps, minimum order >= 1 Wh, a signal 0),
+ * and `votingEndsAt - now` must lie within the config's min..max voting seconds.
+ */
+export function createProposalInstruction(
+  program: Program<Governance>,
+  p: {
+    payer: PublicKey;
+    proposer: PublicKey;
+    id: bigint;
+    kind: ProposalKind;
+    value: bigint;
+    descriptionHash: Uint8Array;
+    votingEndsAt: bigint;
+    user?: PublicKey;
+    proposal?: PublicKey;
+    registry?: PublicKey;
+    market?: PublicKey;
+    governance?: PublicKey;
+  },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .createProposal(
+      proposalKindArg(p.kind),
+      bn(p.value),
+      [...p.descriptionHash],
+      bn(p.votingEndsAt),
+    )
+    .accountsStrict({
+      payer: p.payer,
+      proposer: p.proposer,
+      user: p.user ?? userAddress(p.proposer),
+      governance: p.governance ?? governanceAddress(),
+      proposal: p.proposal ?? proposalAddress(p.id),
+      registry: p.registry ?? registryAddress(),
+      market: p.market ?? tradingMarketAddress(),
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/**
+ * cast_vote: the voter's one vote on `proposal`, weighted by the total production of `meters`
+ * (1..=MAX_VOTE_METERS distinct Active Registry meters the voter owns, passed as remaining
+ * accounts); `payer` pays the Vote account's rent.
+ */
+export function castVoteInstruction(
+  program: Program<Governance>,
+  p: {
+    payer: PublicKey;
+    voter: PublicKey;
+    proposal: PublicKey;
+    choice: VoteChoice;
+    meters: readonly PublicKey[];
+    vote?: PublicKey;
+  },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .castVote(voteChoiceArg(p.choice))
+    .accountsStrict({
+      payer: p.payer,
+      voter: p.voter,
+      proposal: p.proposal,
+      vote: p.vote ?? voteAddress(p.proposal, p.voter),
+      systemProgram: SystemProgram.programId,
+    })
+    .remainingAccounts(p.meters.map((pubkey) => ({ pubkey, isSigner: false, isWritable: false })))
+    .instruction();
+}
+
+/**
+ * finalize_proposal (anyone, once voting has ended): `feeDestination` must be the market's
+ * current fee destination (a passed parameter proposal executes through Trading's
+ * set_market_params, which needs it).
+ */
+export function finalizeProposalInstruction(
+  program: Program<Governance>,
+  p: {
+    proposal: PublicKey;
+    feeDestination: PublicKey;
+    market?: PublicKey;
+    governance?: PublicKey;
+    tradingProgram?: PublicKey;
+  },
+): Promise<TransactionInstruction> {
+  return program.methods
+    .finalizeProposal()
+    .accountsStrict({
+      proposal: p.proposal,
+      governance: p.governance ?? governanceAddress(),
+      market: p.market ?? tradingMarketAddress(),
+      feeDestination: p.feeDestination,
+      tradingProgram: p.tradingProgram ?? TRADING_PROGRAM,
+    })
+    .instruction();
+}
+
+/**
+ * accept_market_authority (anyone): the Governance PDA takes over the market's params authority
+ * after the current one proposed it (Trading's transfer_params_authority to governanceAddress()).
+ */
+export function acceptMarketAuthorityInstruction(
+  program: Program<Governance>,
+  p: { market?: PublicKey; governance?: PublicKey; tradingProgram?: PublicKey } = {},
+): Promise<TransactionInstruction> {
+  return program.methods
+    .acceptMarketAuthority()
+    .accountsStrict({
+      governance: p.governance ?? governanceAddress(),
+      market: p.market ?? tradingMarketAddress(),
+      tradingProgram: p.tradingProgram ?? TRADING_PROGRAM,
     })
     .instruction();
 }
