@@ -323,15 +323,29 @@ export class GovernanceFixture {
 
 /**
  * Compute-unit budgets (measured on LiteSVM 1.5, plus a margin); a regression fails the tests that
- * pin them. The issue's targets: issue_erc <= 15,000 including the Registry CPI, transfer_erc and
- * retire_erc <= 8,000.
+ * pin them. A new PDA (certificate, split, retirement) is found by the canonical bump search: each
+ * bump below 255 tried costs ~360 CU more. Its address follows from random test keys, so those
+ * budgets are for bump 255 and `budgetAtBump` adds PER_BUMP_TRY per lower bump (a fixed budget
+ * would fail on unlucky keys). The issue's targets: issue_erc <= 15,000 including the Registry CPI
+ * (the peer's ~68,000), transfer_erc and retire_erc <= 8,000.
  */
+export const PER_BUMP_TRY = 400;
+export const budgetAtBump = (budgetAt255: number, bump: number) =>
+  budgetAt255 + PER_BUMP_TRY * (255 - bump);
+
 export const CU = {
-  initialize: 5_000,
-  admin: 1_000,
-  issueErc: 15_000,
-  validateErc: 1_200,
-  revokeErc: 1_200,
-  transferErc: 8_000,
-  retireErc: 8_000,
+  /** the Governance PDA (create_account, fixed address and bump); measured 2,554 */
+  initialize: 2_700,
+  /** measured: set_config 606, transfer_authority 585, accept_authority 606 */
+  admin: 700,
+  /** at bump 255: Registry CPI + create_account; measured 5,440 (bump 255) .. 6,158 (bump 253) */
+  issueErc: 5_650,
+  /** measured 945 */
+  validateErc: 1_050,
+  /** measured 966 */
+  revokeErc: 1_050,
+  /** at bump 255: create_account of the child; measured 3,776 (bump 255) .. 4,494 (bump 253) */
+  transferErc: 3_950,
+  /** at bump 255: create_account of the record, two strings; measured 4,920 (bump 255) */
+  retireErc: 5_100,
 } as const;

@@ -11,13 +11,16 @@ import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "
 import { beforeEach, describe, expect, it } from "vitest";
 import { expectAnchorError, expectCu, expectOk, expectUnchanged, type TxResult } from "~/programs/harness";
 import { signReading, type MeterReading } from "~/lib/meter-reading";
-import { submitReadingInstructions, userAddress } from "./client";
+import { registryAddress, submitReadingInstructions, userAddress } from "./client";
 import { GridFixture, METER_ACTIVE, METER_SUSPENDED, T0, USER_SUSPENDED, type TestMeter } from "./fixture";
 import { registryIdl } from "./idl/registry";
 
 const U64_MAX = (1n << 64n) - 1n;
-/** Measured 1,280-1,300 CU; the brief's ceiling is 8,000 (the Ed25519 precompile itself aside). */
-const SUBMIT_CU = 1_400;
+/**
+ * Measured 1,428 CU (1,280-1,300 before the Registry's total_production joined: its checks and the
+ * add cost ~130); the brief's ceiling is 8,000 (the Ed25519 precompile itself aside).
+ */
+const SUBMIT_CU = 1_500;
 
 describe("registry: submit_reading", () => {
   let f: GridFixture;
@@ -198,6 +201,30 @@ describe("registry: submit_reading", () => {
     expect(f.meterState(big.meter).totalProduction).toBe(U64_MAX);
   });
 
+  it("the Registry's total_production is the sum of every meter's; a baseline adds nothing", async () => {
+    const other = await f.activeMeter(undefined, { capacityW: 5_000 });
+    expectOk(await f.submit(m, reg(10_000, 0, T0)));
+    expectOk(await f.submit(other, reg(500, 0, T0)));
+    expect(f.registryState().totalProduction).toBe(0n);
+    f.chain.advanceTime(3_600);
+    expectOk(await f.submit(m, reg(11_200, 100, T0 + 3_600)));
+    expectOk(await f.submit(other, reg(4_500, 0, T0 + 3_600)));
+    expect(f.registryState().totalProduction).toBe(1_200n + 4_000n);
+    expect(f.registryState().totalProduction).toBe(
+      f.meterState(m.meter).totalProduction + f.meterState(other.meter).totalProduction,
+    );
+  });
+
+  it("total_production saturates at u64::MAX instead of refusing another meter's reading", async () => {
+    const a = await f.meterWithBaseline(undefined, { capacityW: U64_MAX });
+    const b = await f.meterWithBaseline(undefined, { capacityW: U64_MAX });
+    f.chain.advanceTime(3_600);
+    expectOk(await f.submitDelta(a, { productionWh: U64_MAX - 5n, consumptionWh: 0, timestamp: T0 + 3_600 }));
+    expectOk(await f.submitDelta(b, { productionWh: 10n, consumptionWh: 0, timestamp: T0 + 3_600 }));
+    expect(f.meterState(b.meter).totalProduction).toBe(10n);
+    expect(f.registryState().totalProduction).toBe(U64_MAX);
+  });
+
   it("records several readings, of several meters, in one transaction", async () => {
     const other = await f.meterWithBaseline();
     expectOk(await f.submit(m, reg(0, 0, T0)));
@@ -255,7 +282,16 @@ describe("registry: submit_reading", () => {
     it("refuses a read-only meter (AccountNotMutable) and too few accounts (AccountNotEnoughKeys)", async () => {
       const before = snap();
       refused(await submitWith((ix) => (ix.keys[0]!.isWritable = false)), "AccountNotMutable", before);
-      refused(await submitWith((ix) => (ix.keys = ix.keys.slice(0, 1))), "AccountNotEnoughKeys", before);
+      refused(await submitWith((ix) => (ix.keys = ix.keys.slice(0, 2))), "AccountNotEnoughKeys", before);
+    });
+
+    it("refuses a read-only registry (AccountNotMutable) and a copy of it at another address (ConstraintSeeds)", async () => {
+      const real = f.chain.getAccount(registryAddress())!;
+      const fake = Keypair.generate().publicKey;
+      f.chain.setAccount(fake, { lamports: real.lamports, owner: f.registry.programId, data: real.data });
+      const before = f.chain.snapshot([m.meter, registryAddress(), fake]);
+      refused(await submitWith((ix) => (ix.keys[2]!.isWritable = false)), "AccountNotMutable", before);
+      refused(await submitWith((ix) => (ix.keys[2]!.pubkey = fake)), "ConstraintSeeds", before);
     });
   });
 

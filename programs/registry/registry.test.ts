@@ -143,7 +143,9 @@ describe("registry: initialize", () => {
     expect(s.bump).toBe(PublicKey.findProgramAddressSync([Buffer.from("registry")], f.registry.programId)[1]);
     const a = f.chain.getAccount(registryAddress())!;
     expect(a.owner.equals(f.registry.programId)).toBe(true);
-    expect(a.lamports).toBe(f.chain.minimumBalance(65));
+    expect(a.data.length).toBe(73);
+    expect(a.lamports).toBe(f.chain.minimumBalance(73));
+    expect(s.totalProduction).toBe(0n);
     const [e] = f.chain.events(f.registry, r);
     expect(e?.name).toBe("registryInitialized");
     expect((e?.data.authority as PublicKey).equals(f.admin.publicKey)).toBe(true);
@@ -601,7 +603,7 @@ describe("registry: set_meter_status and set_user_status", () => {
     const m = await f.pendingMeter();
     const real = f.chain.getAccount(m.meter)!;
     const data = Buffer.from(real.data);
-    const bumpOff = data.length - 1; // the bump is the Meter's last field (programs/include/gen/registry.h)
+    const bumpOff = data.length - 9; // the bump, then erc_certified_until (i64) end the Meter (programs/include/gen/registry.h)
     data[bumpOff] = (data[bumpOff]! - 1) & 0xff;
     f.chain.setAccount(m.meter, { lamports: real.lamports, owner: f.registry.programId, data });
     const before = f.chain.snapshot([m.meter, registryAddress()]);

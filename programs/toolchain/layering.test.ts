@@ -73,6 +73,7 @@ describe("layering", () => {
     expect(clients.map((f) => path.basename(path.dirname(f))).sort()).toEqual([
       "counter",
       "energy_token",
+      "governance",
       "oracle",
       "registry",
       "thb_bridge",

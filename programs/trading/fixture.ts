@@ -274,6 +274,7 @@ export class TradingFixture {
       market: o.market,
       gridVault: o.gridVault,
       thbcVault: o.thbcVault,
+      certificate: o.certificate,
     };
   }
 

@@ -94,3 +94,28 @@ uint64_t governance_certificate_authority(const GtxInput *in, const GtxAccountIn
   *certificate_out = certificate;
   return GTX_SUCCESS;
 }
+
+/* Creates `account` (a PDA of this program, GOVERNANCE_PROGRAM_ID, whose seeds, bump included, are `seeds`) with `space`
+ * bytes, paid by `payer`, and refreshes its data length. Out of line: the CPI structs need their
+ * own stack frame. */
+__attribute__((noinline)) uint64_t governance_create_pda(const GtxAccountInfo *payer, const GtxAccountInfo *account,
+                                                         uint64_t space, const GtxSlice *seeds, uint64_t n_seeds) {
+  GtxSigner signer = {seeds, n_seeds};
+  uint64_t err = gtx_init_pda_account(payer, account, space, &GOVERNANCE_PROGRAM_ID, &signer);
+  if (err) return err;
+  governance_refresh_data_len(account);
+  return GTX_SUCCESS;
+}
+
+void governance_copy_provenance(uint8_t *child, const uint8_t *parent, const GtxPubkey *parent_key) {
+  uint8_t *p = (uint8_t *)parent;
+  gtx_disc_write(child, GOVERNANCE_ACCOUNT_CERTIFICATE_DISC);
+  gtx_pubkey_copy(governance_certificate_meter(child), governance_certificate_meter(p));
+  gtx_pubkey_copy(governance_certificate_parent(child), parent_key);
+  gtx_pubkey_copy(governance_certificate_origin(child), governance_certificate_origin(p));
+  governance_certificate_set_period_start(child, governance_certificate_get_period_start(p));
+  governance_certificate_set_period_end(child, governance_certificate_get_period_end(p));
+  governance_certificate_set_zone_id(child, governance_certificate_get_zone_id(p));
+  governance_certificate_set_meter_type(child, governance_certificate_get_meter_type(p));
+  governance_certificate_set_status(child, governance_certificate_get_status(p));
+}

@@ -90,6 +90,19 @@ GTX_INLINE bool governance_certificate_free(const uint8_t *d, uint64_t *out) {
          gtx_sub(governance_certificate_get_volume_wh(d), used, out);
 }
 
+/* A Trading order: owned by the Trading program with its Order discriminator. Not the exact size:
+ * Trading's Order grows with green orders, and Trading's market PDA, which must sign every
+ * instruction that names an order, vouches for it; only the owner field (offset 40, fixed since the
+ * first layout) is read. */
+GTX_INLINE bool governance_is_trading_order(const GtxAccountInfo *order) {
+  return gtx_is_owned_by(order, &TRADING_PROGRAM_ID) &&
+         order->data_len >= TRADING_ACCOUNT_ORDER_OWNER_OFF + sizeof(GtxPubkey) &&
+         gtx_disc_is(order->data, TRADING_ACCOUNT_ORDER_DISC);
+}
+GTX_INLINE const GtxPubkey *governance_order_owner(const GtxAccountInfo *order) {
+  return (const GtxPubkey *)(order->data + TRADING_ACCOUNT_ORDER_OWNER_OFF);
+}
+
 /* accounts.c */
 uint64_t governance_check_config(const GovernanceGovernanceConfig *c);
 GTX_INLINE void governance_write_config(uint8_t *d, const GovernanceGovernanceConfig *c) {
@@ -102,5 +115,11 @@ uint64_t governance_check_certificate(const GtxInput *in, const GtxAccountInfo *
 uint64_t governance_check_new_account(const GtxAccountInfo *account);
 uint64_t governance_admin(const GtxInput *in, const GtxAccountInfo **governance_out);
 uint64_t governance_certificate_authority(const GtxInput *in, const GtxAccountInfo **certificate_out);
+uint64_t governance_create_pda(const GtxAccountInfo *payer, const GtxAccountInfo *account, uint64_t space,
+                               const GtxSlice *seeds, uint64_t n_seeds);
+/* The fields a derived certificate (split or fill) copies from its parent: meter, origin, period,
+ * zone, type and status; parent = `parent_key`. The caller writes owner, volume, kind, id / buy
+ * order, issued_at and bump. */
+void governance_copy_provenance(uint8_t *child, const uint8_t *parent, const GtxPubkey *parent_key);
 
 #endif

@@ -1003,7 +1003,7 @@ export interface Registry {
           {
             name: "totalProduction";
             docs: [
-              "Sum of every meter's total_production (Wh), advanced by submit_reading: Governance's quorum is a share of it.",
+              "Sum of every meter's total_production (Wh), advanced by submit_reading (saturating at u64::MAX rather than refusing a reading): Governance's quorum is a share of it.",
             ];
             type: "u64";
           },
@@ -2292,7 +2292,7 @@ export const registryIdl = {
           {
             name: "total_production",
             docs: [
-              "Sum of every meter's total_production (Wh), advanced by submit_reading: Governance's quorum is a share of it.",
+              "Sum of every meter's total_production (Wh), advanced by submit_reading (saturating at u64::MAX rather than refusing a reading): Governance's quorum is a share of it.",
             ],
             type: "u64",
           },

@@ -16,7 +16,8 @@
 ///    lose nothing, because the next register covers them), registers >= the stored ones, and the
 ///    production difference <= rated_capacity_w * (timestamp - last_reading_at) / 3600 (floor).
 ///    The totals grow by the register differences in checked u64 arithmetic, and so does the
-///    Registry's total_production (the sum over all meters: Governance's quorum is a share of it).
+///    Registry's total_production (the sum over all meters, saturating at u64::MAX: Governance's
+///    quorum is a share of it).
 ///
 /// Accounts:
 ///   0. [writable] meter - PDA ["meter", meter_id]
@@ -77,9 +78,11 @@ uint64_t registry_submit_reading(const GtxInput *in) {
                 REGISTRY_ERR_OVERFLOW);
   }
   GTX_REQUIRE(gtx_add(registry_meter_get_reading_count(d), 1, &count), REGISTRY_ERR_OVERFLOW);
+  /* The sum over all meters saturates instead of refusing: one meter's valid reading is never
+   * refused because of the others' totals (u64 Wh is ~18 million TWh: only tests get there). */
   uint64_t all_production;
-  GTX_REQUIRE(gtx_add(registry_registry_get_total_production(registry->data), production_wh, &all_production),
-              REGISTRY_ERR_OVERFLOW);
+  if (!gtx_add(registry_registry_get_total_production(registry->data), production_wh, &all_production))
+    all_production = UINT64_MAX;
   /* 9. write */
   registry_meter_set_production_register(d, args.production_register_wh);
   registry_meter_set_consumption_register(d, args.consumption_register_wh);
