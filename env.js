@@ -75,6 +75,8 @@ export const env = createEnv({
     ORACLE_FEED_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
     /** Dev runner: mint poller interval (0 disables the timer). */
     MINT_POLLER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+    /** How often `npm run dev` triggers the matcher (/api/cron/match); 0 turns the timer off. */
+    MATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
     /** Start the chain indexer when the server starts (else on the first cron call). */
     INDEXER_AUTOSTART: z
       .enum(["true", "false", "1", "0"])
@@ -126,6 +128,7 @@ export const env = createEnv({
     ORACLE_FEEDER_KEYPAIR_PATH: process.env.ORACLE_FEEDER_KEYPAIR_PATH,
     ORACLE_FEED_INTERVAL_MS: process.env.ORACLE_FEED_INTERVAL_MS,
     MINT_POLLER_INTERVAL_MS: process.env.MINT_POLLER_INTERVAL_MS,
+    MATCHER_INTERVAL_MS: process.env.MATCHER_INTERVAL_MS,
     INDEXER_AUTOSTART: process.env.INDEXER_AUTOSTART,
     APP_DOMAIN: process.env.APP_DOMAIN,
     METER_MAX_FUTURE_SECS: process.env.METER_MAX_FUTURE_SECS,

@@ -73,6 +73,8 @@ describe.each(targets)("schema on $label", ({ driver }) => {
       "erc_certificates",
       "indexer_cursors",
       "indexer_dead_letters",
+      "matcher_lease",
+      "matcher_runs",
       "meter_readings",
       "meters",
       "mints",

@@ -875,6 +875,65 @@ export const tradingMarket = pgTable("trading_market", {
   updatedAt: updatedAt(),
 });
 
+// THE MATCHER (server/market/matcher) ------------------------------------------------------
+// Its own records, written only by it (the trading mirrors above stay the indexer's).
+
+export const matcherRunState = pgEnum("matcher_run_state", ["running", "completed", "failed", "abandoned"]);
+export type MatcherRunState = (typeof matcherRunState.enumValues)[number];
+
+/** One transaction the matcher signed: recorded before it is sent, its outcome after. */
+export interface MatcherAttempt {
+  kind: "match" | "close";
+  signature: string;
+  /** match: the fills (buy, sell, Wh); close: the orders. */
+  fills?: { buy: string; sell: string; amountWh: string }[];
+  orders?: string[];
+  outcome: "sent" | "confirmed" | "refused" | "failed";
+  error?: string;
+  at: string;
+}
+
+/**
+ * One matcher pass that had something to do (fills to propose, orders to close) or failed, while
+ * holding the lease. `attempts` lists every transaction it signed, recorded before the send; a
+ * pass killed mid-batch stays `running` until the next leader marks it `abandoned` (its lease ran
+ * out); the chain, re-read by every pass, says what its last transaction did.
+ */
+export const matcherRuns = pgTable(
+  "matcher_runs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    holder: text("holder").notNull(),
+    trigger: text("trigger").notNull(),
+    state: matcherRunState("state").notNull().default("running"),
+    ordersLoaded: integer("orders_loaded").notNull().default(0),
+    fillsProposed: integer("fills_proposed").notNull().default(0),
+    fillsSettled: integer("fills_settled").notNull().default(0),
+    fillsRefused: integer("fills_refused").notNull().default(0),
+    whSettled: wh("wh_settled").notNull().default(sql`0`),
+    matchTransactions: integer("match_transactions").notNull().default(0),
+    ordersClosed: integer("orders_closed").notNull().default(0),
+    closesRefused: integer("closes_refused").notNull().default(0),
+    attempts: jsonb("attempts").$type<MatcherAttempt[]>().notNull().default([]),
+    error: text("error"),
+    leaseUntil: tstz("lease_until").notNull(),
+    startedAt: tstz("started_at").notNull().defaultNow(),
+    finishedAt: tstz("finished_at"),
+  },
+  (t) => [
+    index("matcher_runs_state_idx").on(t.state, t.leaseUntil),
+    check("matcher_runs_counts", sql`${t.fillsSettled} >= 0 and ${t.fillsRefused} >= 0 and ${t.whSettled} >= 0`),
+  ],
+);
+
+/** The matcher's leader lease: one row per lease name; a pass matches only while it holds it. */
+export const matcherLease = pgTable("matcher_lease", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: tstz("expires_at").notNull(),
+  acquiredAt: tstz("acquired_at").notNull().defaultNow(),
+});
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Meter = typeof meters.$inferSelect;
@@ -899,3 +958,4 @@ export type BridgeServiceWithdrawal = typeof bridgeServiceWithdrawals.$inferSele
 export type TradingOrder = typeof tradingOrders.$inferSelect;
 export type TradingFill = typeof tradingFills.$inferSelect;
 export type TradingMarketRow = typeof tradingMarket.$inferSelect;
+export type MatcherRun = typeof matcherRuns.$inferSelect;

@@ -204,6 +204,12 @@ export const APP_ERROR_CODES = {
     meaning:
       "The bridge service pass failed (THB chain, Solana RPC or database unreachable, or the service is misconfigured); deposits and withdrawals stay queued for the next pass.",
   },
+  MATCHER_FAILED: {
+    trpcCode: "SERVICE_UNAVAILABLE",
+    httpStatus: 503,
+    meaning:
+      "The matcher pass failed (Solana RPC or database unreachable); orders stay on the book for the next pass.",
+  },
   ORACLE_FEED_FAILED: {
     trpcCode: "SERVICE_UNAVAILABLE",
     httpStatus: 503,

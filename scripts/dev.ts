@@ -125,7 +125,8 @@ console.log("[dev] GridTokenX is up: http://localhost:3000");
 
 // Background jobs run INSIDE the app process (PGlite allows one process per data dir): the app
 // starts its indexer (the index call waits for it to be up, or starts it when INDEXER_AUTOSTART is
-// false), then the mint poller runs every MINT_POLLER_INTERVAL_MS (default 1 s).
+// false), then the mint poller runs every MINT_POLLER_INTERVAL_MS (default 1 s) and the matcher
+// every MATCHER_INTERVAL_MS (default 1 s, /api/cron/match).
 {
   const cron = (route: string) =>
     fetch(`http://127.0.0.1:3000/api/cron/${route}`, {
@@ -157,6 +158,7 @@ console.log("[dev] GridTokenX is up: http://localhost:3000");
     }
   };
   timer("mint", "mint poller", Number(process.env.MINT_POLLER_INTERVAL_MS ?? 1_000));
+  timer("match", "matcher", Number(process.env.MATCHER_INTERVAL_MS ?? 1_000));
   timer("oracle", "oracle feeder", Number(process.env.ORACLE_FEED_INTERVAL_MS ?? 60_000), { now: true });
   if (process.env.THB_CHAIN_URL) timer("bridge", "bridge service", Number(process.env.BRIDGE_INTERVAL_MS ?? 500));
 }

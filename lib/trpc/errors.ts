@@ -60,6 +60,7 @@ const APP_ERROR_TEXT: Record<AppErrorCode, string> = {
   INDEXER_FAILED: "The chain indexer couldn't catch up just now. Try again in a moment.",
   ORACLE_FEED_FAILED: "The oracle feeder couldn't publish the reference prices just now; the next pass retries.",
   BRIDGE_FAILED: "The bridge couldn't run just now; deposits and withdrawals stay queued. Try again in a moment.",
+  MATCHER_FAILED: "The matcher couldn't run just now; orders stay on the book for the next pass.",
   THB_CHAIN_NOT_CONFIGURED:
     "Local THB accounts exist only in development, with the THB-chain simulator running (THB_CHAIN_URL).",
   THB_CHAIN_UNAVAILABLE: "The THB chain isn't reachable right now. Try again in a moment.",

@@ -7,6 +7,7 @@
  */
 import type { BridgePassSummary } from "~/server/bridge/service";
 import type { ChainIndexer } from "~/server/indexer/indexer";
+import type { MatcherPassSummary } from "~/server/market/matcher/matcher";
 import type { MintPollerSummary } from "~/server/poller/mint-poller";
 import type { ServerChain } from "~/server/solana/connection";
 
@@ -21,6 +22,8 @@ export interface ChainContext {
   runPoller(): Promise<MintPollerSummary>;
   /** One bridge service pass (server/bridge): the admin console's *Run now*. */
   runBridge(): Promise<BridgePassSummary>;
+  /** One matcher pass (server/market/matcher): the admin console's *Run now*. */
+  runMatcher(): Promise<MatcherPassSummary>;
 }
 
 // Imported on first use: the environment-backed modules validate env and open connections.
@@ -40,6 +43,10 @@ const processChainContext: ChainContext = {
   async runBridge() {
     const { runBridgePassNow } = await import("~/server/bridge/run");
     return runBridgePassNow();
+  },
+  async runMatcher() {
+    const { runMatcherNow } = await import("~/server/market/matcher/run");
+    return runMatcherNow("admin");
   },
 };
 

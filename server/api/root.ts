@@ -9,6 +9,7 @@ import { bridgeAdminRouter } from "./routers/bridge-admin";
 import { healthRouter } from "./routers/health";
 import { liveRouter } from "./routers/live";
 import { marketRouter } from "./routers/market";
+import { matcherAdminRouter } from "./routers/matcher-admin";
 import { metersRouter } from "./routers/meters";
 import { ordersRouter } from "./routers/orders";
 import { thbDevRouter } from "./routers/thb-dev";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   bridge: bridgeRouter,
   thbDev: thbDevRouter,
   bridgeAdmin: bridgeAdminRouter,
+  matcherAdmin: matcherAdminRouter,
   admin: adminRouter,
   live: liveRouter,
 });

@@ -8,6 +8,7 @@ import { type Keypair } from "@solana/web3.js";
 import bs58 from "bs58";
 import { meterKeyPairFromSeed } from "~/lib/meter-reading";
 import type { AuthConfig } from "~/server/auth/config";
+import { createMatcher } from "~/server/market/matcher/matcher";
 import { runMintPoller } from "~/server/poller/mint-poller";
 import { envIndexer, type ChainEnv } from "~/server/poller/test-support";
 import { createBrowser, signInWith, testAuthConfig, type TestWallet } from "../testing";
@@ -20,6 +21,12 @@ export function testChainContext(env: ChainEnv): ChainContext {
   let context = contexts.get(env);
   if (!context) {
     const indexer = envIndexer(env);
+    const matcher = createMatcher({
+      db: env.tdb.db,
+      connection: env.chain.connection,
+      programs: env.chain.programs,
+      operator: env.chain.operator,
+    });
     context = {
       connect: () => Promise.resolve(env.chain),
       indexer: () => Promise.resolve(indexer),
@@ -32,6 +39,7 @@ export function testChainContext(env: ChainEnv): ChainContext {
         }),
       // No THB chain here: a test that runs the bridge passes its own (server/bridge/test-support.ts).
       runBridge: () => Promise.reject(new Error("this test context has no THB chain: pass runBridge")),
+      runMatcher: () => matcher.runPass("admin"),
     };
     contexts.set(env, context);
   }
