@@ -193,7 +193,7 @@ export function createMatcher(deps: MatcherDeps): Matcher {
       const chunk = ids.slice(i, i + 100);
       const accounts = await trading.account.order.fetchMultiple(chunk.map((id) => new PublicKey(id)), "confirmed");
       accounts.forEach((a, j) => {
-        if (a) out.set(chunk[j]!, chainOrderOf(chunk[j]!, a as unknown as DecodedOrder));
+        if (a) out.set(chunk[j]!, chainOrderOf(chunk[j]!, a));
       });
     }
     return out;
