@@ -17,6 +17,8 @@ export interface OrderNode {
   readonly createdAt: bigint;
   readonly seq: bigint;
   readonly expiresAt: bigint;
+  readonly green: boolean;
+  readonly greenOnly: boolean;
   level: Level | null;
   prev: OrderNode | null;
   next: OrderNode | null;
@@ -43,6 +45,8 @@ export function viewOf(n: OrderNode): OrderView {
     createdAt: n.createdAt,
     seq: n.seq,
     expiresAt: n.expiresAt,
+    green: n.green,
+    greenOnly: n.greenOnly,
   };
 }
 

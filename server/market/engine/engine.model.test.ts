@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EngineError, MatchingEngine, fillCost, makerSide, type OrderInput, type ProposedFill } from "./index";
+import { EngineError, MatchingEngine, fillCost, greenCompatible, makerSide, type OrderInput, type ProposedFill } from "./index";
 import { ReferenceBook } from "./reference-book";
 import { orderId, ownerId } from "./test-ids";
 
@@ -24,6 +24,10 @@ const orderArb = (tick: bigint) =>
       createdAt: fc.bigInt({ min: 0n, max: 5n }),
       seq: fc.bigInt({ min: 0n, max: 2n }),
       life: fc.bigInt({ min: 1n, max: 8n }),
+      // a green sell / a green-only buy (about one order in three); now and then the flag of the
+      // other side, which both books refuse alike (INVALID_GREEN)
+      green: fc.constantFrom(false, false, true),
+      wrongFlag: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
     })
     .map(
       (r): OrderInput => ({
@@ -35,8 +39,14 @@ const orderArb = (tick: bigint) =>
         createdAt: r.createdAt,
         seq: r.seq,
         expiresAt: r.createdAt + r.life,
+        ...(r.side === "sell" ? { green: r.green } : { greenOnly: r.green }),
+        ...(r.wrongFlag ? (r.side === "sell" ? { greenOnly: true } : { green: true }) : {}),
       }),
     );
+
+/** Orders the chain could hold: no flag on the wrong side. */
+const validOrderArb = (tick: bigint) =>
+  orderArb(tick).map((o): OrderInput => (o.side === "sell" ? { ...o, greenOnly: undefined } : { ...o, green: undefined }));
 
 const opArb = (tick: bigint): fc.Arbitrary<Op> =>
   fc.oneof(
@@ -114,7 +124,7 @@ describe("model: the engine against a naive reference book", () => {
 describe("invariants", () => {
   it("a proposed batch, applied, leaves no crossing pair the chain's rules would allow", () => {
     fc.assert(
-      fc.property(fc.array(orderArb(1n), { maxLength: 40 }), fc.bigInt({ min: 0n, max: 10n }), (orders, now) => {
+      fc.property(fc.array(validOrderArb(1n), { maxLength: 40 }), fc.bigInt({ min: 0n, max: 10n }), (orders, now) => {
         const eng = new MatchingEngine();
         for (const o of orders) if (!eng.has(o.id)) eng.add(o);
         const fills = eng.proposeFills({ maxFills: 10_000, now });
@@ -123,6 +133,8 @@ describe("invariants", () => {
           const b = eng.get(f.buyId)!;
           const s = eng.get(f.sellId)!;
           expect(b.owner).not.toBe(s.owner);
+          expect(greenCompatible(b, s), "GreenOnlyBuy").toBe(true);
+          expect(f.green).toBe(s.green);
           expect(now < b.expiresAt && now < s.expiresAt).toBe(true);
           expect(b.limitPrice >= s.limitPrice).toBe(true);
           expect(f.amountWh > 0n && f.amountWh <= b.remainingWh && f.amountWh <= s.remainingWh).toBe(true);
@@ -135,7 +147,7 @@ describe("invariants", () => {
         const live = eng.orders().filter((o) => now < o.expiresAt);
         for (const b of live.filter((o) => o.side === "buy"))
           for (const s of live.filter((o) => o.side === "sell")) {
-            if (b.owner === s.owner || b.limitPrice < s.limitPrice) continue;
+            if (b.owner === s.owner || b.limitPrice < s.limitPrice || !greenCompatible(b, s)) continue;
             const amount = b.remainingWh < s.remainingWh ? b.remainingWh : s.remainingWh;
             const p = makerSide(b.createdAt, s.createdAt) === "buy" ? b.limitPrice : s.limitPrice;
             expect(fillCost(amount, p), `${b.id} × ${s.id} still fillable`).toBe(0n);
@@ -149,7 +161,7 @@ describe("invariants", () => {
   it("the same orders in any insertion order give the same fills and the same hash", () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(orderArb(1n), { maxLength: 30, selector: (o) => o.id }).chain((os) =>
+        fc.uniqueArray(validOrderArb(1n), { maxLength: 30, selector: (o) => o.id }).chain((os) =>
           fc.tuple(fc.constant(os), fc.shuffledSubarray(os, { minLength: os.length, maxLength: os.length })),
         ),
         ([a, b]) => {

@@ -56,8 +56,12 @@ describe("inputs", () => {
       [{ seq: -1n }, "INVALID_TIME"],
       [{ expiresAt: 100n }, "INVALID_EXPIRY"],
       [{ expiresAt: 99n }, "INVALID_EXPIRY"],
+      [{ greenOnly: true }, "INVALID_GREEN"],
+      [{ green: "yes" as unknown as boolean }, "INVALID_GREEN"],
     ];
     for (const [patch, code] of cases) expect(codeOf(() => eng.add(order(2, { side: "sell", ...patch }))), code).toBe(code);
+    expect(codeOf(() => eng.add(order(3, { side: "buy", green: true })))).toBe("INVALID_GREEN");
+    expect(codeOf(() => eng.add(order(3, { side: "buy", greenOnly: 1 as unknown as boolean })))).toBe("INVALID_GREEN");
     expect(codeOf(() => eng.add(order(1, { side: "sell" })))).toBe("DUPLICATE_ORDER");
     expect(eng.hash()).toBe(before);
     expect(eng.size).toBe(1);
@@ -184,6 +188,57 @@ describe("the chain's rules of a fill", () => {
     solo.add(order(1, { side: "buy", owner: me, limitPrice: 4_100_000n }));
     solo.add(order(2, { side: "sell", owner: me, limitPrice: 4_000_000n }));
     expect(propose(solo)).toEqual([]);
+  });
+
+  it("never pairs a green-only buy with a plain sell; a green sell fills any buy", () => {
+    const eng = new MatchingEngine();
+    eng.add(order(1, { side: "buy", greenOnly: true, limitPrice: 4_200_000n, createdAt: 1n }));
+    eng.add(order(2, { side: "buy", limitPrice: 4_100_000n, createdAt: 2n }));
+    eng.add(order(11, { side: "sell", limitPrice: 4_000_000n, createdAt: 3n, remainingWh: 500n }));
+    eng.add(order(12, { side: "sell", green: true, limitPrice: 4_050_000n, createdAt: 4n, remainingWh: 2000n }));
+    const fills = propose(eng);
+    // the green-only best bid skips the cheaper plain ask for the green one; the plain ask is left
+    // to the plain bid behind it, which then takes the rest of the green ask
+    expect(fills.map((f) => [f.buyId, f.sellId, f.amountWh, f.price, f.green])).toEqual([
+      [orderId(1), orderId(12), 1000n, 4_200_000n, true],
+      [orderId(2), orderId(11), 500n, 4_100_000n, false],
+      [orderId(2), orderId(12), 500n, 4_100_000n, true],
+    ]);
+    expect(eng.get(orderId(1))).toMatchObject({ greenOnly: true, green: false });
+    expect(eng.get(orderId(12))).toMatchObject({ green: true, greenOnly: false });
+  });
+
+  it("a green-only best bid with no green ask blocks nobody; it keeps its place", () => {
+    const eng = new MatchingEngine();
+    eng.add(order(1, { side: "buy", greenOnly: true, limitPrice: 4_200_000n, createdAt: 1n }));
+    eng.add(order(2, { side: "buy", limitPrice: 4_100_000n, createdAt: 5n }));
+    eng.add(order(11, { side: "sell", limitPrice: 4_000_000n, createdAt: 3n }));
+    expect(pairs(eng)).toEqual([[orderId(2), orderId(11), 1000n, 4_000_000n]]);
+    // the ask older than both bids drives: it passes over the green-only bid the same way
+    const older = new MatchingEngine();
+    older.add(order(1, { side: "buy", greenOnly: true, limitPrice: 4_200_000n, createdAt: 5n }));
+    older.add(order(2, { side: "buy", limitPrice: 4_100_000n, createdAt: 6n }));
+    older.add(order(11, { side: "sell", limitPrice: 4_000_000n, createdAt: 1n }));
+    expect(pairs(older)).toEqual([[orderId(2), orderId(11), 1000n, 4_000_000n]]);
+    // alone with plain sells, a green-only buy is never proposed
+    const only = new MatchingEngine();
+    only.add(order(1, { side: "buy", greenOnly: true, limitPrice: 4_200_000n }));
+    only.add(order(11, { side: "sell", limitPrice: 4_000_000n }));
+    expect(propose(only)).toEqual([]);
+    // a green ask arriving later is the green-only bid's, even behind a cheaper plain ask
+    only.add(order(12, { side: "sell", green: true, limitPrice: 4_100_000n, createdAt: 150n }));
+    expect(pairs(only)).toEqual([[orderId(1), orderId(12), 1000n, 4_200_000n]]);
+  });
+
+  it("the green flags are part of the book's hash", () => {
+    const a = new MatchingEngine();
+    const b = new MatchingEngine();
+    a.add(order(11, { side: "sell" }));
+    b.add(order(11, { side: "sell", green: true }));
+    expect(a.hash()).not.toBe(b.hash());
+    const c = new MatchingEngine();
+    c.add(order(11, { side: "sell", green: false }));
+    expect(c.hash()).toBe(a.hash());
   });
 
   it("never proposes an expired order (the chain refuses from expires_at on)", () => {
@@ -353,11 +408,15 @@ describe("snapshot and hash", () => {
   it("pins the canonical text the hash is taken over", () => {
     const eng = new MatchingEngine({ tickSize: 10_000n });
     eng.add(order(1, { side: "buy", limitPrice: 4_000_000n, seq: 77n }));
+    eng.add(order(2, { side: "buy", limitPrice: 3_000_000n, greenOnly: true }));
     eng.add(order(11, { side: "sell", limitPrice: 4_100_000n, remainingWh: 5n }));
+    eng.add(order(12, { side: "sell", limitPrice: 4_200_000n, remainingWh: 5n, green: true }));
     expect(canonicalText({ tickSize: 10_000n, feeBps: 0n }, eng.orders("buy"), eng.orders("sell"))).toBe(
-      "gridtokenx-engine-book-v1 tick=10000 fee_bps=0\n" +
-        `buy ${orderId(1)} ${ownerId(1)} 4000000 1000 100 77 1000\n` +
-        `sell ${orderId(11)} ${ownerId(11)} 4100000 5 100 0 1000\n`,
+      "gridtokenx-engine-book-v2 tick=10000 fee_bps=0\n" +
+        `buy ${orderId(1)} ${ownerId(1)} 4000000 1000 100 77 1000 plain\n` +
+        `buy ${orderId(2)} ${ownerId(2)} 3000000 1000 100 0 1000 green_only\n` +
+        `sell ${orderId(11)} ${ownerId(11)} 4100000 5 100 0 1000 plain\n` +
+        `sell ${orderId(12)} ${ownerId(12)} 4200000 5 100 0 1000 green\n`,
     );
     expect(eng.hash()).toMatch(/^[0-9a-f]{64}$/);
   });

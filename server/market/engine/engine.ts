@@ -8,7 +8,7 @@ import { BookSide, viewOf, type Level, type OrderNode } from "./book";
 import { EngineError } from "./errors";
 import { ExpiryHeap } from "./expiry-heap";
 import { stateHash } from "./hash";
-import { earlier, fillCost, fillFee, makerSide } from "./rules";
+import { earlier, fillCost, fillFee, greenCompatible, makerSide } from "./rules";
 import type {
   BookSnapshot,
   EngineOptions,
@@ -69,6 +69,8 @@ export class MatchingEngine {
       createdAt: o.createdAt,
       seq: o.seq,
       expiresAt: o.expiresAt,
+      green: o.green,
+      greenOnly: o.greenOnly,
       level: null,
       prev: null,
       next: null,
@@ -126,7 +128,7 @@ export class MatchingEngine {
    * book is unchanged; apply each one with `applyFill` once the chain confirms it). The rules,
    * in README.md#proposing-fills: the older of the best bid and the best ask is served first, by
    * the best order on the other side it may trade with (not its owner's, not expired, not used up
-   * by this batch, a cost > 0 at the maker's price); an order nobody may trade with is passed over
+   * by this batch, not a plain sell for a green-only buy, a cost > 0 at the maker's price); an order nobody may trade with is passed over
    * for the batch and keeps its place.
    */
   proposeFills(options: ProposeOptions): ProposedFill[] {
@@ -157,6 +159,7 @@ export class MatchingEngine {
         const [b, s] = driver === bid ? [driver, c] : [c, driver];
         if (b.price < s.price) break; // no crossing order further on
         if (c.owner === driver.owner || !usable(c)) continue;
+        if (!greenCompatible(b, s)) continue; // GreenOnlyBuy: skipped, keeps its place
         const a = left(b) < left(s) ? left(b) : left(s);
         const m = makerSide(b.createdAt, s.createdAt);
         const p = m === "buy" ? b.price : s.price;
@@ -187,6 +190,7 @@ export class MatchingEngine {
         fee: fillFee(cost, this.feeBps),
         maker,
         makerId: maker === "buy" ? b.id : s.id,
+        green: s.green,
       });
     }
     return fills;

@@ -19,6 +19,7 @@ export const ENGINE_ERROR_CODES = {
   UNKNOWN_ORDER: "no order with this id is in the book",
   WRONG_SIDE: "a fill names a sell order as the buy or a buy order as the sell",
   OVERFILL: "a fill is larger than what remains of an order",
+  INVALID_GREEN: "green / greenOnly is not a boolean, or green is set on a buy or greenOnly on a sell",
 } as const;
 
 export type EngineErrorCode = keyof typeof ENGINE_ERROR_CODES;

@@ -7,7 +7,10 @@
 import { createHash } from "node:crypto";
 import type { OrderView } from "./types";
 
-export const HASH_VERSION = "gridtokenx-engine-book-v1";
+/** v2: each order line ends with its green flag (`plain`, `green` sell, `green_only` buy). */
+export const HASH_VERSION = "gridtokenx-engine-book-v2";
+
+const flagOf = (o: OrderView) => (o.green ? "green" : o.greenOnly ? "green_only" : "plain");
 
 export function canonicalText(
   params: { tickSize: bigint; feeBps: bigint },
@@ -16,7 +19,7 @@ export function canonicalText(
 ): string {
   const lines = [`${HASH_VERSION} tick=${params.tickSize} fee_bps=${params.feeBps}`];
   const put = (o: OrderView) =>
-    lines.push(`${o.side} ${o.id} ${o.owner} ${o.limitPrice} ${o.remainingWh} ${o.createdAt} ${o.seq} ${o.expiresAt}`);
+    lines.push(`${o.side} ${o.id} ${o.owner} ${o.limitPrice} ${o.remainingWh} ${o.createdAt} ${o.seq} ${o.expiresAt} ${flagOf(o)}`);
   for (const o of bids) put(o);
   for (const o of asks) put(o);
   return lines.join("\n") + "\n";

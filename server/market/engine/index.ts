@@ -2,7 +2,7 @@
 export { MatchingEngine } from "./engine";
 export { EngineError, ENGINE_ERROR_CODES, type EngineErrorCode } from "./errors";
 export { canonicalText, stateHash, HASH_VERSION } from "./hash";
-export { earlier, fillCost, fillFee, makerSide, MAX_FILLS_PER_TRANSACTION, WH_PER_KWH } from "./rules";
+export { earlier, fillCost, fillFee, greenCompatible, makerSide, MAX_FILLS_PER_TRANSACTION, WH_PER_KWH } from "./rules";
 export type {
   BookSnapshot,
   EngineOptions,

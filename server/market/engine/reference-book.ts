@@ -18,6 +18,8 @@ interface Row {
   createdAt: bigint;
   seq: bigint;
   expiresAt: bigint;
+  green: boolean;
+  greenOnly: boolean;
 }
 
 const cmp = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -101,6 +103,7 @@ export class ReferenceBook {
         const b = driver.side === "buy" ? driver : c;
         const s = driver.side === "buy" ? c : driver;
         if (b.limitPrice < s.limitPrice || c.owner === driver.owner) continue;
+        if (b.greenOnly && !s.green) continue; // GreenOnlyBuy
         const amount = left.get(b.id)! < left.get(s.id)! ? left.get(b.id)! : left.get(s.id)!;
         const maker: Side = b.createdAt < s.createdAt ? "buy" : "sell";
         const price = maker === "buy" ? b.limitPrice : s.limitPrice;
@@ -117,6 +120,7 @@ export class ReferenceBook {
           fee: (cost * this.feeBps) / 10_000n,
           maker,
           makerId: maker === "buy" ? b.id : s.id,
+          green: s.green,
         };
         break;
       }

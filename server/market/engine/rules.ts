@@ -15,6 +15,9 @@ export function makerSide(buyCreatedAt: bigint, sellCreatedAt: bigint): Side {
   return buyCreatedAt < sellCreatedAt ? "buy" : "sell";
 }
 
+/** match_orders' GreenOnlyBuy: a green-only buy fills only against a green sell. */
+export const greenCompatible = (buy: { greenOnly: boolean }, sell: { green: boolean }) => !buy.greenOnly || sell.green;
+
 /** The fill's cost, rounded down (the buyer's lock rounds up, so it always covers it). */
 export const fillCost = (amountWh: bigint, price: bigint) => (amountWh * price) / WH_PER_KWH;
 

@@ -23,6 +23,10 @@ export interface OrderInput {
   readonly seq?: bigint;
   /** The order's `expires_at` (unix seconds): it can fill while now < expiresAt. */
   readonly expiresAt: bigint;
+  /** A sell backed by a Governance certificate (the Order account's `certificate` is set). Sells only; default false. */
+  readonly green?: boolean;
+  /** A buy that fills only against green sells (the chain refuses others: GreenOnlyBuy). Buys only; default false. */
+  readonly greenOnly?: boolean;
 }
 
 /** An order in the book (what `get` and `orders` return): the input with `seq` filled in. */
@@ -35,6 +39,8 @@ export interface OrderView {
   readonly createdAt: bigint;
   readonly seq: bigint;
   readonly expiresAt: bigint;
+  readonly green: boolean;
+  readonly greenOnly: boolean;
 }
 
 /** One fill `match_orders` would accept: the buy, the sell, the amount, and what it costs. */
@@ -53,6 +59,8 @@ export interface ProposedFill {
   /** Which order is the maker (the one created first; a tie goes to the sell). */
   readonly maker: Side;
   readonly makerId: string;
+  /** The sell is green: the fill hands the certificate volume to the buyer (the matcher passes the certificate). */
+  readonly green: boolean;
 }
 
 export interface ProposeOptions {

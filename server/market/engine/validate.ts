@@ -76,5 +76,14 @@ export function checkOrder(order: OrderInput, tickSize: bigint): Required<OrderI
   const seq = checkSeq(order.seq);
   const expiresAt = checkTime(order.expiresAt, "expiresAt");
   if (expiresAt <= createdAt) fail("INVALID_EXPIRY", "expiresAt", expiresAt);
-  return { id, side, owner, limitPrice, remainingWh, createdAt, seq, expiresAt };
+  const green = checkFlag(order.green, "green", side === "sell");
+  const greenOnly = checkFlag(order.greenOnly, "greenOnly", side === "buy");
+  return { id, side, owner, limitPrice, remainingWh, createdAt, seq, expiresAt, green, greenOnly };
+}
+
+/** An optional boolean flag; true only where `allowed` (green on a sell, greenOnly on a buy). */
+function checkFlag(value: unknown, field: string, allowed: boolean): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean" || (value && !allowed)) fail("INVALID_GREEN", field, value);
+  return value;
 }
