@@ -49,6 +49,14 @@ describe("the program list", () => {
       "users",
       "withdrawals",
     ]);
-    expect(Object.keys(CHAIN_PROGRAMS)).toEqual(["registry", "energyToken", "oracle", "thbBridge", "trading", "counter"]);
+    expect(Object.keys(CHAIN_PROGRAMS)).toEqual([
+      "registry",
+      "energyToken",
+      "oracle",
+      "thbBridge",
+      "trading",
+      "governance",
+      "counter",
+    ]);
   });
 });

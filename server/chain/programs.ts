@@ -14,6 +14,8 @@ import type { PublicKey } from "@solana/web3.js";
 import { COUNTER_ID } from "~/programs/counter/client";
 import { counterIdl } from "~/programs/counter/idl/counter";
 import { energyTokenIdl } from "~/programs/energy_token/idl/energy_token";
+import { GOVERNANCE_ID } from "~/programs/governance/client";
+import { governanceIdl } from "~/programs/governance/idl/governance";
 import { ORACLE_ID } from "~/programs/oracle/client";
 import { oracleIdl } from "~/programs/oracle/idl/oracle";
 import { REGISTRY_ID } from "~/programs/registry/client";
@@ -25,12 +27,14 @@ import { TRADING_ID } from "~/programs/trading/client";
 import { tradingIdl } from "~/programs/trading/idl/trading";
 import { counterIndexer } from "~/server/indexer/handlers/counter";
 import { energyTokenIndexer } from "~/server/indexer/handlers/energy-token";
+import { governanceIndexer } from "~/server/indexer/handlers/governance";
 import { oracleIndexer } from "~/server/indexer/handlers/oracle";
 import { registryIndexer } from "~/server/indexer/handlers/registry";
 import { thbBridgeIndexer } from "~/server/indexer/handlers/thb-bridge";
 import { tradingIndexer } from "~/server/indexer/handlers/trading";
 import {
   bootstrapEnergyToken,
+  bootstrapGovernance,
   bootstrapOracle,
   bootstrapRegistry,
   bootstrapThbBridge,
@@ -90,6 +94,15 @@ export const CHAIN_PROGRAMS = {
     idl: tradingIdl,
     indexer: tradingIndexer,
     bootstrap: bootstrapTrading,
+  }),
+  // After Trading: certificates lock for Trading's green orders and proposals execute through
+  // Trading's set_market_params; issue_erc CPIs into the Registry.
+  governance: entry({
+    name: "governance",
+    id: GOVERNANCE_ID,
+    idl: governanceIdl,
+    indexer: governanceIndexer,
+    bootstrap: bootstrapGovernance,
   }),
   counter: entry({ name: "counter", id: COUNTER_ID, idl: counterIdl, indexer: counterIndexer }),
 };

@@ -3,7 +3,7 @@
  * done only when the chain does not have it yet. `initialize` calls are co-signed by the deploy
  * authority; the operator pays and becomes the Registry and Oracle authority, the THB bridge's
  * admin (never its attestor: that is a key of its own, server/solana/bridge-attestor.ts) and the
- * Trading market's params and emergency authority.
+ * Trading market's params and emergency authority, and Governance's authority (the ERC issuer).
  */
 import bs58 from "bs58";
 import {
@@ -30,6 +30,11 @@ import {
   thbcMintAddress,
   type BridgeLimits,
 } from "~/programs/thb_bridge/client";
+import {
+  governanceAddress,
+  governanceInitializeInstruction,
+  type GovernanceConfig,
+} from "~/programs/governance/client";
 import { marketAddress, tradingInitializeInstruction, type MarketConfig } from "~/programs/trading/client";
 import type { ServerChain } from "./connection";
 
@@ -262,5 +267,47 @@ export async function bootstrapTrading({ chain, deploy, send, done, warnings }: 
   await send(ix, [deploy()]);
   done.push(
     `trading.initialize (market ${marketAddress().toBase58()}; operator is the params and emergency authority; fee ${DEFAULT_MARKET_CONFIG.feeBps} bps to ${feeDestination.toBase58()})`,
+  );
+}
+
+/**
+ * Governance's voting settings at bootstrap: a vote lasts at least 1 day (the program's floor,
+ * MIN_VOTING_SECS_FLOOR) and at most 30 days; the quorum is 10 % of the Registry's total
+ * production (fixed per proposal when it is created).
+ */
+export const DEFAULT_GOVERNANCE_CONFIG: GovernanceConfig = {
+  minVotingSecs: 86_400,
+  maxVotingSecs: 30 * 86_400,
+  quorumBps: 1_000,
+};
+
+/**
+ * Governance: the Governance PDA initialised with the operator as its authority (the ERC issuer:
+ * validates and revokes certificates, changes the voting config) and DEFAULT_GOVERNANCE_CONFIG.
+ * It runs after Trading's step (the list order). It does NOT hand the market's params authority
+ * to Governance: the admin console keeps setting market params, and a parameter proposal that
+ * passes stays `Voting` (finalize refuses with NotMarketAuthority) until an admin proposes the
+ * hand-over (Trading transfer_params_authority to the Governance PDA) and anyone sends
+ * accept_market_authority. Signals and rejections finalize regardless.
+ */
+export async function bootstrapGovernance({ chain, deploy, send, done, warnings }: BootstrapContext) {
+  const me = chain.operator.publicKey;
+  const existing = await chain.programs.governance.account.governance.fetchNullable(governanceAddress(), "confirmed");
+  if (existing) {
+    if (!existing.authority.equals(me))
+      warnings.push(
+        `the Governance authority is ${existing.authority.toBase58()}, not the operator: validating and revoking certificates from the console will fail`,
+      );
+    return;
+  }
+  const ix = await governanceInitializeInstruction(chain.programs.governance, {
+    payer: me,
+    deployer: deploy().publicKey,
+    authority: me,
+    config: DEFAULT_GOVERNANCE_CONFIG,
+  });
+  await send(ix, [deploy()]);
+  done.push(
+    `governance.initialize (${governanceAddress().toBase58()}; operator is the ERC issuer; votes ${DEFAULT_GOVERNANCE_CONFIG.minVotingSecs / 86_400}–${DEFAULT_GOVERNANCE_CONFIG.maxVotingSecs / 86_400} days, quorum ${DEFAULT_GOVERNANCE_CONFIG.quorumBps / 100} % of total production; the market's params authority stays with the operator)`,
   );
 }
