@@ -17,12 +17,19 @@ import {
 import { installTestWallet } from "./fixtures/wallet";
 import { E2E_APP_DOMAIN, E2E_GENESIS_HASH } from "./support/settings";
 
+const CONNECT_FIRST = "Connect your wallet to get started";
+/** What each page says to a visitor: the Trade page shows the public book and asks to sign in to trade. */
 const PAGES = [
-  { link: "Dashboard", path: "/", heading: "Dashboard" },
-  { link: "Trade", path: "/trade", heading: "Trade" },
-  { link: "Meters", path: "/meters", heading: "Meters" },
-  { link: "Certificates", path: "/certificates", heading: "Certificates" },
-  { link: "Wallet", path: "/wallet", heading: "Wallet" },
+  { link: "Dashboard", path: "/", heading: "Dashboard", signedOut: CONNECT_FIRST },
+  {
+    link: "Trade",
+    path: "/trade",
+    heading: "Trade",
+    signedOut: "Connect your wallet and sign in to buy or sell energy",
+  },
+  { link: "Meters", path: "/meters", heading: "Meters", signedOut: CONNECT_FIRST },
+  { link: "Certificates", path: "/certificates", heading: "Certificates", signedOut: CONNECT_FIRST },
+  { link: "Wallet", path: "/wallet", heading: "Wallet", signedOut: CONNECT_FIRST },
 ] as const;
 
 test.describe("shell", () => {
@@ -30,7 +37,7 @@ test.describe("shell", () => {
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
     const nav = page.getByRole("navigation", { name: "Main" });
-    for (const { link, path, heading } of PAGES) {
+    for (const { link, path, heading, signedOut } of PAGES) {
       await nav.getByRole("link", { name: link, exact: true }).click();
       await expect(page).toHaveURL(path);
       await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
@@ -38,8 +45,8 @@ test.describe("shell", () => {
         "aria-current",
         "page",
       );
-      // Signed out, each page says what to do first instead of showing numbers.
-      await expect(page.getByText("Connect your wallet to get started")).toBeVisible();
+      // Signed out, each page says what to do first instead of showing someone's numbers.
+      await expect(page.getByText(signedOut)).toBeVisible();
     }
     // Admin is not offered to visitors, and its page says so when opened directly.
     await expect(nav.getByRole("link", { name: "Admin" })).toHaveCount(0);

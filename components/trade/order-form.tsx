@@ -134,6 +134,15 @@ export function OrderForm({ pickedPrice }: { pickedPrice: { price: bigint; at: n
     return (
       <Panel title="Place an order">
         <EmptyBlock>Connect your wallet and sign in to buy or sell energy. The order book and prices are open to everyone.</EmptyBlock>
+        <div className="mt-4">
+          {auth.walletAddress ? (
+            <Button onClick={auth.openSignIn}>Sign in</Button>
+          ) : (
+            <Button onClick={auth.openConnect} busy={auth.walletConnecting}>
+              {auth.walletConnecting ? "Connecting…" : "Connect wallet"}
+            </Button>
+          )}
+        </div>
       </Panel>
     );
   }

@@ -27,7 +27,13 @@ const key = (s: string) => new PublicKey(s);
 
 /** create_order exactly as prepared (the server picked a fresh client order id and the accounts). */
 export async function buildCreateOrder(program: Program<Trading>, p: PreparedCreate): Promise<TransactionInstruction[]> {
+  const owner = key(p.owner);
+  // The account the order's fills pay into, created (idempotently, the owner paying) when missing.
+  const creates = p.createAccounts.map((a) =>
+    createAssociatedTokenAccountIdempotentInstruction(owner, key(a.address), owner, key(a.mint)),
+  );
   return [
+    ...creates,
     await createOrderInstruction(program, {
       owner: key(p.owner),
       side: p.side,

@@ -5,6 +5,7 @@
  * candles and each side's history with the fee itemised to the base unit; cancel through
  * prepareCancelOrder; input errors with their codes; fresh client order ids.
  */
+import { createCloseAccountInstruction } from "@solana/spl-token";
 import { Keypair, PublicKey, Transaction } from "@solana/web3.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -30,6 +31,8 @@ import { envIndexer } from "~/server/poller/test-support";
 import { DEFAULT_MARKET_CONFIG, INITIAL_RETAIL_PRICE } from "~/server/solana/bootstrap-steps";
 import { sendSigned } from "~/server/solana/registry-actions";
 import { thbcAccountAddress } from "~/programs/thb_bridge/client";
+import { buildCreateOrder } from "~/components/trade/trading-program";
+import { gridMintAddress } from "~/programs/energy_token/client";
 import { createBrowser } from "../testing";
 import { chainAuthConfig, signedInBrowser, testChainContext } from "./router-chain-testing";
 
@@ -158,6 +161,13 @@ describe("orders router", () => {
     expect(await tokenBalance(env(), gridAta(seller.publicKey))).toBe(gridBefore - 1_500n);
 
     // A buy: the lock is ceil(amount × limit / 1000) THBC, no fee for the buyer.
+    // A buyer without a GRID account (closed here, it was empty): the prepare names it for creation,
+    // and the browser's transaction (idempotent ATA creation, then create_order) opens it again,
+    // paid by the buyer — a filled buy can always be closed back to its owner.
+    const buyerGrid = gridAta(buyer.publicKey);
+    expect(await tokenBalance(env(), buyerGrid)).toBe(0n);
+    await sendSigned(env().chain.programs, new Transaction().add(createCloseAccountInstruction(buyerGrid, buyer.publicKey, buyer.publicKey)), [buyer]);
+    expect(await env().chain.connection.getAccountInfo(buyerGrid)).toBeNull();
     const bb = await signedInBrowser(env(), auth, buyer);
     const pb = await bb.call((c) => c.orders.prepareCreateOrder({ side: "buy", amountWh: 1_001n, limitPrice: 4_100_001n }));
     expect(pb).toMatchObject({
@@ -166,6 +176,13 @@ describe("orders router", () => {
       estimate: { fee: 0n },
       sufficient: true,
     });
+    expect(pb.createAccounts).toEqual([{ mint: gridMintAddress().toBase58(), address: buyerGrid.toBase58() }]);
+    const buyIxs = await buildCreateOrder(env().chain.programs.trading, pb);
+    expect(buyIxs).toHaveLength(2);
+    await sendSigned(env().chain.programs, new Transaction().add(...buyIxs), [buyer]);
+    expect(await tokenBalance(env(), buyerGrid)).toBe(0n);
+    const again = await bb.call((c) => c.orders.prepareCreateOrder({ side: "buy", amountWh: 1_001n, limitPrice: 4_100_001n }));
+    expect(again.createAccounts).toEqual([]);
     // It does not cover more than the balance.
     const tooBig = await bb.call((c) => c.orders.prepareCreateOrder({ side: "buy", amountWh: 1_000_000n, limitPrice: INITIAL_RETAIL_PRICE }));
     expect(tooBig.sufficient).toBe(false);

@@ -224,6 +224,12 @@ export const prepareCreateOutput = z.object({
   referencePrice: z.bigint(),
   band: z.object({ bps: z.number().int(), lower: z.bigint(), upper: z.bigint() }),
   minOrderWh: z.bigint(),
+  /**
+   * The token account the order will pay into (GRID for a buy, THBC for a sell) when it does not
+   * exist yet: the browser adds its idempotent creation to the create_order transaction, paid by
+   * the owner, so a fill can always be closed back to them (close_order refuses a missing account).
+   */
+  createAccounts: z.array(z.object({ mint: key, address: key })),
 });
 
 export const prepareCancelOutput = z.object({
@@ -564,10 +570,13 @@ export const ordersRouter = createTRPCRouter({
         throw new AppError("VALIDATION_FAILED", "The order is worth less than one THBC base unit", { details: { field: "amountWh" } });
       const lockAmount = input.side === "sell" ? input.amountWh : buyLock(input.amountWh, input.limitPrice);
       const ownerTokenAccount = input.side === "sell" ? gridAta(owner) : thbcAccountAddress(owner);
+      const proceedsAccount = input.side === "sell" ? thbcAccountAddress(owner) : gridAta(owner);
       let balance;
+      let proceedsAccountExists;
       let clientOrderId;
       try {
         balance = await tokenBalance(chain, ownerTokenAccount);
+        proceedsAccountExists = (await tokenBalance(chain, proceedsAccount)).exists;
         clientOrderId = await pickClientOrderId({ db: ctx.db, connection: chain.connection, owner });
       } catch (err) {
         throw chainFailure(err, "Preparing the order");
@@ -603,6 +612,9 @@ export const ordersRouter = createTRPCRouter({
         referencePrice: ref,
         band,
         minOrderWh: market.minOrderWh,
+        createAccounts: proceedsAccountExists
+          ? []
+          : [{ mint: input.side === "sell" ? market.thbcMint : market.gridMint, address: proceedsAccount.toBase58() }],
       };
     }),
 
