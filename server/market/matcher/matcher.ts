@@ -9,7 +9,10 @@
  *     instance's first pass, from every Order account on chain, so an order the indexer has not
  *     mirrored yet is not missed; again every `chainScanMs` — reading each order's account at `confirmed` for its exact
  *     remainder, creation time and expiry (an order the chain no longer has is gone);
- *  3. proposes fills in priority order and packs as many as fit (≤ MAX_FILLS, ≤ 1,232 bytes) into
+ *  3. proposes fills in priority order (green-only buys only against green sells: an Order's
+ *     `certificate` / `green_only`, read from its account) and packs as many as fit (≤ MAX_FILLS,
+ *     ≤ 1,232 bytes; a green fill adds the sell's certificate and the buyer's certificate PDA, a
+ *     batch with one adds payer + System + Governance, the operator paying new certificates) into
  *     each match_orders transaction, signed by the operator key as fee payer only (match_orders
  *     moves numbers between two orders, never anyone's tokens); records the attempt BEFORE the
  *     send; applies the fills to the engine only once the chain confirmed them;
@@ -20,7 +23,8 @@
  *     `quarantineMs` (tried again at most once per period while those orders stay as they are),
  *     so nothing is retried forever;
  *  5. closes filled and expired orders (close_order is open to anyone; everything goes to the
- *     owner's token accounts, the rent to the owner).
+ *     owner's token accounts, the rent to the owner; a green sell passes its certificate, whose
+ *     lock is released).
  *
  * Safe with two matchers at once (the lease; and without it the chain refuses overfills, each
  * order's fills only add up to its amount) and after kill -9 mid-batch (nothing is remembered
@@ -123,6 +127,10 @@ interface ChainOrder {
   feeOwed: bigint;
   createdAt: bigint;
   expiresAt: bigint;
+  /** A green sell's certificate (the account's `certificate`, all-zero for a plain order): null when plain. */
+  certificate: PublicKey | null;
+  /** A buy that fills only against green sells. */
+  greenOnly: boolean;
 }
 
 const big = (n: { toString(): string }) => BigInt(n.toString());
@@ -139,6 +147,8 @@ interface DecodedOrder {
   feeOwed: { toString(): string };
   createdAt: { toString(): string };
   expiresAt: { toString(): string };
+  certificate: PublicKey;
+  greenOnly: boolean;
 }
 
 function chainOrderOf(id: string, a: DecodedOrder): ChainOrder {
@@ -155,6 +165,8 @@ function chainOrderOf(id: string, a: DecodedOrder): ChainOrder {
     feeOwed: big(a.feeOwed),
     createdAt: big(a.createdAt),
     expiresAt: big(a.expiresAt),
+    certificate: a.certificate.equals(PublicKey.default) ? null : a.certificate,
+    greenOnly: a.greenOnly,
   };
 }
 
@@ -282,6 +294,8 @@ export function createMatcher(deps: MatcherDeps): Matcher {
           createdAt: o.createdAt,
           seq: seqOf.get(o.id) ?? 0n,
           expiresAt: o.expiresAt,
+          green: o.side === "sell" && o.certificate !== null,
+          greenOnly: o.side === "buy" && o.greenOnly,
         });
       };
       for (const o of book.values()) addToEngine(o);
@@ -306,8 +320,17 @@ export function createMatcher(deps: MatcherDeps): Matcher {
           let n = proposals.length;
           const ixOf = (k: number) =>
             matchOrdersInstruction(trading, {
-              fills: proposals.slice(0, k).map((f) => ({ buyOrder: new PublicKey(f.buyId), sellOrder: new PublicKey(f.sellId), amountWh: f.amountWh })),
+              fills: proposals.slice(0, k).map((f) => ({
+                buyOrder: new PublicKey(f.buyId),
+                sellOrder: new PublicKey(f.sellId),
+                amountWh: f.amountWh,
+                // A green sell's fill hands its certificate volume to the buyer's certificate PDA.
+                sellCertificate: book.get(f.sellId)?.certificate ?? undefined,
+              })),
+              // Pays the rent of a buyer certificate a green fill creates (only used when one is green).
+              payer: deps.operator.publicKey,
             });
+          // Green fills take 2 more keys each and 3 trailing ones: the size check below sees them.
           while (n > 1 && txSize(deps.operator, [ixOf(n)], blockhash.blockhash) > MAX_TX_BYTES) n--;
           const batch = proposals.slice(0, n);
           if (!(await stillLeader())) {
@@ -449,6 +472,8 @@ export function createMatcher(deps: MatcherDeps): Matcher {
         ownerGrid: d.grid,
         ownerThbc: d.thbc,
         feeDestination: market.feeDestination,
+        // A green sell releases its certificate's lock (close_order refuses without it).
+        certificate: o.side === "sell" ? (o.certificate ?? undefined) : undefined,
       });
     };
     const blockhash = await deps.connection.getLatestBlockhash("confirmed");
