@@ -8,12 +8,13 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { useAuth } from "~/components/auth/auth-provider";
 import { formatGrid } from "~/components/dashboard/units";
 import { useToast } from "~/components/ui/toast";
 import { useTRPC } from "~/lib/trpc/react";
 import type { LiveEvent } from "~/server/api/live-events";
+import { createStaleCoalescer, queryIsStale, type StaleCoalescer } from "./stale-coalescer";
 
 /** off: signed out · connecting: opening or reopening the stream · live · error: polling only. */
 export type LiveStatus = "off" | "connecting" | "live" | "error";
@@ -31,25 +32,32 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
   const connectedOnce = useRef(false);
+  // One refetch per stale query per burst of notices (see stale-coalescer.ts).
+  const coalescer = useRef<StaleCoalescer | null>(null);
+  useEffect(() => {
+    const c = createStaleCoalescer((names) => {
+      void queryClient.invalidateQueries({ predicate: (q) => queryIsStale(q.queryKey, names) });
+    });
+    coalescer.current = c;
+    return () => c.dispose();
+  }, [queryClient]);
 
   const onData = useCallback(
     (event: LiveEvent) => {
       if (event.channel === "live") {
         // The first marker comes right after the page's own fetches; later ones follow a gap
         // (reconnect, or the server dropped us for falling behind): refetch everything then.
-        if (connectedOnce.current) void queryClient.invalidateQueries();
+        if (connectedOnce.current) {
+          coalescer.current?.dispose();
+          void queryClient.invalidateQueries();
+        }
         connectedOnce.current = true;
         return;
       }
       // The server names the stale queries by the first part of their key: a tRPC router
-      // ([["meters", "mine"], …]) or a plain key (["wallet-balances", …]).
-      const stale = new Set(event.stale);
-      void queryClient.invalidateQueries({
-        predicate: (q) => {
-          const head = q.queryKey[0];
-          return stale.has(String(Array.isArray(head) ? head[0] : head));
-        },
-      });
+      // ([["meters", "mine"], …]) or a plain key (["wallet-balances", …]). A burst is gathered and
+      // invalidated once.
+      coalescer.current?.add(event.stale);
       if (event.channel === "mints" && event.amountWh && event.amountWh !== "0") {
         notify({
           tone: "success",
